@@ -1,0 +1,45 @@
+/**
+ * Errors with a stable `code`. The CLI maps them to exit codes: a UsageError exits 2,
+ * anything else that is an IocpBenchError exits 1. Neither prints a stack trace.
+ */
+export class IocpBenchError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A bad flag, a value out of range, an option that makes no sense here: exit 2. */
+export class UsageError extends IocpBenchError {
+  constructor(message: string, code = 'E_USAGE') {
+    super(code, message);
+  }
+}
+
+/** The platform cannot run what was asked (for example `--backend iocp` on Linux): exit 1. */
+export class UnsupportedError extends IocpBenchError {
+  constructor(message: string) {
+    super('E_UNSUPPORTED', message);
+  }
+}
+
+/**
+ * A failed OS call, with a portable code (EADDRINUSE, ECONNRESET, ...) and the raw OS number
+ * (errno on Linux, the Win32/WSA error on Windows) kept for the log.
+ */
+export class SysError extends IocpBenchError {
+  readonly syscall: string;
+  readonly errno: number;
+  constructor(syscall: string, code: string, errno: number, detail?: string) {
+    super(code, `${syscall} failed: ${code} (${errno})${detail ? ` ${detail}` : ''}`);
+    this.syscall = syscall;
+    this.errno = errno;
+  }
+}
+
+/** Exit code for an error thrown out of a command. */
+export function exitCodeFor(err: unknown): number {
+  return err instanceof UsageError ? 2 : 1;
+}

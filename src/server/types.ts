@@ -1,0 +1,52 @@
+export type BackendName = 'epoll' | 'iocp' | 'node';
+export type Lifetime = 'refcount' | 'naive';
+
+/** Options of startServer(); every field has a default (see DEFAULT_SERVER_OPTIONS). */
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  workers: number;
+  backend: BackendName | 'auto';
+  maxSessions: number;
+  /** Milliseconds without a completion before a session is reset; 0 disables. */
+  idleTimeoutMs: number;
+  /** Per-session echo buffer in bytes; when full the session stops receiving until sends drain. */
+  bufferSize: number;
+  lifetime: Lifetime;
+  /** Port of the HTTP stats endpoint on statsHost; 0 picks one; null turns it off. */
+  statsPort: number | null;
+  statsHost: string;
+  /** How many AcceptEx operations stay posted (IOCP) / connections accepted per wake-up (epoll). */
+  acceptDepth: number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  port: 7777,
+  workers: 5,
+  backend: 'auto',
+  maxSessions: 10_000,
+  idleTimeoutMs: 0,
+  bufferSize: 64 * 1024,
+  lifetime: 'refcount',
+  statsPort: 0,
+  statsHost: '127.0.0.1',
+  acceptDepth: 64,
+};
+
+/** The shape GET /stats returns. Fields may be added; none may be renamed. */
+export interface ServerStats {
+  backend: BackendName;
+  workers: number;
+  lifetime: Lifetime;
+  listen: { host: string; port: number };
+  uptimeMs: number;
+  sessions: { live: number; peak: number; accepted: number; freed: number; rejected: number };
+  ops: { outstanding: number; posted: number; completed: number; failed: number };
+  staleCompletions: number;
+  bytes: { in: number; out: number };
+  perWorker: Array<{ completions: number }>;
+  /** Extra, backend-specific counters (for example acceptFailures, idleClosed, doubleFrees). */
+  extra: Record<string, number>;
+}
