@@ -1,0 +1,46 @@
+/**
+ * The command line: flags -> library API -> rendering. No logic lives here.
+ * createProgram() is exported so tests can parse argv without running anything.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeFor, IocpBenchError } from './errors.js';
+import { addServerCommand } from './server/serverCommand.js';
+
+export function createProgram(): Command {
+  const program = new Command('iocp-bench')
+    .description(
+      'A completion-port TCP echo server (IOCP on Windows, epoll on Linux) and a flood that proves it:\n' +
+        'thousands of verifying, abruptly disconnecting clients and a leak verdict from the server\'s counters.',
+    )
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) });
+  addServerCommand(program);
+  return program;
+}
+
+const VERSION = '0.1.0';
+
+/** Run the CLI; resolves with the exit code instead of calling process.exit. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = createProgram();
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; anything else is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    if (err instanceof IocpBenchError) {
+      process.stderr.write(`iocp-bench: ${err.message}\n`);
+      return exitCodeFor(err);
+    }
+    process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+export { Option };

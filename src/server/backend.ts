@@ -1,0 +1,131 @@
+/**
+ * The backend contract, modelled on completions (the Windows shape): a worker posts an operation,
+ * the OS (or, on Linux, the backend doing the I/O on readiness) later reports one completion for
+ * it, identified by (slot, generation, op) — never by a pointer. The echo engine in engine.ts is
+ * written once against this contract; each OS folder implements it.
+ *
+ * This is the only module that reads process.platform.
+ */
+import { UnsupportedError } from '../errors.js';
+import type { Counters } from './counters.js';
+import type { SessionTable } from './sessionTable.js';
+import type { BackendName, ServerOptions } from './types.js';
+
+export const OP_RECV = 0;
+export const OP_SEND = 1;
+export const OP_ACCEPT = 2; // `handle` holds the accepted socket
+export const OP_CONTROL = 3; // `slot` holds a CONTROL_* code
+
+export const CONTROL_CLOSE_ALL = 1;
+export const CONTROL_EXIT = 2;
+
+/** Results of postRecv/postSend besides ">= 0: completed inline with that many bytes". */
+export const POST_PENDING = -1;
+/** Failed at once: no completion will come; the caller releases the reference itself. */
+export const POST_FAILED = -2;
+
+/** Completions dequeued by one wait(), struct-of-arrays so the hot path allocates nothing. */
+export interface CompletionBatch {
+  readonly slot: Int32Array;
+  readonly gen: Int32Array;
+  readonly op: Int32Array;
+  readonly bytes: Int32Array;
+  /** 0 = success; anything else is the OS's status (errno, NTSTATUS) and means failed. */
+  readonly status: Int32Array;
+  readonly handle: Float64Array;
+}
+
+export function makeBatch(size: number): CompletionBatch {
+  return {
+    slot: new Int32Array(size),
+    gen: new Int32Array(size),
+    op: new Int32Array(size),
+    bytes: new Int32Array(size),
+    status: new Int32Array(size),
+    handle: new Float64Array(size),
+  };
+}
+
+/** What a worker thread gets; every field is structured-clone safe. */
+export interface WorkerInit {
+  backend: BackendName;
+  index: number;
+  table: SharedArrayBuffer;
+  tableEpoch: number;
+  counters: SharedArrayBuffer;
+  options: ServerOptions;
+  /** Backend-specific handles and addresses (fds, port handle, arena address). */
+  native: Record<string, number | string>;
+}
+
+/** The worker half: everything here runs on a worker thread and may block in wait(). */
+export interface PortBackend {
+  /** Block up to timeoutMs for completions; fills batch, returns how many. */
+  wait(batch: CompletionBatch, timeoutMs: number): number;
+  /** Bind an accepted socket to the port and to its slot. False: the socket is unusable. */
+  attach(slot: number, gen: number, handle: number): boolean;
+  /** Receive into ring[offset, offset+len). The caller has already taken the op's reference. */
+  postRecv(slot: number, gen: number, offset: number, len: number): number;
+  /** Send ring[offset, offset+len). The caller has already taken the op's reference. */
+  postSend(slot: number, gen: number, offset: number, len: number): number;
+  /** Abort the slot's pending operations; each still completes (with an error) later. */
+  cancel(slot: number): void;
+  /** Send our FIN after the last echoed byte. */
+  shutdownSend(slot: number): void;
+  /** Close the slot's socket (RST when asked). Only once its reference count is zero. */
+  closeHandle(slot: number, rst: boolean): void;
+  /** Reset and close an accepted socket that got no slot (table full, or stopping). */
+  reject(handle: number): void;
+  /** Stop accepting: no new OP_ACCEPT completions after the pending ones drain. */
+  stopAccepting(): void;
+  /** The error name of a failed completion's status, for logs. */
+  describe(status: number): string;
+}
+
+/** The main-thread half: owns the port, the listener and the native arena. */
+export interface BackendHost {
+  readonly name: BackendName;
+  readonly address: { host: string; port: number };
+  /** Backend-specific part of WorkerInit. */
+  readonly native: Record<string, number | string>;
+  /** Queue `count` control packets (CONTROL_*) that wake that many workers. */
+  postControl(code: number, count: number): void;
+  /** After every worker has exited: close the listener and the port, free the arena. */
+  dispose(): void;
+}
+
+export interface HostContext {
+  options: ServerOptions;
+  table: SessionTable;
+  counters: Counters;
+}
+
+/** Which completion backend this OS runs; `node` is handled apart (it has no workers). */
+export function resolveBackend(requested: ServerOptions['backend']): BackendName {
+  const native: BackendName | null =
+    process.platform === 'win32' ? 'iocp' : process.platform === 'linux' ? 'epoll' : null;
+  if (requested === 'auto') {
+    if (native) return native;
+    throw new UnsupportedError(
+      `no completion backend for ${process.platform}: use --backend node (a baseline on Node's net module)`,
+    );
+  }
+  if (requested === 'node' || requested === native) return requested;
+  const where = requested === 'iocp' ? 'Windows' : 'Linux';
+  throw new UnsupportedError(`--backend ${requested} needs ${where}; this is ${process.platform}`);
+}
+
+export async function createHost(ctx: HostContext, name: BackendName): Promise<BackendHost> {
+  if (name === 'epoll') return (await import('./epoll/epollHost.js')).createEpollHost(ctx);
+  throw new UnsupportedError(`backend ${name} has no completion port`);
+}
+
+export async function createPortBackend(
+  init: WorkerInit,
+  table: SessionTable,
+  counters: Float64Array,
+): Promise<PortBackend> {
+  if (init.backend === 'epoll')
+    return (await import('./epoll/epollPort.js')).createEpollPort(init, table, counters);
+  throw new UnsupportedError(`backend ${init.backend} has no completion port`);
+}

@@ -1,0 +1,338 @@
+/**
+ * The echo engine: what a worker does with each completion, written once for every backend.
+ *
+ * Each session keeps a receive posted while a send is pending (two operations in flight, which
+ * may complete on two workers at once), echoing through a ring of `bufferSize` bytes. When the
+ * ring is full the receive is not re-posted until a send drains it: TCP backpressure, and
+ * bounded memory for clients that never read.
+ *
+ * Lifetime (ARCHITECTURE §3), in `refcount` mode: a reference is taken before every post and
+ * released once per outcome; close is a single OPEN -> CLOSING transition followed by a cancel;
+ * the socket is closed and the slot freed only by whoever drops the last reference. In `naive`
+ * mode the engine reproduces the classic tutorial bug on purpose: it frees the session on the
+ * first failed or zero-byte completion while the other operation is still pending, and acts on
+ * completions without checking their generation.
+ */
+import {
+  CONTROL_CLOSE_ALL,
+  CONTROL_EXIT,
+  OP_ACCEPT,
+  OP_CONTROL,
+  OP_RECV,
+  OP_SEND,
+  POST_FAILED,
+  POST_PENDING,
+  type CompletionBatch,
+  type PortBackend,
+} from './backend.js';
+import {
+  C_ACCEPTED,
+  C_BYTES_IN,
+  C_BYTES_OUT,
+  C_COMPLETED,
+  C_COMPLETIONS,
+  C_DOUBLE_FREES,
+  C_FAILED,
+  C_FREED,
+  C_IDLE_CLOSED,
+  C_POSTED,
+  C_REJECTED,
+  C_SEND_BACKPRESSURE,
+  C_STALE,
+} from './counters.js';
+import {
+  F_ACTIVE,
+  F_COUNT,
+  F_FLAGS,
+  F_HEAD,
+  FL_EOF,
+  FL_RECV_POSTED,
+  FL_RST,
+  FL_SEND_POSTED,
+  FL_SHUT_WR,
+  STATE_OPEN,
+  type SessionTable,
+} from './sessionTable.js';
+import type { Lifetime } from './types.js';
+
+export interface EngineOptions {
+  bufferSize: number;
+  lifetime: Lifetime;
+  idleTimeoutMs: number;
+}
+
+export class EchoEngine {
+  private readonly i32: Int32Array;
+  private readonly size: number;
+  private readonly naive: boolean;
+  private lastIdleScan = 0;
+
+  constructor(
+    private readonly table: SessionTable,
+    private readonly port: PortBackend,
+    private readonly c: Float64Array,
+    private readonly opts: EngineOptions,
+  ) {
+    this.i32 = table.i32;
+    this.size = opts.bufferSize;
+    this.naive = opts.lifetime === 'naive';
+  }
+
+  /** Run one batch of completions. Returns false once an exit sentinel was dequeued. */
+  dispatch(batch: CompletionBatch, n: number): boolean {
+    let keepRunning = true;
+    for (let k = 0; k < n; k++) {
+      const op = batch.op[k];
+      this.c[C_COMPLETIONS]++;
+      if (op === OP_RECV) this.onRecv(batch.slot[k], batch.gen[k], batch.bytes[k], batch.status[k]);
+      else if (op === OP_SEND) this.onSend(batch.slot[k], batch.gen[k], batch.bytes[k], batch.status[k]);
+      else if (op === OP_ACCEPT) this.onAccept(batch.handle[k]);
+      else if (op === OP_CONTROL) {
+        if (batch.slot[k] === CONTROL_EXIT) keepRunning = false;
+        else if (batch.slot[k] === CONTROL_CLOSE_ALL) this.closeAll();
+      }
+    }
+    return keepRunning;
+  }
+
+  onAccept(handle: number): void {
+    const t = this.table;
+    if (t.stopping()) {
+      this.port.reject(handle);
+      return;
+    }
+    const slot = t.alloc(); // holds the accepting path's reference
+    if (slot < 0) {
+      this.port.reject(handle);
+      this.c[C_REJECTED]++;
+      return;
+    }
+    const gen = t.generation(slot);
+    this.c[C_ACCEPTED]++;
+    if (!this.port.attach(slot, gen, handle)) {
+      t.beginClose(slot);
+      this.release(slot);
+      return;
+    }
+    t.lock(slot);
+    this.i32[t.base(slot) + F_FLAGS] |= FL_RECV_POSTED;
+    t.unlock(slot);
+    this.startRecv(slot, gen, 0, this.size);
+    // Stopping may have begun between the check above and the publication of this slot.
+    if (t.stopping()) this.closeSession(slot, true);
+    this.release(slot); // the accepting path's reference
+  }
+
+  onRecv(slot: number, gen: number, bytes: number, status: number): void {
+    const t = this.table;
+    this.c[C_COMPLETED]++;
+    if (status !== 0) this.c[C_FAILED]++;
+    if (t.generation(slot) !== gen) {
+      this.c[C_STALE]++;
+      if (!this.naive) return; // the slot belongs to someone else now: touch nothing
+    }
+    if (this.naive && (status !== 0 || bytes === 0)) {
+      this.naiveFree(slot);
+      return;
+    }
+    const b = t.base(slot);
+    const i = this.i32;
+    let sendOff = -1;
+    let sendLen = 0;
+    let recvOff = -1;
+    let recvLen = 0;
+    let finish = false;
+    t.lock(slot);
+    let flags = i[b + F_FLAGS] & ~FL_RECV_POSTED;
+    if (status !== 0 || bytes === 0) flags |= FL_EOF;
+    else {
+      i[b + F_COUNT] += bytes;
+      this.c[C_BYTES_IN] += bytes;
+    }
+    i[b + F_ACTIVE] = t.now();
+    if (status === 0 && t.state(slot) === STATE_OPEN) {
+      const count = i[b + F_COUNT];
+      const head = i[b + F_HEAD];
+      if (count > 0 && !(flags & FL_SEND_POSTED)) {
+        flags |= FL_SEND_POSTED;
+        sendOff = head;
+        sendLen = Math.min(count, this.size - head);
+      }
+      if (!(flags & FL_EOF) && count < this.size) {
+        flags |= FL_RECV_POSTED;
+        recvOff = (head + count) % this.size;
+        recvLen = Math.min(this.size - count, this.size - recvOff);
+      }
+      if (flags & FL_EOF && count === 0 && !(flags & FL_SEND_POSTED)) finish = true;
+    }
+    i[b + F_FLAGS] = flags;
+    t.unlock(slot);
+    if (sendOff >= 0) this.startSend(slot, gen, sendOff, sendLen);
+    if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
+    if (finish) this.finish(slot);
+    else if (status !== 0) this.closeSession(slot, false);
+    this.release(slot); // this receive's reference
+  }
+
+  onSend(slot: number, gen: number, bytes: number, status: number): void {
+    const t = this.table;
+    this.c[C_COMPLETED]++;
+    if (status !== 0) this.c[C_FAILED]++;
+    if (t.generation(slot) !== gen) {
+      this.c[C_STALE]++;
+      if (!this.naive) return;
+    }
+    if (this.naive && status !== 0) {
+      this.naiveFree(slot);
+      return;
+    }
+    const b = t.base(slot);
+    const i = this.i32;
+    let sendOff = -1;
+    let sendLen = 0;
+    let recvOff = -1;
+    let recvLen = 0;
+    let finish = false;
+    t.lock(slot);
+    let flags = i[b + F_FLAGS] & ~FL_SEND_POSTED;
+    if (status === 0) {
+      // A failed send's byte count means nothing (Wine reports bytes already sent): ignore it.
+      let head = i[b + F_HEAD] + bytes;
+      if (head === this.size) head = 0;
+      const count = i[b + F_COUNT] - bytes;
+      i[b + F_COUNT] = count;
+      this.c[C_BYTES_OUT] += bytes;
+      // Rewind an empty ring so the next receive gets the whole buffer, unless a receive is
+      // posted: its data lands at the old tail.
+      if (count === 0 && !(flags & FL_RECV_POSTED)) head = 0;
+      i[b + F_HEAD] = head;
+      i[b + F_ACTIVE] = t.now();
+      if (t.state(slot) === STATE_OPEN) {
+        if (count > 0) {
+          flags |= FL_SEND_POSTED;
+          sendOff = head;
+          sendLen = Math.min(count, this.size - head);
+        }
+        if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
+          // The receive was paused on a full ring: resume it now that there is room.
+          flags |= FL_RECV_POSTED;
+          recvOff = (head + count) % this.size;
+          recvLen = Math.min(this.size - count, this.size - recvOff);
+        }
+        if (flags & FL_EOF && count === 0 && !(flags & FL_RECV_POSTED)) finish = true;
+      }
+    }
+    i[b + F_FLAGS] = flags;
+    t.unlock(slot);
+    if (sendOff >= 0) this.startSend(slot, gen, sendOff, sendLen);
+    if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
+    if (finish) this.finish(slot);
+    else if (status !== 0) this.closeSession(slot, false);
+    this.release(slot); // this send's reference
+  }
+
+  /**
+   * Close a session: one OPEN -> CLOSING transition, then cancel whatever is pending. The slot is
+   * freed by whoever drops the last reference (release()), never here.
+   */
+  closeSession(slot: number, rst: boolean): void {
+    const t = this.table;
+    if (!t.beginClose(slot)) return;
+    if (rst) {
+      t.lock(slot);
+      this.i32[t.base(slot) + F_FLAGS] |= FL_RST;
+      t.unlock(slot);
+    }
+    this.port.cancel(slot);
+  }
+
+  /** Shutdown path: close every open session. */
+  closeAll(): void {
+    for (let s = 0; s < this.table.capacity; s++) {
+      if (this.table.state(s) === STATE_OPEN) this.closeSession(s, true);
+    }
+  }
+
+  /** Reset sessions with no completion for idleTimeoutMs. Cheap to call often. */
+  scanIdle(): void {
+    const idle = this.opts.idleTimeoutMs;
+    if (idle <= 0) return;
+    const t = this.table;
+    const now = t.now();
+    if (now - this.lastIdleScan < Math.min(idle / 2, 1000)) return;
+    this.lastIdleScan = now;
+    for (let s = 0; s < t.capacity; s++) {
+      if (t.state(s) !== STATE_OPEN) continue;
+      if (now - this.i32[t.base(s) + F_ACTIVE] < idle) continue;
+      if (t.beginClose(s)) {
+        this.c[C_IDLE_CLOSED]++;
+        t.lock(s);
+        this.i32[t.base(s) + F_FLAGS] |= FL_RST;
+        t.unlock(s);
+        this.port.cancel(s);
+      }
+    }
+  }
+
+  private startRecv(slot: number, gen: number, off: number, len: number): void {
+    if (!this.naive) this.table.acquire(slot); // released by onRecv, inline or when the completion arrives
+    this.c[C_POSTED]++;
+    const r = this.port.postRecv(slot, gen, off, len);
+    this.afterPost(slot, gen, r, OP_RECV);
+  }
+
+  private startSend(slot: number, gen: number, off: number, len: number): void {
+    if (!this.naive) this.table.acquire(slot); // released by onSend, inline or when the completion arrives
+    this.c[C_POSTED]++;
+    const r = this.port.postSend(slot, gen, off, len);
+    if (r === POST_PENDING) this.c[C_SEND_BACKPRESSURE]++;
+    this.afterPost(slot, gen, r, OP_SEND);
+  }
+
+  private afterPost(slot: number, gen: number, r: number, op: number): void {
+    if (r === POST_PENDING) {
+      // A close that raced with this post may have cancelled before the post: cancel again.
+      if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot);
+      return;
+    }
+    // No packet will come for an inline result: complete it here (ARCHITECTURE §3.2).
+    const bytes = r >= 0 ? r : 0;
+    const status = r === POST_FAILED ? -1 : 0;
+    if (op === OP_RECV) this.onRecv(slot, gen, bytes, status);
+    else this.onSend(slot, gen, bytes, status);
+  }
+
+  /** Everything was echoed and the peer sent its FIN: send ours, then close. */
+  private finish(slot: number): void {
+    const t = this.table;
+    t.lock(slot);
+    const b = t.base(slot);
+    const first = !(this.i32[b + F_FLAGS] & FL_SHUT_WR);
+    this.i32[b + F_FLAGS] |= FL_SHUT_WR;
+    t.unlock(slot);
+    if (first) this.port.shutdownSend(slot);
+    this.closeSession(slot, false);
+  }
+
+  private release(slot: number): void {
+    if (this.naive) return;
+    if (!this.table.release(slot)) return;
+    const t = this.table;
+    if (t.state(slot) === STATE_OPEN) {
+      // Every open session has an operation pending; reaching zero while open means a path
+      // forgot to post. Close rather than leak.
+      t.beginClose(slot);
+    }
+    const rst = (this.i32[t.base(slot) + F_FLAGS] & FL_RST) !== 0;
+    this.port.closeHandle(slot, rst);
+    if (t.free(slot)) this.c[C_FREED]++;
+    else this.c[C_DOUBLE_FREES]++;
+  }
+
+  /** The tutorial's bug: free now, whatever is still pending on this session. */
+  private naiveFree(slot: number): void {
+    this.port.closeHandle(slot, false);
+    if (this.table.free(slot)) this.c[C_FREED]++;
+    else this.c[C_DOUBLE_FREES]++;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Worker half of the epoll backend: the completion contract emulated over readiness.
+ *
+ * Each operation has its own EPOLLONESHOT registration whose data word is (slot, generation,
+ * op), playing the part of the OVERLAPPED pointer: the receive is registered on the socket, the
+ * send on a dup() of it (made the first time a send has to wait). With one registration per
+ * socket a session's two directions would be serialised and could never race; with two, a
+ * receive and a send of one session complete on different workers at once, as on IOCP.
+ * When a registration fires, this worker does the recv()/send() and reports the outcome as a
+ * completion. A send is tried at once and completes inline when the socket takes the bytes.
+ */
+import {
+  OP_ACCEPT,
+  OP_CONTROL,
+  OP_RECV,
+  OP_SEND,
+  POST_FAILED,
+  POST_PENDING,
+  CONTROL_CLOSE_ALL,
+  type CompletionBatch,
+  type PortBackend,
+  type WorkerInit,
+} from '../backend.js';
+import { C_ACCEPT_FAILURES } from '../counters.js';
+import {
+  F_AUX,
+  F_BFLAGS,
+  F_HANDLE,
+  F_RECV_LEN,
+  F_RECV_OFF,
+  F_SEND_LEN,
+  F_SEND_OFF,
+  type SessionTable,
+} from '../sessionTable.js';
+import { writeEvent } from './epollHost.js';
+import {
+  EAGAIN,
+  EINTR,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_MOD,
+  EPOLL_EVENT_SIZE,
+  EPOLLIN,
+  EPOLLONESHOT,
+  EPOLLOUT,
+  EPOLLRDHUP,
+  F_DUPFD_CLOEXEC,
+  IPPROTO_TCP,
+  MSG_DONTWAIT,
+  MSG_NOSIGNAL,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_LINGER,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOL_SOCKET,
+  TCP_NODELAY,
+  allocArena,
+  check,
+  errno,
+  errnoName,
+  loadLibc,
+  viewMemory,
+} from './libc.js';
+
+const MAX_EVENTS = 64;
+const BF_RECV_REG = 1; // the socket is in the epoll set
+const BF_SEND_REG = 2; // the dup is in the epoll set
+const EMFILE = 24;
+const ENFILE = 23;
+
+export function createEpollPort(
+  init: WorkerInit,
+  table: SessionTable,
+  counters: Float64Array,
+): PortBackend {
+  const libc = loadLibc();
+  const epfd = init.native.epfd as number;
+  const listenFd = init.native.listenFd as number;
+  const ringBase = init.native.arena as number;
+  const size = init.options.bufferSize;
+  const acceptDepth = init.options.acceptDepth;
+  const naive = init.options.lifetime === 'naive';
+  const i32 = table.i32;
+
+  // Per-thread native scratch: the epoll_event array, one event for epoll_ctl, option values.
+  const scratch = allocArena(MAX_EVENTS * EPOLL_EVENT_SIZE + 64);
+  const evAddr = scratch.address;
+  const ctlAddr = evAddr + MAX_EVENTS * EPOLL_EVENT_SIZE;
+  const optAddr = ctlAddr + 16;
+  const mem = viewMemory(scratch.address, MAX_EVENTS * EPOLL_EVENT_SIZE + 64);
+  const ev = new DataView(mem, 0, MAX_EVENTS * EPOLL_EVENT_SIZE);
+  const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
+  const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
+  let accepting = true;
+
+  function arm(fd: number, add: boolean, events: number, op: number, slot: number, gen: number): boolean {
+    writeEvent(ctl, events | EPOLLONESHOT, op, slot, gen);
+    return libc.epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, ctlAddr) === 0;
+  }
+
+  function armListener(): void {
+    writeEvent(ctl, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+    libc.epoll_ctl(epfd, EPOLL_CTL_MOD, listenFd, ctlAddr);
+  }
+
+  /** Arm (or re-arm) the receive registration of a slot. */
+  function armRecv(slot: number, gen: number): boolean {
+    const b = table.base(slot);
+    const add = (Atomics.or(i32, b + F_BFLAGS, BF_RECV_REG) & BF_RECV_REG) === 0;
+    return arm(i32[b + F_HANDLE], add, EPOLLIN | EPOLLRDHUP, OP_RECV, slot, gen);
+  }
+
+  /** Arm the send registration, on a dup() of the socket made the first time it is needed. */
+  function armSend(slot: number, gen: number): boolean {
+    const b = table.base(slot);
+    let dupFd = i32[b + F_AUX];
+    if (dupFd < 0) {
+      dupFd = libc.fcntl(i32[b + F_HANDLE], F_DUPFD_CLOEXEC, 0);
+      if (dupFd < 0) return false;
+      i32[b + F_AUX] = dupFd;
+    }
+    const add = (Atomics.or(i32, b + F_BFLAGS, BF_SEND_REG) & BF_SEND_REG) === 0;
+    return arm(dupFd, add, EPOLLOUT, OP_SEND, slot, gen);
+  }
+
+  /** Accept up to `room` connections; each becomes an OP_ACCEPT completion. */
+  function acceptBatch(batch: CompletionBatch, out: number, room: number): number {
+    let n = 0;
+    while (n < room && accepting) {
+      const fd = libc.accept4(listenFd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        const e = errno();
+        if (e === EAGAIN || e === EINTR) break;
+        counters[C_ACCEPT_FAILURES]++;
+        // Out of descriptors: stop for this wake-up rather than spin on the same error.
+        if (e === EMFILE || e === ENFILE) break;
+        continue;
+      }
+      batch.op[out + n] = OP_ACCEPT;
+      batch.handle[out + n] = fd;
+      batch.slot[out + n] = -1;
+      batch.status[out + n] = 0;
+      n++;
+    }
+    if (accepting && !table.stopping()) armListener();
+    return n;
+  }
+
+  return {
+    wait(batch, timeoutMs) {
+      const n = libc.epoll_wait(epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), timeoutMs);
+      if (n < 0) {
+        if (errno() === EINTR) return 0;
+        check('epoll_wait', n);
+      }
+      let out = 0;
+      for (let k = 0; k < n; k++) {
+        const at = k * EPOLL_EVENT_SIZE;
+        const lo = ev.getUint32(at + 4, true);
+        const gen = ev.getUint32(at + 8, true) | 0;
+        const op = lo >>> 24;
+        const slot = lo & 0xffffff;
+        if (op === OP_ACCEPT) {
+          out += acceptBatch(batch, out, batch.op.length - out - (n - k - 1));
+          continue;
+        }
+        if (op === OP_CONTROL) {
+          if (slot === CONTROL_CLOSE_ALL) libc.read(init.native.closeAllFd as number, optAddr, 8);
+          batch.op[out] = OP_CONTROL;
+          batch.slot[out] = slot;
+          out++;
+          continue;
+        }
+        batch.op[out] = op;
+        batch.slot[out] = slot;
+        batch.gen[out] = gen;
+        batch.bytes[out] = 0;
+        batch.status[out] = 0;
+        // A stale registration must not do I/O on whoever owns the slot now; the naive
+        // lifetime does it anyway — that is the bug it demonstrates.
+        if (!naive && table.generation(slot) !== gen) {
+          out++;
+          continue;
+        }
+        const b = table.base(slot);
+        const fd = i32[b + F_HANDLE];
+        if (op === OP_RECV) {
+          const r = libc.recv(fd, ringBase + slot * size + i32[b + F_RECV_OFF], i32[b + F_RECV_LEN], 0);
+          if (r < 0) {
+            const e = errno();
+            if (e === EAGAIN || e === EINTR) {
+              if (armRecv(slot, gen)) continue; // spurious wake-up: still pending
+            }
+            batch.status[out] = e || -1;
+          } else batch.bytes[out] = r;
+        } else {
+          const r = libc.send(
+            fd,
+            ringBase + slot * size + i32[b + F_SEND_OFF],
+            i32[b + F_SEND_LEN],
+            MSG_NOSIGNAL | MSG_DONTWAIT,
+          );
+          if (r < 0) {
+            const e = errno();
+            if (e === EAGAIN || e === EINTR) {
+              if (armSend(slot, gen)) continue;
+            }
+            batch.status[out] = e || -1;
+          } else batch.bytes[out] = r;
+        }
+        out++;
+      }
+      return out;
+    },
+
+    attach(slot, _gen, handle) {
+      const b = table.base(slot);
+      i32[b + F_HANDLE] = handle;
+      i32[b + F_AUX] = -1;
+      opt.setInt32(0, 1, true);
+      libc.setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, optAddr, 4);
+      return true;
+    },
+
+    postRecv(slot, gen, offset, len) {
+      const b = table.base(slot);
+      i32[b + F_RECV_OFF] = offset;
+      i32[b + F_RECV_LEN] = len;
+      return armRecv(slot, gen) ? POST_PENDING : POST_FAILED;
+    },
+
+    postSend(slot, gen, offset, len) {
+      const b = table.base(slot);
+      const fd = i32[b + F_HANDLE];
+      const r = libc.send(fd, ringBase + slot * size + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (r >= 0) return r;
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) return POST_FAILED;
+      i32[b + F_SEND_OFF] = offset;
+      i32[b + F_SEND_LEN] = len;
+      return armSend(slot, gen) ? POST_PENDING : POST_FAILED;
+    },
+
+    cancel(slot) {
+      // shutdown() makes both registrations fire: recv() then returns 0 and send() EPIPE.
+      const fd = i32[table.base(slot) + F_HANDLE];
+      if (fd >= 0) libc.shutdown(fd, SHUT_RDWR);
+    },
+
+    shutdownSend(slot) {
+      const fd = i32[table.base(slot) + F_HANDLE];
+      if (fd >= 0) libc.shutdown(fd, SHUT_WR);
+    },
+
+    closeHandle(slot, rst) {
+      const b = table.base(slot);
+      const fd = i32[b + F_HANDLE];
+      if (fd < 0) return;
+      if (rst) setLingerZero(fd);
+      // The naive lifetime frees only the socket: the dup that carries a pending send lives on,
+      // like the OVERLAPPED of a WSASend whose packet has not arrived yet, and may still fire.
+      if (!naive && i32[b + F_AUX] >= 0) libc.close(i32[b + F_AUX]);
+      i32[b + F_HANDLE] = -1;
+      i32[b + F_AUX] = -1;
+      libc.close(fd);
+    },
+
+    reject(handle) {
+      setLingerZero(handle);
+      libc.close(handle);
+    },
+
+    stopAccepting() {
+      accepting = false;
+    },
+
+    describe(status) {
+      return errnoName(status);
+    },
+  };
+
+  /** SO_LINGER {1, 0}: close() sends RST instead of FIN. */
+  function setLingerZero(fd: number): void {
+    opt.setInt32(0, 1, true);
+    opt.setInt32(4, 0, true);
+    libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, optAddr, 8);
+  }
+}

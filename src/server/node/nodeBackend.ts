@@ -1,0 +1,91 @@
+/**
+ * The `node` backend: the same echo service on Node's `net` module, single-threaded. It exists
+ * only as a baseline to compare the completion backends with; it counts the same statistics
+ * (one "worker": the main thread).
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { SysError } from '../../errors.js';
+import {
+  C_ACCEPTED,
+  C_BYTES_IN,
+  C_BYTES_OUT,
+  C_COMPLETED,
+  C_COMPLETIONS,
+  C_FAILED,
+  C_FREED,
+  C_IDLE_CLOSED,
+  C_POSTED,
+  C_REJECTED,
+  Counters,
+} from '../counters.js';
+import type { ServerOptions } from '../types.js';
+
+export interface NodeEcho {
+  address: { host: string; port: number };
+  counters: Counters;
+  live(): number;
+  peak(): number;
+  close(drainMs: number): Promise<{ drained: boolean }>;
+}
+
+export async function startNodeEcho(options: ServerOptions): Promise<NodeEcho> {
+  const counters = new Counters(1);
+  const c = counters.row(0);
+  const sockets = new Set<Socket>();
+  let peak = 0;
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    if (sockets.size >= options.maxSessions) {
+      c[C_REJECTED]++;
+      socket.resetAndDestroy();
+      return;
+    }
+    c[C_ACCEPTED]++;
+    sockets.add(socket);
+    peak = Math.max(peak, sockets.size);
+    socket.setNoDelay(true);
+    if (options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => {
+        c[C_IDLE_CLOSED]++;
+        socket.resetAndDestroy();
+      });
+    }
+    // A receive is "posted" while the socket is flowing; count each chunk as one completion.
+    socket.on('data', (chunk: Buffer) => {
+      c[C_POSTED]++;
+      c[C_COMPLETED]++;
+      c[C_COMPLETIONS]++;
+      c[C_BYTES_IN] += chunk.length;
+      const n = chunk.length;
+      // write() keeps the chunk until it is flushed; pause while the kernel refuses more
+      // (the same bounded-buffer backpressure the completion backends apply).
+      if (!socket.write(chunk, () => (c[C_BYTES_OUT] += n))) socket.pause();
+    });
+    socket.on('drain', () => socket.resume());
+    socket.on('end', () => socket.end());
+    socket.on('error', () => c[C_FAILED]++);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      c[C_FREED]++;
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new SysError('listen', err.code ?? 'EIO', err.errno ?? 0, `on ${options.host}:${options.port}`)),
+    );
+    server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    address: { host: options.host, port: addr.port },
+    counters,
+    live: () => sockets.size,
+    peak: () => peak,
+    async close(drainMs) {
+      server.close();
+      for (const s of sockets) s.resetAndDestroy();
+      const until = Date.now() + drainMs;
+      while (sockets.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return { drained: sockets.size === 0 };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * startServer(): validate options once, pick the backend, start the workers and the stats
+ * endpoint. Backends trust what reaches them.
+ */
+import { isIP } from 'node:net';
+import { IocpBenchError, UsageError } from '../errors.js';
+import { createHost, resolveBackend } from './backend.js';
+import { Counters } from './counters.js';
+import type { ServerHandle } from './handle.js';
+import { startNodeEcho } from './node/nodeBackend.js';
+import { SessionTable } from './sessionTable.js';
+import { startStatsEndpoint, type StatsEndpoint } from './statsServer.js';
+import { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerStats } from './types.js';
+import { WorkerPool } from './workerPool.js';
+
+/** How long close() waits for outstanding operations before it stops the workers anyway. */
+const DRAIN_MS = 4000;
+
+export function validateServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
+  const int = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  };
+  if (!isIP(o.host)) throw new UsageError(`--host must be an IP address (like 127.0.0.1 or ::1), got "${o.host}"`);
+  int('--port', o.port, 0, 65535);
+  int('--workers', o.workers, 1, 64);
+  int('--max-sessions', o.maxSessions, 1, 1_000_000);
+  int('--idle-timeout', o.idleTimeoutMs, 0, 2 ** 31 - 1);
+  int('--buffer-size', o.bufferSize, 256, 16 * 1024 * 1024);
+  int('--accept-depth', o.acceptDepth, 1, 4096);
+  if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))
+    throw new UsageError(`--backend must be one of auto, epoll, iocp, node; got "${o.backend}"`);
+  if (o.lifetime !== 'refcount' && o.lifetime !== 'naive')
+    throw new UsageError(`--lifetime must be refcount or naive, got "${o.lifetime}"`);
+  if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
+  if (!isIP(o.statsHost)) throw new UsageError(`--stats-host must be an IP address, got "${o.statsHost}"`);
+  return o;
+}
+
+export async function startServer(partial: Partial<ServerOptions> = {}): Promise<ServerHandle> {
+  const options = validateServerOptions(partial);
+  const backend = resolveBackend(options.backend);
+  const startedAt = Date.now();
+  let stopCore: (drainMs: number) => Promise<unknown>;
+  let read: () => ServerStats;
+  let address: { host: string; port: number };
+
+  if (backend === 'node') {
+    const echo = await startNodeEcho(options);
+    address = echo.address;
+    read = () =>
+      echo.counters.snapshot({
+        backend, workers: 1, lifetime: options.lifetime, listen: address, startedAt,
+        table: null, live: echo.live(), peak: echo.peak(),
+      });
+    stopCore = (ms) => echo.close(ms);
+  } else {
+    const table = new SessionTable(options.maxSessions);
+    const counters = new Counters(options.workers + 1);
+    const host = await createHost({ options, table, counters }, backend);
+    address = host.address;
+    let fatal: string | null = null;
+    const pool = await WorkerPool.start(host, table, counters, options, {
+      onFatal: (m) => {
+        fatal ??= m;
+        process.emitWarning(`iocp-bench server: ${m}`);
+      },
+    });
+    read = () => {
+      const s = counters.snapshot({
+        backend, workers: options.workers, lifetime: options.lifetime, listen: address, startedAt, table,
+      });
+      if (fatal) s.extra.workerFailures = 1;
+      return s;
+    };
+    stopCore = (ms) => pool.stop(ms);
+  }
+
+  let stats: StatsEndpoint | null = null;
+  if (options.statsPort !== null) {
+    try {
+      stats = await startStatsEndpoint(options.statsHost, options.statsPort, () => read());
+    } catch (err) {
+      await stopCore(0);
+      const e = err as NodeJS.ErrnoException;
+      throw new IocpBenchError(
+        'E_STATS_LISTEN',
+        `cannot serve stats on ${options.statsHost}:${options.statsPort}: ${e.code ?? e.message}`,
+      );
+    }
+  }
+
+  let closing: Promise<ServerStats> | null = null;
+  return {
+    backend,
+    address,
+    statsUrl: stats?.url ?? null,
+    stats: () => read(),
+    close() {
+      closing ??= (async () => {
+        await stopCore(DRAIN_MS);
+        const final = read();
+        await stats?.close();
+        return final;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
+import { Option, type Command } from 'commander';
+import { parseCount, parseDuration, parseInteger, parseSize } from '../units.js';
+import { startServer } from './server.js';
+import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
+import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
+
+interface Flags {
+  host: string;
+  port: string;
+  workers: string;
+  backend: string;
+  maxSessions: string;
+  idleTimeout: string;
+  bufferSize: string;
+  lifetime: string;
+  statsPort: string;
+  stats: boolean;
+  statsHost: string;
+  duration?: string;
+  acceptDepth: string;
+  json?: boolean;
+}
+
+export function addServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('run the TCP echo server on the OS completion machinery (IOCP / epoll)')
+    .option('--host <addr>', 'address to listen on (IPv4 or IPv6)', D.host)
+    .option('-p, --port <n>', 'port to listen on; 0 picks a free one', String(D.port))
+    .option('-w, --workers <n>', 'worker threads blocking on the completion port', String(D.workers))
+    .addOption(
+      new Option('--backend <name>', 'auto = iocp on Windows, epoll on Linux; node = Node net baseline')
+        .choices(['auto', 'epoll', 'iocp', 'node'])
+        .default('auto'),
+    )
+    .option('--max-sessions <n>', 'connections beyond this are reset and counted as rejected', '10k')
+    .option('--idle-timeout <time>', 'reset sessions idle this long (e.g. 30s); 0 = never', '0')
+    .option('--buffer-size <bytes>', 'per-session echo buffer; when full, reading pauses', '64k')
+    .addOption(
+      new Option(
+        '--lifetime <mode>',
+        'refcount = sessions freed when their last pending op completes; naive = DEMONSTRATES A BUG: ' +
+          'frees a session while I/O is still pending (the classic tutorial crash), never use it for real',
+      )
+        .choices(['refcount', 'naive'])
+        .default('refcount'),
+    )
+    .option('--stats-port <n>', 'port of the HTTP /stats and /metrics endpoint; 0 picks one', '0')
+    .option('--no-stats', 'do not serve /stats and /metrics')
+    .option('--stats-host <addr>', 'address of the stats endpoint', D.statsHost)
+    .option('--duration <time>', 'serve this long (e.g. 30s), then drain and exit')
+    .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
+    .option('--json', 'log machine-readable JSON lines instead of text')
+    .addHelpText(
+      'after',
+      '\nStops on SIGINT/SIGTERM or after --duration: closes every session, waits until no\n' +
+        'operation is outstanding, and exits 0 when every session was freed (1 otherwise).',
+    )
+    .action(async (flags: Flags) => {
+      process.exitCode = await runServerCommand(flags);
+    });
+}
+
+function toOptions(f: Flags): Partial<ServerOptions> {
+  return {
+    host: f.host,
+    port: parseInteger(f.port, '--port'),
+    workers: parseInteger(f.workers, '--workers'),
+    backend: f.backend as BackendName | 'auto',
+    maxSessions: parseCount(f.maxSessions, '--max-sessions'),
+    idleTimeoutMs: parseDuration(f.idleTimeout, '--idle-timeout'),
+    bufferSize: parseSize(f.bufferSize, '--buffer-size'),
+    lifetime: f.lifetime as Lifetime,
+    statsPort: f.stats ? parseInteger(f.statsPort, '--stats-port') : null,
+    statsHost: f.statsHost,
+    acceptDepth: parseInteger(f.acceptDepth, '--accept-depth'),
+  };
+}
+
+async function runServerCommand(f: Flags): Promise<number> {
+  const options = toOptions(f);
+  const durationMs = f.duration !== undefined ? parseDuration(f.duration, '--duration') : null;
+  const server = await startServer(options);
+  const log = (event: string, data: Record<string, unknown>, text: string) =>
+    process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
+  const { host, port } = server.address;
+  const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const opts = { ...D, ...options };
+  log(
+    'listening',
+    { backend: server.backend, workers: server.stats().workers, lifetime: opts.lifetime, listen: server.address, stats: server.statsUrl },
+    `iocp-bench server: ${server.backend}, ${server.stats().workers} workers, lifetime ${opts.lifetime}, ` +
+      `echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
+  );
+
+  const reason = await new Promise<string>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => resolve(`signal ${sig}`);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    if (durationMs !== null) setTimeout(() => resolve('duration'), durationMs).unref();
+  });
+  const stats = await server.close();
+  const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
+  log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
+  return clean ? 0 : 1;
+}
+
+function summary(reason: string, s: ServerStats, clean: boolean): string {
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const head =
+    `iocp-bench server: stopped (${reason}) after ${(s.uptimeMs / 1000).toFixed(1)} s: ` +
+    `${s.sessions.accepted} accepted, ${s.sessions.freed} freed, ${s.sessions.rejected} rejected, ` +
+    `${s.staleCompletions} stale completions, ${mb(s.bytes.in)} MB in, ${mb(s.bytes.out)} MB out`;
+  return clean
+    ? head
+    : `${head}\niocp-bench server: NOT drained: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`;
+}
