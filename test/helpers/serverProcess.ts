@@ -1,0 +1,99 @@
+/**
+ * Spawns the real CLI (`node bin/iocp-bench.js server --json ...`) and reads its start-up line.
+ * Every wait is bounded in time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServerStats } from '../../src/server/types.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = path.join(REPO, 'bin', 'iocp-bench.js');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  statsUrl: string;
+  stdout(): string;
+  stderr(): string;
+  stats(): Promise<ServerStats>;
+  /** Resident memory of the server process in bytes (Linux /proc). */
+  rss(): number;
+  /** Send a signal and wait for the exit (bounded). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; ms: number }>;
+}
+
+export async function startServerProcess(args: string[], timeoutMs = 15_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--stats-port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (err += c));
+  const started = await new Promise<{ port: number; statsUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), timeoutMs);
+    const onData = () => {
+      const line = out.split('\n').find((l) => l.includes('"listening"'));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      const j = JSON.parse(line) as { listen: { port: number }; stats: string };
+      resolve({ port: j.listen.port, statsUrl: j.stats });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${out}${err}`));
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    ...started,
+    stdout: () => out,
+    stderr: () => err,
+    stats: () => fetchStats(started.statsUrl),
+    rss: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+    },
+    async stop(signal = 'SIGTERM', ms = 10_000) {
+      const t0 = Date.now();
+      if (child.exitCode === null) child.kill(signal);
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms)),
+      ]);
+      if (code === 'timeout') {
+        child.kill('SIGKILL');
+        return { code: null, ms: Date.now() - t0 };
+      }
+      return { code, ms: Date.now() - t0 };
+    },
+  };
+}
+
+export async function fetchStats(url: string): Promise<ServerStats> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return (await res.json()) as ServerStats;
+}
+
+/** Poll /stats until `ok` holds or the time is up; returns the last snapshot. */
+export async function settle(
+  read: () => Promise<ServerStats>,
+  ok: (s: ServerStats) => boolean,
+  timeoutMs = 15_000,
+): Promise<ServerStats> {
+  const until = Date.now() + timeoutMs;
+  let s = await read();
+  while (!ok(s) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    s = await read();
+  }
+  return s;
+}
+
+export const quiescent = (s: ServerStats) =>
+  s.sessions.live === 0 && s.ops.outstanding === 0 && s.sessions.accepted === s.sessions.freed;

@@ -1,0 +1,55 @@
+// Bad input gives one line on stderr and a non-zero exit (2 usage, 1 runtime), never a stack trace.
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from './helpers/cli.js';
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('server command: bad input', () => {
+  let busy: Server;
+  let busyPort = 0;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    busyPort = (busy.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+  it.each([
+    [['--port', '70000'], /--port must be an integer from 0 to 65535/],
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--workers', '0'], /--workers must be an integer from 1 to 64/],
+    [['--backend', 'nope'], /argument 'nope' is invalid.*auto, epoll, iocp, node/],
+    [['--lifetime', 'forever'], /argument 'forever' is invalid/],
+    [['--buffer-size', 'lots'], /--buffer-size .*cannot read "lots"/],
+    [['--host', 'example.com'], /--host must be an IP address/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ])('server %j exits 2', async (args, pattern) => {
+    const r = await runCliProcess(['server', ...args]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, pattern);
+  });
+
+  it('a port already in use exits 1', async () => {
+    const r = await runCliProcess(['server', '--port', String(busyPort)]);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /bind failed: (EADDRINUSE|WSAEADDRINUSE) .*127\.0\.0\.1:\d+/);
+  });
+
+  it.runIf(process.platform === 'linux')('--backend iocp on Linux exits 1', async () => {
+    const r = await runCliProcess(['server', '--backend', 'iocp', '--port', '0']);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /--backend iocp needs Windows; this is linux/);
+  });
+
+  it.runIf(process.platform === 'win32')('--backend epoll on Windows exits 1', async () => {
+    const r = await runCliProcess(['server', '--backend', 'epoll', '--port', '0']);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /--backend epoll needs Linux; this is win32/);
+  });
+});

@@ -1,0 +1,35 @@
+// The server echoes byte-exact, and under load every one of the five workers runs completions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abuse } from './helpers/abuse.js';
+import { quiescent, settle, startServerProcess, type ServerProcess } from './helpers/serverProcess.js';
+
+const backends = process.platform === 'linux' ? ['epoll', 'node'] : process.platform === 'win32' ? ['iocp', 'node'] : ['node'];
+
+describe.each(backends)('%s backend echo', (backend) => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess(['--backend', backend]);
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  it('echoes every byte back to the connection that sent it', async () => {
+    const r = await abuse({ port: server.port, perMode: 300, modes: ['echo', 'half-close'], concurrency: 100 });
+    expect(r).toMatchObject({ verified: 600, corrupt: 0, crossTalk: 0, truncated: 0, errors: 0, timeouts: 0 });
+    const s = await settle(server.stats, quiescent);
+    expect(s.backend).toBe(backend);
+    expect(s.sessions).toMatchObject({ live: 0, accepted: 600, freed: 600, rejected: 0 });
+    expect(s.bytes.in).toBe(300 * 4096 + 300 * 32 * 1024);
+    expect(s.bytes.out).toBe(s.bytes.in);
+    expect(s.staleCompletions).toBe(0);
+  });
+
+  it('reports its workers: five on a completion backend, each with completions', async () => {
+    const s = await server.stats();
+    const expected = backend === 'node' ? 1 : 5;
+    expect(s.workers).toBe(expected);
+    expect(s.perWorker).toHaveLength(expected);
+    for (const w of s.perWorker) expect(w.completions).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,26 @@
+// `--lifetime naive` frees a session while its other operation is pending; the same abuse
+// that leaves the refcount lifetime clean must expose it: stale completions, double frees,
+// or bytes arriving on the wrong connection.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abuse } from './helpers/abuse.js';
+import { startServerProcess, type ServerProcess } from './helpers/serverProcess.js';
+
+describe('naive lifetime (the tutorial bug, on purpose)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess(['--backend', 'epoll', '--lifetime', 'naive']);
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  it('is caught by the abuse run', async () => {
+    const r = await abuse({ port: server.port, perMode: 1000, perConnectionTimeoutMs: 5000 });
+    await new Promise((res) => setTimeout(res, 500));
+    const s = await server.stats();
+    const symptoms =
+      s.staleCompletions + s.extra.doubleFrees + r.crossTalk + r.corrupt + Math.abs(s.sessions.accepted - s.sessions.freed);
+    console.log('naive symptoms', { stale: s.staleCompletions, doubleFrees: s.extra.doubleFrees, ...r, live: s.sessions.live });
+    expect(symptoms).toBeGreaterThan(0);
+  }, 120_000);
+});
