@@ -59,6 +59,22 @@ describe('Wine runner', () => {
     }
   });
 
+  it('delivers SIGINT to node.exe as Ctrl-C (a graceful stop)', async () => {
+    const p = startWineNode(fixture('echo-env.mjs'), { args: ['--hang'] });
+    try {
+      await p.waitForLine('hanging', 60_000);
+      // The handler is installed before the line is printed; give Wine's console a moment.
+      await new Promise((r) => setTimeout(r, 200));
+      p.signal('SIGINT');
+      const info = await p.waitForExit(15_000);
+      expect(info.code).toBe(5);
+      expect(p.lines()).toContain('interrupted');
+    } finally {
+      await p.kill();
+      p.cleanup();
+    }
+  });
+
   it('loads koffi, kernel32 and ws2_32, and moves packets through a completion port to a worker', async () => {
     const r = await runWineNode(fixture('iocp-runtime.mjs'), { timeoutMs: 60_000 });
     expect(r.stderr).toBe('');
