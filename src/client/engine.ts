@@ -1,0 +1,198 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { FrameCodec } from '../frame.js';
+import { FloodConnection, type ConnectionHost } from './connection.js';
+import type { Diagnosis, FaultClass } from './diagnose.js';
+import type { EngineConfig } from './options.js';
+import { planConnection, type DisconnectMode } from './scenarios.js';
+import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './stats.js';
+
+/** How often timeouts are checked: a stall is reported within timeout + this. */
+const SWEEP_MS = 100;
+/** After a divergence, how long to wait for more bytes before judging with what came. */
+const DIVERGE_GRACE_MS = 50;
+/** Examples kept per thread, so the report can say which connection went wrong and how. */
+const MAX_SAMPLES = 20;
+
+export interface FaultSample {
+  connection: number;
+  mode: DisconnectMode;
+  fault: FaultClass;
+  detail: string;
+}
+export interface ErrorSample {
+  connection: number;
+  mode: DisconnectMode;
+  kind: ErrorKind;
+  message: string;
+}
+
+/** What one thread hands back when it is done. */
+export interface EngineReport {
+  counters: Float64Array;
+  rtt: string;
+  connect: string;
+  faultSamples: FaultSample[];
+  errorSamples: ErrorSample[];
+}
+
+/** This thread's share of the flood. */
+export interface EngineShare {
+  /** Connections this thread keeps open at once. */
+  maxActive: number;
+  /** New connections per second from this thread; 0 = unlimited. */
+  rate: number;
+}
+
+/**
+ * Runs one thread's connections: claims connection indices from a counter shared by all threads
+ * (so every index runs exactly once, whichever thread is free), keeps `maxActive` of them open,
+ * paces new ones by `rate`, and sweeps for stalls.
+ */
+export class ClientEngine implements ConnectionHost {
+  readonly counters = newCounters();
+  readonly rtt: Histogram = newHistogram();
+  readonly connectLatency: Histogram = newHistogram();
+  readonly recvBuffer = Buffer.allocUnsafe(64 * 1024);
+  readonly codec: FrameCodec;
+  readonly host: string;
+  readonly port: number;
+  private readonly active = new Set<FloodConnection>();
+  private readonly faultSamples: FaultSample[] = [];
+  private readonly errorSamples: ErrorSample[] = [];
+  private claiming = true;
+  private started = 0;
+  private readonly t0 = performance.now();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private paceTimer: NodeJS.Timeout | null = null;
+  private resolveDone: (() => void) | null = null;
+
+  constructor(
+    private readonly cfg: EngineConfig,
+    private readonly share: EngineShare,
+    /** Next connection index to run, or -1 when there are no more. */
+    private readonly claim: () => number,
+  ) {
+    this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
+    this.host = cfg.host;
+    this.port = cfg.port;
+  }
+
+  /** Resolves when every connection this thread started has ended. */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolveDone = resolve;
+      this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+      this.pump();
+    });
+  }
+
+  /** Start no new connections; the running ones finish. */
+  stop(): void {
+    this.claiming = false;
+    this.checkDone();
+  }
+
+  /** End every running connection now (counted as aborted, not as faults). */
+  abort(): void {
+    this.stop();
+    for (const conn of [...this.active]) {
+      conn.done = true;
+      if (conn.timer) clearTimeout(conn.timer);
+      conn.socket.destroy();
+      this.finished(conn, 'aborted');
+    }
+  }
+
+  report(): EngineReport {
+    return {
+      counters: this.counters,
+      rtt: encodeHistogram(this.rtt),
+      connect: encodeHistogram(this.connectLatency),
+      faultSamples: this.faultSamples,
+      errorSamples: this.errorSamples,
+    };
+  }
+
+  finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void {
+    if (!this.active.delete(conn)) return;
+    const c = this.counters;
+    const mode = conn.plan.mode;
+    c[C.active]!--;
+    if (outcome === 'ok') {
+      c[C.ok]!++;
+      c[modeSlot(mode, 'ok')]!++;
+    } else if (outcome === 'fault') {
+      const d = why as Diagnosis;
+      c[C.faulted]!++;
+      c[modeSlot(mode, 'fault')]!++;
+      c[faultSlot(d.fault)]!++;
+      if (this.faultSamples.length < MAX_SAMPLES) this.faultSamples.push({ connection: conn.plan.index, mode, fault: d.fault, detail: d.detail });
+    } else if (outcome === 'error') {
+      const e = why as { kind: ErrorKind; message: string };
+      c[C.errored]!++;
+      c[modeSlot(mode, 'error')]!++;
+      c[errorSlot(e.kind)]!++;
+      if (this.errorSamples.length < MAX_SAMPLES) this.errorSamples.push({ connection: conn.plan.index, mode, kind: e.kind, message: e.message });
+    } else {
+      c[C.aborted]!++;
+    }
+    this.pump();
+  }
+
+  /** Opens connections while there is room, the pace allows and indices remain. */
+  private pump(): void {
+    const cfg = this.cfg;
+    while (this.claiming && this.active.size < this.share.maxActive) {
+      if (cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) {
+        this.claiming = false;
+        break;
+      }
+      if (this.share.rate > 0) {
+        const allowed = Math.floor(((performance.now() - this.t0) / 1000) * this.share.rate) + 1;
+        if (this.started >= allowed) {
+          if (!this.paceTimer) {
+            const wait = Math.max(1, ((this.started / this.share.rate) * 1000) - (performance.now() - this.t0));
+            this.paceTimer = setTimeout(() => {
+              this.paceTimer = null;
+              this.pump();
+            }, Math.min(wait, 100));
+          }
+          break;
+        }
+      }
+      const index = this.claim();
+      if (index < 0) {
+        this.claiming = false;
+        break;
+      }
+      this.started++;
+      const plan = planConnection(index, cfg);
+      this.counters[C.started]!++;
+      this.counters[C.active]!++;
+      this.counters[modeSlot(plan.mode, 'started')]!++;
+      this.active.add(new FloodConnection(this, plan));
+    }
+    this.checkDone();
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    const limit = this.cfg.timeoutMs;
+    for (const conn of this.active) {
+      if (conn.divergedAt > 0 && now - conn.divergedAt >= Math.min(DIVERGE_GRACE_MS, limit)) conn.diagnoseNow();
+      else if (conn.awaiting && now - conn.lastProgress >= limit) conn.onTimeout();
+    }
+    // A duration run also has to notice its deadline when no connection ends to trigger pump().
+    if (this.claiming && this.cfg.durationMs > 0) this.pump();
+  }
+
+  private checkDone(): void {
+    if (this.claiming || this.active.size > 0 || !this.resolveDone) return;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.paceTimer) clearTimeout(this.paceTimer);
+    this.sweepTimer = this.paceTimer = null;
+    const resolve = this.resolveDone;
+    this.resolveDone = null;
+    resolve();
+  }
+}

@@ -1,0 +1,151 @@
+import { EventEmitter } from 'node:events';
+import type { ServerHandle } from '../server/handle.js';
+import type { ServerOptions, ServerStats } from '../server/types.js';
+import { checkLeaks, statsFromUrl, type StatsSource } from './leakCheck.js';
+import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } from './options.js';
+import { buildResult, type FloodResult } from './result.js';
+import { C } from './stats.js';
+import { runThreads, type ThreadRun } from './threads.js';
+
+export type { FloodOptions, ResolvedFloodOptions } from './options.js';
+export type { FloodResult } from './result.js';
+
+/** Emitted once the target is known and the threads are about to start. */
+export interface FloodStartInfo {
+  host: string;
+  port: number;
+  embedded: boolean;
+  backend: string | null;
+  /** Connections to run, or null for a duration-bound run. */
+  total: number | null;
+  durationMs: number;
+  connections: number;
+  workers: number;
+  seed: number;
+  statsBefore: ServerStats | null;
+}
+
+/** Emitted about four times a second while connections run. */
+export interface FloodTick {
+  elapsedMs: number;
+  started: number;
+  /** Connections ended, whatever the outcome. */
+  done: number;
+  active: number;
+  total: number | null;
+  durationMs: number;
+  messages: number;
+  messagesPerSec: number;
+  faults: number;
+  errors: number;
+}
+
+export interface FloodEvents {
+  start: [FloodStartInfo];
+  tick: [FloodTick];
+  done: [FloodResult];
+}
+
+/**
+ * A running flood. Listen for `start`, `tick` and `done`, or just await `result`. Network failures
+ * are counted in the result, never thrown; `result` rejects only when the flood cannot run at all
+ * (the embedded server fails to start, the stats endpoint is unreachable before the start).
+ */
+export class FloodRun extends EventEmitter<FloodEvents> {
+  readonly options: ResolvedFloodOptions;
+  readonly result: Promise<FloodResult>;
+  private threads: ThreadRun | null = null;
+  private stopped: 'stop' | 'abort' | null = null;
+
+  constructor(options: ResolvedFloodOptions, raw: FloodOptions) {
+    super();
+    this.options = options;
+    this.result = this.run(raw);
+    // Callers that only listen to events must not get an unhandled rejection on top.
+    this.result.catch(() => undefined);
+  }
+
+  /** Open no more connections; those running finish (the result follows as usual). */
+  stop(): void {
+    this.stopped ??= 'stop';
+    this.threads?.stop();
+  }
+
+  /** End running connections now too; they are counted as aborted. */
+  abort(): void {
+    this.stopped = 'abort';
+    this.threads?.abort();
+  }
+
+  private async run(raw: FloodOptions): Promise<FloodResult> {
+    await Promise.resolve(); // let the caller attach listeners first
+    const o = this.options;
+    let server: ServerHandle | null = null;
+    let stats: StatsSource | null = null;
+    let host = o.host;
+    let port = o.port;
+    if (o.embedded) {
+      server = await startEmbedded(raw.server);
+      host = server.address.host;
+      port = server.address.port;
+      const handle = server;
+      stats = async () => handle.stats();
+    } else if (typeof raw.stats === 'string') {
+      stats = statsFromUrl(raw.stats);
+    } else if (typeof raw.stats === 'function') {
+      const fn = raw.stats;
+      stats = async () => fn();
+    }
+    try {
+      const before = stats ? await stats() : null;
+      const backend = server?.backend ?? before?.backend ?? null;
+      const total = o.total >= 0x7fffffff ? null : o.total;
+      this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
+      const t0 = performance.now();
+      const threads = runThreads({ ...o, host, port }, o.workers, () => this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)));
+      this.threads = threads;
+      if (this.stopped === 'stop') threads.stop();
+      if (this.stopped === 'abort') threads.abort();
+      const merged = await threads.done;
+      const elapsed = performance.now() - t0;
+      this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
+      const leak = await checkLeaks(stats, before, o.settleTimeoutMs);
+      const result = buildResult(o, { host, port, backend }, merged, elapsed, leak);
+      this.emit('done', result);
+      return result;
+    } finally {
+      if (server) await server.close();
+    }
+  }
+}
+
+function tickOf(c: Float64Array, elapsedMs: number, total: number | null, durationMs: number): FloodTick {
+  return {
+    elapsedMs: Math.round(elapsedMs),
+    started: c[C.started]!,
+    done: c[C.ok]! + c[C.faulted]! + c[C.errored]! + c[C.aborted]!,
+    active: c[C.active]!,
+    total,
+    durationMs,
+    messages: c[C.messagesVerified]!,
+    messagesPerSec: Math.round(c[C.messagesVerified]! / Math.max(elapsedMs / 1000, 0.001)),
+    faults: c[C.faulted]!,
+    errors: c[C.errored]!,
+  };
+}
+
+/** The embedded server: loaded lazily, so the flood works against any target without it. */
+async function startEmbedded(opts: Partial<ServerOptions> | undefined): Promise<ServerHandle> {
+  // A variable specifier keeps the server out of the client's static import graph.
+  const spec = '../server/server.js';
+  const mod = (await import(spec)) as { startServer(o?: Partial<ServerOptions>): Promise<ServerHandle> };
+  return mod.startServer({ host: '127.0.0.1', port: 0, ...opts });
+}
+
+/**
+ * Starts a flood. Options are validated at once (a bad one throws UsageError here); the flood
+ * itself starts on the next tick, so listeners attached right after this call see every event.
+ */
+export function runFlood(options: FloodOptions = {}): FloodRun {
+  return new FloodRun(resolveFloodOptions(options), options);
+}

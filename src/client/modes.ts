@@ -1,0 +1,145 @@
+import type { FloodConnection } from './connection.js';
+
+/** Frames per write when a mode streams many of them: big enough to fill socket buffers fast. */
+const BATCH_BYTES = 64 * 1024;
+/** rst-send-pending: with writes refused this long, the server has stopped reading (its echo is
+ * blocked by our closed receive window), which is the moment to reset. */
+const BLOCKED_MS = 50;
+/** rst-send-pending: a short wait after the last write so the server has begun echoing it. */
+const SETTLE_MS = 20;
+
+/**
+ * What each disconnect mode does next. Called when the connection is established and again each
+ * time everything sent so far has been echoed and verified (unless a FIN was already sent).
+ */
+export function runModeStep(c: FloodConnection): void {
+  const n = c.plan.sizes.length;
+  switch (c.plan.mode) {
+    case 'graceful':
+      return c.nextFrame < n ? c.sendFrame(true) : c.closeWrite();
+    case 'connect-rst':
+      return c.resetNow();
+    case 'connect-abort':
+      return; // already closed while connecting
+    case 'half-close':
+      sendAll(c);
+      return c.closeWrite();
+    case 'rst-mid-frame':
+      return c.nextFrame < n - 1 ? c.sendFrame(true) : sendPartialThenReset(c);
+    case 'idle':
+      if (c.nextFrame === 1 && c.phase === 0) {
+        c.phase = 1;
+        // Not awaiting anything: the stall clock is off while the connection sits idle.
+        c.timer = setTimeout(() => {
+          c.timer = null;
+          if (!c.done) runModeStep(c);
+        }, c.plan.holdMs);
+        return;
+      }
+      return c.nextFrame < n ? c.sendFrame(true) : c.closeWrite();
+    case 'slow-drip':
+      return c.nextFrame < n ? drip(c) : c.closeWrite();
+    case 'rst-send-pending':
+      c.socket.pause();
+      return sendPending(c);
+  }
+}
+
+/** half-close: every frame at once (cut where the plan says), the echo read after our FIN. */
+function sendAll(c: FloodConnection): void {
+  const { sizes, cuts, index } = c.plan;
+  let i = 0;
+  while (i < sizes.length) {
+    let total = 0;
+    let j = i;
+    while (j < sizes.length && (j === i || total + sizes[j]! <= BATCH_BYTES)) total += sizes[j++]!;
+    const buf = Buffer.allocUnsafe(total);
+    let off = 0;
+    let from = 0;
+    for (let k = i; k < j; k++) {
+      c.host.codec.encodeInto(buf, off, index, k, sizes[k]!);
+      c.verifier.expect(k, sizes[k]!);
+      if (cuts[k]! > 0) {
+        c.socket.write(buf.subarray(from, off + cuts[k]!));
+        from = off + cuts[k]!;
+      }
+      off += sizes[k]!;
+    }
+    c.socket.write(buf.subarray(from));
+    c.countSent(j - i, total);
+    i = j;
+  }
+  c.nextFrame = sizes.length;
+}
+
+/** rst-mid-frame: part of the last frame goes out, then RST while the server holds half a frame. */
+function sendPartialThenReset(c: FloodConnection): void {
+  const i = c.nextFrame++;
+  const buf = c.host.codec.encode(c.plan.index, i, c.plan.sizes[i]!);
+  c.socket.write(buf.subarray(0, c.plan.partialBytes));
+  c.countSent(0, c.plan.partialBytes);
+  c.resetNow();
+}
+
+/** slow-drip: one frame a few bytes at a time; its echo is verified as it trickles back. */
+function drip(c: FloodConnection): void {
+  const i = c.nextFrame++;
+  const len = c.plan.sizes[i]!;
+  const buf = c.host.codec.encode(c.plan.index, i, len);
+  c.verifier.expect(i, len);
+  c.countSent(1, len);
+  c.awaiting = true;
+  let off = 0;
+  const step = (): void => {
+    c.timer = null;
+    if (c.done) return;
+    const k = Math.min(c.plan.dripBytes, len - off);
+    c.socket.write(buf.subarray(off, off + k));
+    off += k;
+    c.lastProgress = performance.now();
+    if (off < len) c.timer = setTimeout(step, c.plan.dripDelayMs);
+  };
+  step();
+}
+
+/** rst-send-pending: write without reading until the server can no longer send, then RST. */
+function sendPending(c: FloodConnection): void {
+  const { sizes, index, pendingBytes } = c.plan;
+  let written = 0;
+  let seq = 0;
+  const writeMore = (): void => {
+    if (c.done) return;
+    while (written < pendingBytes) {
+      let total = 0;
+      let j = seq;
+      while (total < BATCH_BYTES) total += sizes[j++ % sizes.length]!;
+      const buf = Buffer.allocUnsafe(total);
+      for (let off = 0; seq < j; seq++) {
+        const len = sizes[seq % sizes.length]!;
+        c.host.codec.encodeInto(buf, off, index, seq, len);
+        off += len;
+      }
+      written += total;
+      c.countSent(0, total);
+      if (!c.socket.write(buf)) {
+        const t = setTimeout(() => {
+          c.timer = null;
+          if (!c.done) c.resetNow();
+        }, BLOCKED_MS);
+        c.timer = t;
+        c.socket.once('drain', () => {
+          if (c.timer !== t) return;
+          clearTimeout(t);
+          c.timer = null;
+          writeMore();
+        });
+        return;
+      }
+    }
+    c.timer = setTimeout(() => {
+      c.timer = null;
+      if (!c.done) c.resetNow();
+    }, SETTLE_MS);
+  };
+  writeMore();
+}

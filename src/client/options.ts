@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../errors.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
+import type { ServerOptions, ServerStats } from '../server/types.js';
+import { parseAssertions, type Assertion } from './assertions.js';
+import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './scenarios.js';
+import { parseTarget, type Range } from './units.js';
+
+/** Options of runFlood(). Every field is optional; see the defaults below. */
+export interface FloodOptions {
+  /** `host:port` or {host, port}. Omitted: start an embedded server on an ephemeral port. */
+  target?: string | { host: string; port: number };
+  /**
+   * Where the leak verdict reads the server's counters: a `/stats` URL or a function returning
+   * them. With an embedded server its counters are read directly and this is ignored. Without
+   * it, the leak check is reported as not run.
+   */
+  stats?: string | (() => ServerStats | Promise<ServerStats>);
+  /** Options of the embedded server (used only without a target). */
+  server?: Partial<ServerOptions>;
+  /** Connections open at the same time. Default 1000. */
+  connections?: number;
+  /** Connections to run in all. Default: `connections`, unless `durationMs` is given. */
+  total?: number;
+  /** Keep opening connections this long (ms). */
+  durationMs?: number;
+  /** New connections per second, over all threads; 0 = as fast as possible. */
+  rate?: number;
+  /** Messages (frames) per connection. Default 1-20. */
+  messages?: number | Range;
+  /** Frame size in bytes, header included (min 16). Default 16-4096. */
+  size?: number | Range;
+  /** Cut writes at random points to exercise the server's partial reads. */
+  split?: boolean;
+  /** Weights of the disconnect modes. Default: all of them. */
+  mix?: Partial<Mix>;
+  /** PRNG seed: the same seed gives connection i the same plan. Default: random. */
+  seed?: number;
+  /** Client threads; 0 runs the connections on the calling thread. Default min(4, cores). */
+  workers?: number;
+  /** How long an echo may make no progress before it counts as stalled (ms). Default 5000. */
+  timeoutMs?: number;
+  /** Checks such as `leaks==0,dataErrors==0,p99<20ms`; a failed one fails the run. */
+  assert?: string;
+  /** How long to wait for the server's counters to settle after the flood (ms). Default 15000. */
+  settleTimeoutMs?: number;
+  /** How long idle-mode connections hold (ms). Default 100-1000. */
+  idleHoldMs?: number | Range;
+  /** Bytes an rst-send-pending connection writes without reading. Default 1 MiB. */
+  pendingBytes?: number;
+}
+
+/** What each client thread needs: plain data, safe to post to a worker. */
+export interface EngineConfig extends PlanOptions {
+  host: string;
+  port: number;
+  connections: number;
+  total: number;
+  durationMs: number;
+  rate: number;
+  timeoutMs: number;
+  maxFrameBytes: number;
+}
+
+export interface ResolvedFloodOptions extends EngineConfig {
+  embedded: boolean;
+  workers: number;
+  settleTimeoutMs: number;
+  assertions: Assertion[];
+  assertText: string;
+}
+
+function int(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
+  const x = v ?? dflt;
+  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`${name}: ${x} is not a whole number in ${min}..${max}`);
+  return x;
+}
+
+function range(name: string, v: number | Range | undefined, dflt: Range, min: number, max: number): Range {
+  const r = v === undefined ? dflt : typeof v === 'number' ? { min: v, max: v } : v;
+  int(name, r.min, 0, min, max);
+  int(name, r.max, 0, min, max);
+  if (r.min > r.max) throw new UsageError(`${name}: minimum ${r.min} is above maximum ${r.max}`);
+  return { min: r.min, max: r.max };
+}
+
+/** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
+export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions {
+  const target = typeof o.target === 'string' ? parseTarget(o.target) : o.target;
+  if (target && (typeof target.host !== 'string' || !target.host)) throw new UsageError('target: host is empty');
+  if (target) int('target port', target.port, 0, 1, 65535);
+  const connections = int('--connections', o.connections, 1000, 1, 1_000_000);
+  const durationMs = o.durationMs ?? 0;
+  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new UsageError('--duration: must be a finite time >= 0');
+  const total = int('--total', o.total, durationMs > 0 ? Number.MAX_SAFE_INTEGER : connections, 1, Number.MAX_SAFE_INTEGER);
+  const rate = o.rate ?? 0;
+  if (!(rate >= 0) || !Number.isFinite(rate)) throw new UsageError('--rate: must be a number >= 0');
+  const size = range('--size', o.size, { min: 16, max: 4096 }, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
+  const messages = range('--messages', o.messages, { min: 1, max: 20 }, 1, 1_000_000);
+  const mix = { ...DEFAULT_MIX, ...(o.mix ? Object.fromEntries(DISCONNECT_MODES.map((m) => [m, o.mix![m] ?? 0])) : {}) } as Mix;
+  for (const m of DISCONNECT_MODES) {
+    if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw new UsageError(`--mix: weight of ${m} must be a number >= 0`);
+  }
+  const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
+  int('--seed', seed, 0, 0, 0xffffffff);
+  const assertText = o.assert ?? '';
+  return {
+    host: target?.host ?? '127.0.0.1',
+    port: target?.port ?? 0,
+    embedded: !target,
+    connections,
+    total,
+    durationMs,
+    rate,
+    messages,
+    size,
+    maxFrameBytes: size.max,
+    split: o.split ?? false,
+    mix: checkMix(mix),
+    seed,
+    workers: int('--workers', o.workers, Math.min(4, availableParallelism()), 0, 64),
+    timeoutMs: int('--timeout', o.timeoutMs === undefined ? undefined : Math.round(o.timeoutMs), 5000, 1, 3600e3),
+    settleTimeoutMs: int('settleTimeoutMs', o.settleTimeoutMs, 15_000, 0, 3600e3),
+    idleHoldMs: range('idleHoldMs', o.idleHoldMs, { min: 100, max: 1000 }, 0, 3600e3),
+    pendingBytes: int('pendingBytes', o.pendingBytes, 1024 * 1024, 1, 1024 ** 3),
+    assertions: parseAssertions(assertText),
+    assertText,
+  };
+}
