@@ -18,9 +18,8 @@ describe('naive lifetime (the tutorial bug, on purpose)', () => {
     const r = await abuse({ port: server.port, perMode: 1000, perConnectionTimeoutMs: 5000 });
     await new Promise((res) => setTimeout(res, 500));
     const s = await server.stats();
-    const symptoms =
-      s.staleCompletions + s.extra.doubleFrees + r.crossTalk + r.corrupt + Math.abs(s.sessions.accepted - s.sessions.freed);
-    console.log('naive symptoms', { stale: s.staleCompletions, doubleFrees: s.extra.doubleFrees, ...r, live: s.sessions.live });
-    expect(symptoms).toBeGreaterThan(0);
+    // The tutorial's symptoms: completions for a freed/reused session, or bytes on the wrong
+    // connection. Either proves a completion touched memory that was no longer its own.
+    expect(s.staleCompletions + r.crossTalk).toBeGreaterThan(0);
   }, 120_000);
 });

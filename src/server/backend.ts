@@ -68,8 +68,12 @@ export interface PortBackend {
   postRecv(slot: number, gen: number, offset: number, len: number): number;
   /** Send ring[offset, offset+len). The caller has already taken the op's reference. */
   postSend(slot: number, gen: number, offset: number, len: number): number;
-  /** Abort the slot's pending operations; each still completes (with an error) later. */
-  cancel(slot: number): void;
+  /**
+   * Abort the slot's pending operations; each still completes (with an error) later.
+   * `abortive`: the session is about to be reset and no send is pending, so nothing (no FIN)
+   * should reach the peer before the RST.
+   */
+  cancel(slot: number, abortive: boolean): void;
   /** Send our FIN after the last echoed byte. */
   shutdownSend(slot: number): void;
   /** Close the slot's socket (RST when asked). Only once its reference count is zero. */

@@ -235,21 +235,32 @@ export class EchoEngine {
    * Close a session: one OPEN -> CLOSING transition, then cancel whatever is pending. The slot is
    * freed by whoever drops the last reference (release()), never here.
    */
-  closeSession(slot: number, rst: boolean): void {
+  closeSession(slot: number, rst: boolean): boolean {
     const t = this.table;
-    if (!t.beginClose(slot)) return;
+    if (!t.beginClose(slot)) return false;
+    let abortive = false;
     if (rst) {
       t.lock(slot);
-      this.i32[t.base(slot) + F_FLAGS] |= FL_RST;
+      const flags = (this.i32[t.base(slot) + F_FLAGS] |= FL_RST);
       t.unlock(slot);
+      abortive = !(flags & FL_SEND_POSTED);
     }
-    this.port.cancel(slot);
+    this.port.cancel(slot, abortive);
+    return true;
+  }
+
+  /** Close a session this thread holds no reference of (shutdown, idle scan). */
+  private closeUnowned(slot: number, rst: boolean, stillWanted: () => boolean): boolean {
+    if (!this.table.tryAcquire(slot)) return false; // nothing pending: it is being freed already
+    const closed = this.table.state(slot) === STATE_OPEN && stillWanted() && this.closeSession(slot, rst);
+    if (!this.naive) this.release(slot);
+    return closed;
   }
 
   /** Shutdown path: close every open session. */
   closeAll(): void {
     for (let s = 0; s < this.table.capacity; s++) {
-      if (this.table.state(s) === STATE_OPEN) this.closeSession(s, true);
+      if (this.table.state(s) === STATE_OPEN) this.closeUnowned(s, true, () => true);
     }
   }
 
@@ -261,16 +272,10 @@ export class EchoEngine {
     const now = t.now();
     if (now - this.lastIdleScan < Math.min(idle / 2, 1000)) return;
     this.lastIdleScan = now;
+    const isIdle = (s: number) => now - this.i32[t.base(s) + F_ACTIVE] >= idle;
     for (let s = 0; s < t.capacity; s++) {
-      if (t.state(s) !== STATE_OPEN) continue;
-      if (now - this.i32[t.base(s) + F_ACTIVE] < idle) continue;
-      if (t.beginClose(s)) {
-        this.c[C_IDLE_CLOSED]++;
-        t.lock(s);
-        this.i32[t.base(s) + F_FLAGS] |= FL_RST;
-        t.unlock(s);
-        this.port.cancel(s);
-      }
+      if (t.state(s) !== STATE_OPEN || !isIdle(s)) continue;
+      if (this.closeUnowned(s, true, () => isIdle(s))) this.c[C_IDLE_CLOSED]++;
     }
   }
 
@@ -292,7 +297,7 @@ export class EchoEngine {
   private afterPost(slot: number, gen: number, r: number, op: number): void {
     if (r === POST_PENDING) {
       // A close that raced with this post may have cancelled before the post: cancel again.
-      if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot);
+      if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot, false);
       return;
     }
     // No packet will come for an inline result: complete it here (ARCHITECTURE §3.2).

@@ -136,6 +136,23 @@ export class SessionTable {
     Atomics.add(this.i32, this.base(slot) + F_REFS, 1);
   }
 
+  /**
+   * Take a reference only if the slot still has one (it is not being freed). For closers that
+   * own no operation of the slot (shutdown, idle scan): without it, the slot could be freed and
+   * reused between their check and their cancel. The slot may have been reused since the caller
+   * looked; callers re-check what they need once this returns true.
+   */
+  tryAcquire(slot: number): boolean {
+    const at = this.base(slot) + F_REFS;
+    let refs = Atomics.load(this.i32, at);
+    while (refs > 0) {
+      const seen = Atomics.compareExchange(this.i32, at, refs, refs + 1);
+      if (seen === refs) return true;
+      refs = seen;
+    }
+    return false;
+  }
+
   /** An operation's outcome is known. True when this was the last reference. */
   release(slot: number): boolean {
     return Atomics.sub(this.i32, this.base(slot) + F_REFS, 1) === 1;

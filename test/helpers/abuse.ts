@@ -96,13 +96,21 @@ function once(mode: AbuseMode, o: Required<AbuseOptions>, r: AbuseResult): Promi
       s.once('connect', () => {
         const chunk = pattern(id, 0, 64 * 1024);
         let sent = 0;
+        let stall: NodeJS.Timeout | undefined;
+        // Reset once our writes stop draining (the server stopped reading because its echo
+        // cannot be sent: we never read), or when everything is written.
+        const resetSoon = (ms: number) => {
+          clearTimeout(stall);
+          stall = setTimeout(() => finish(true), ms);
+        };
         const pump = () => {
           while (sent < o.floodBytes && s.write(chunk)) sent += chunk.length;
-          if (sent < o.floodBytes) s.once('drain', () => ((sent += chunk.length), pump()));
+          if (sent < o.floodBytes) {
+            resetSoon(30);
+            s.once('drain', () => ((sent += chunk.length), pump()));
+          } else resetSoon(30);
         };
         pump();
-        // Reset while the server is still trying to send to us.
-        setTimeout(() => finish(true), 50);
       });
       return;
     }
@@ -134,7 +142,7 @@ export async function abuse(options: AbuseOptions): Promise<AbuseResult> {
     host: '127.0.0.1',
     modes: ALL_MODES,
     concurrency: 200,
-    floodBytes: 2 * 1024 * 1024,
+    floodBytes: 4 * 1024 * 1024,
     perConnectionTimeoutMs: 20_000,
     ...options,
   };

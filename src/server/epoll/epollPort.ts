@@ -47,6 +47,7 @@ import {
   IPPROTO_TCP,
   MSG_DONTWAIT,
   MSG_NOSIGNAL,
+  SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
   SO_LINGER,
@@ -241,10 +242,12 @@ export function createEpollPort(
       return armSend(slot, gen) ? POST_PENDING : POST_FAILED;
     },
 
-    cancel(slot) {
+    cancel(slot, abortive) {
       // shutdown() makes both registrations fire: recv() then returns 0 and send() EPIPE.
+      // SHUT_RD alone wakes the receive without sending a FIN, so that the RST that close()
+      // sends next is the first thing the peer sees.
       const fd = i32[table.base(slot) + F_HANDLE];
-      if (fd >= 0) libc.shutdown(fd, SHUT_RDWR);
+      if (fd >= 0) libc.shutdown(fd, abortive ? SHUT_RD : SHUT_RDWR);
     },
 
     shutdownSend(slot) {

@@ -18,6 +18,7 @@ export const SO_REUSEADDR = 2;
 export const SO_LINGER = 13;
 export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
+export const SHUT_RD = 0;
 export const SHUT_WR = 1;
 export const SHUT_RDWR = 2;
 export const MSG_DONTWAIT = 0x40;
