@@ -95,7 +95,7 @@ STAMP="$WINEPREFIX/.iocp-bench-win10"
 if [[ ! -f "$STAMP" ]]; then
   log "creating the Wine prefix (first time only)"
   mkdir -p "$WINEPREFIX"
-  "$WINE" winecfg /v win10 >/dev/null 2>&1
+  "$WINE" winecfg /v win10 >/dev/null 2>&1 </dev/null
   "$WINESERVER" -w
   touch "$STAMP"
 fi

@@ -1,6 +1,7 @@
 // The Win32 bindings (src/server/iocp/win32.ts) under Wine: a real loopback echo through AcceptEx,
 // WSARecv, WSASend and GetQueuedCompletionStatusEx, driven by a Linux client over 127.0.0.1.
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,8 +9,12 @@ import { REPO_ROOT, killWineServer, startWineNode, winFileUrl } from './wine.js'
 import * as win32 from '../../src/server/iocp/win32.js';
 
 const fixture = path.join(REPO_ROOT, 'test', 'windows', 'fixtures', 'win32-echo.mjs');
-// node.exe 22 strips TypeScript types itself: the test loads the source, not dist/.
-const moduleUrl = winFileUrl(path.join(REPO_ROOT, 'src', 'server', 'iocp', 'win32.ts'));
+// The built module (what the server runs; scripts/windows/test.sh builds it), and the source
+// itself: node.exe 22 strips TypeScript types on its own.
+const modules = [
+  ['dist/', path.join(REPO_ROOT, 'dist', 'server', 'iocp', 'win32.js')],
+  ['the TypeScript source', path.join(REPO_ROOT, 'src', 'server', 'iocp', 'win32.ts')],
+] as const;
 
 function echoOnce(port: number, payload: Buffer): Promise<{ echoed: Buffer; ended: boolean }> {
   return new Promise((resolve, reject) => {
@@ -47,8 +52,9 @@ describe('win32 bindings under Wine', () => {
     expect(win32.WIN32_CONSTANTS.STATUS_CANCELLED).toBe(0xc0000120);
   });
 
-  it('echoes bytes through AcceptEx, WSARecv, WSASend and GetQueuedCompletionStatusEx', async () => {
-    const p = startWineNode(fixture, { args: [moduleUrl], name: 'win32-echo' });
+  it.each(modules)('echoes bytes through AcceptEx, WSARecv, WSASend and GQCSEx (bindings from %s)', async (_label, file) => {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (scripts/windows/test.sh does)`);
+    const p = startWineNode(fixture, { args: [winFileUrl(file)], name: 'win32-echo' });
     try {
       const line = await p.waitForLine('"step":"listening"', 60_000);
       const tcpPort = JSON.parse(line).tcpPort as number;
