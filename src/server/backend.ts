@@ -121,6 +121,7 @@ export function resolveBackend(requested: ServerOptions['backend']): BackendName
 
 export async function createHost(ctx: HostContext, name: BackendName): Promise<BackendHost> {
   if (name === 'epoll') return (await import('./epoll/epollHost.js')).createEpollHost(ctx);
+  if (name === 'iocp') return (await import('./iocp/iocpHost.js')).createIocpHost(ctx);
   throw new UnsupportedError(`backend ${name} has no completion port`);
 }
 
@@ -131,5 +132,7 @@ export async function createPortBackend(
 ): Promise<PortBackend> {
   if (init.backend === 'epoll')
     return (await import('./epoll/epollPort.js')).createEpollPort(init, table, counters);
+  if (init.backend === 'iocp')
+    return (await import('./iocp/iocpPort.js')).createIocpPort(init, table, counters);
   throw new UnsupportedError(`backend ${init.backend} has no completion port`);
 }

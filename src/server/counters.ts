@@ -20,6 +20,9 @@ export const C_IDLE_CLOSED = 10;
 export const C_ACCEPT_FAILURES = 11;
 export const C_DOUBLE_FREES = 12;
 export const C_SEND_BACKPRESSURE = 13;
+/** AcceptEx operations (IOCP): kept apart from ops.* so a listening server reads outstanding 0. */
+export const C_ACCEPT_POSTED = 14;
+export const C_ACCEPT_COMPLETED = 15;
 export const ROW = 16;
 
 /** Names of the counters reported under `extra`. */
@@ -54,8 +57,9 @@ export class Counters {
     return total;
   }
 
+  /** Every operation the kernel still holds, AcceptEx included: what shutdown waits for. */
   outstanding(): number {
-    return this.sum(C_POSTED) - this.sum(C_COMPLETED);
+    return this.sum(C_POSTED) - this.sum(C_COMPLETED) + this.sum(C_ACCEPT_POSTED) - this.sum(C_ACCEPT_COMPLETED);
   }
 
   snapshot(meta: {
@@ -73,6 +77,7 @@ export class Counters {
     for (let r = 0; r < meta.workers; r++) perWorker.push({ completions: this.f64[r * ROW + C_COMPLETIONS] });
     const extra: Record<string, number> = {};
     for (const [name, c] of EXTRA) extra[name] = s(c);
+    extra.acceptPending = s(C_ACCEPT_POSTED) - s(C_ACCEPT_COMPLETED);
     return {
       backend: meta.backend,
       workers: meta.workers,

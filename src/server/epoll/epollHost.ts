@@ -22,13 +22,11 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   SOMAXCONN,
-  allocArena,
   check,
-  freeArena,
   loadLibc,
-  viewMemory,
   type Libc,
 } from './libc.js';
+import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
 
 /** Encode an epoll data word (slot, generation, op) into a 12-byte epoll_event at `dv`. */
 export function writeEvent(dv: DataView, events: number, op: number, slot: number, gen: number): void {

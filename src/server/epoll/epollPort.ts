@@ -55,13 +55,12 @@ import {
   SOCK_NONBLOCK,
   SOL_SOCKET,
   TCP_NODELAY,
-  allocArena,
   check,
   errno,
   errnoName,
   loadLibc,
-  viewMemory,
 } from './libc.js';
+import { allocArena, viewMemory } from '../nativeMemory.js';
 
 const MAX_EVENTS = 64;
 const BF_RECV_REG = 1; // the socket is in the epoll set

@@ -101,17 +101,3 @@ export function check(syscall: string, result: number, detail?: string): number 
   throw new SysError(syscall, errnoName(e), e, detail);
 }
 
-/** Native memory that stays put (the kernel reads and writes it); pages are touched lazily. */
-export function allocArena(bytes: number): { ptr: bigint; address: number } {
-  const ptr = koffi.alloc('uint8_t', Math.max(1, bytes)) as bigint;
-  return { ptr, address: Number(koffi.address(ptr)) };
-}
-
-export function freeArena(ptr: bigint): void {
-  koffi.free(ptr);
-}
-
-/** A zero-copy view of native memory; make it once per thread, not per call. */
-export function viewMemory(address: number, bytes: number): ArrayBuffer {
-  return koffi.view(BigInt(address), bytes);
-}

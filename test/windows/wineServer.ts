@@ -1,0 +1,36 @@
+/**
+ * Runs the built CLI's `server` under Wine's node.exe (the Windows build, real IOCP) and reads
+ * its JSON start-up line from the stdout file. The tests drive it from Linux over 127.0.0.1.
+ */
+import type { ServerStats } from '../../src/server/types.js';
+import { fetchStats } from '../helpers/serverProcess.js';
+import { startWineNode, type WineNodeProcess } from './wine.js';
+
+export interface WineServer {
+  proc: WineNodeProcess;
+  port: number;
+  statsUrl: string;
+  stats(): Promise<ServerStats>;
+  /** Ctrl-C (SIGINT reaches node.exe as Ctrl-C under Wine); resolves with the exit code. */
+  interrupt(timeoutMs?: number): Promise<number | null>;
+}
+
+export async function startWineServer(args: string[]): Promise<WineServer> {
+  const proc = startWineNode('bin/iocp-bench.js', {
+    args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args],
+    name: 'server',
+  });
+  const line = await proc.waitForLine(/"event":"listening"/, 90_000);
+  const j = JSON.parse(line) as { listen: { port: number }; stats: string };
+  return {
+    proc,
+    port: j.listen.port,
+    statsUrl: j.stats,
+    stats: () => fetchStats(j.stats),
+    async interrupt(timeoutMs = 30_000) {
+      proc.signal('SIGINT');
+      const { code } = await proc.waitForExit(timeoutMs);
+      return code;
+    },
+  };
+}
