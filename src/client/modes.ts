@@ -89,11 +89,12 @@ function drip(c: FloodConnection): void {
   c.verifier.expect(i, len);
   c.countSent(1, len);
   c.awaiting = true;
+  const piece = Math.max(1, Math.ceil(len / c.plan.dripPieces));
   let off = 0;
   const step = (): void => {
     c.timer = null;
     if (c.done) return;
-    const k = Math.min(c.plan.dripBytes, len - off);
+    const k = Math.min(piece, len - off);
     c.socket.write(buf.subarray(off, off + k));
     off += k;
     c.lastProgress = performance.now();

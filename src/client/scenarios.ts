@@ -41,8 +41,8 @@ export interface ConnectionPlan {
   cuts: number[];
   /** idle: how long to hold between the first echo and the rest. */
   holdMs: number;
-  /** slow-drip: bytes per piece and pause between pieces. */
-  dripBytes: number;
+  /** slow-drip: pieces each frame is written in, and the pause between pieces. */
+  dripPieces: number;
   dripDelayMs: number;
   /** rst-mid-frame: how many bytes of the last frame to write before the RST. */
   partialBytes: number;
@@ -122,14 +122,13 @@ export function planConnection(index: number, o: PlanOptions): ConnectionPlan {
     cuts.push(o.split && len > 1 ? 1 + Math.floor(rand() * (len - 1)) : 0);
   }
   const last = sizes[sizes.length - 1] ?? FRAME_HEADER_BYTES;
-  const dripPieces = 8 + Math.floor(rand() * 25);
   return {
     index,
     mode,
     sizes,
     cuts,
     holdMs: pick(rand, o.idleHoldMs),
-    dripBytes: Math.max(1, Math.ceil(last / dripPieces)),
+    dripPieces: 8 + Math.floor(rand() * 25),
     dripDelayMs: 1 + Math.floor(rand() * 8),
     partialBytes: 1 + Math.floor(rand() * (last - 1)),
     pendingBytes: o.pendingBytes,
