@@ -1,0 +1,60 @@
+// The leak verdict: not run without stats (PASS if the data is right), clean or leak with them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runFlood } from '../src/client/flood.js';
+import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { quickFlood } from './helpers/floodRun.js';
+import { serveStats } from './helpers/floodStatsServer.js';
+
+describe('leak verdict', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0)) await c();
+  });
+  async function echo(leakEvery?: number): Promise<EchoServer> {
+    const s = await startEchoServer({ leakEvery });
+    cleanup.push(() => s.close());
+    return s;
+  }
+
+  it('a correct server without stats: PASS, leak check reported as not run', async () => {
+    const s = await echo();
+    const r = await quickFlood(s.port);
+    expect(r.faults.total).toBe(0);
+    expect(r.errors.total).toBe(0);
+    expect(r.connections.ok).toBe(60);
+    expect(r.leak).toMatchObject({ status: 'not-run', leaks: null, before: null, after: null });
+    expect(r.verdict).toBe('PASS');
+  });
+
+  it('a correct server with a /stats URL: clean, with before and after snapshots', async () => {
+    const s = await echo();
+    const stats = await serveStats(s.stats);
+    cleanup.push(stats.close);
+    const r = await quickFlood(s.port, { stats: stats.url });
+    expect(r.leak).toMatchObject({ status: 'clean', leaks: 0, reasons: [] });
+    expect(r.leak.before!.sessions.accepted).toBe(0);
+    // connect-abort connections may or may not reach accept(); every accepted one must be freed.
+    expect(r.leak.after!.sessions.live).toBe(0);
+    expect(r.leak.after!.sessions.accepted).toBeGreaterThanOrEqual(50);
+    expect(r.leak.after!.sessions.freed).toBe(r.leak.after!.sessions.accepted);
+    expect(r.verdict).toBe('PASS');
+  });
+
+  it('a server whose sessions are not all freed: FAIL with the leak named', async () => {
+    const s = await echo(10);
+    const r = await quickFlood(s.port, { stats: s.stats, settleTimeoutMs: 600 });
+    expect(r.leak.status).toBe('leak');
+    expect(r.leak.reasons.join()).toMatch(/accepted \d+ != freed \d+/);
+    expect(r.verdict).toBe('FAIL');
+    expect(r.reasons.join()).toMatch(/leak/);
+  });
+
+  it('an unreachable stats URL stops the flood before it starts', async () => {
+    const s = await echo();
+    const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: 'http://127.0.0.1:1/stats', workers: 0 });
+    let started = false;
+    run.on('start', () => (started = true));
+    await expect(run.result).rejects.toThrow(/cannot read server stats/);
+    expect(started).toBe(false);
+  });
+});
