@@ -8,7 +8,7 @@ import { startServerProcess, type ServerProcess } from './helpers/serverProcess.
 describe('naive lifetime (the tutorial bug, on purpose)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServerProcess(['--backend', 'epoll', '--lifetime', 'naive']);
+    server = await startServerProcess(['--lifetime', 'naive']);
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');

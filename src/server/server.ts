@@ -77,6 +77,14 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     stopCore = (ms) => pool.stop(ms);
   }
 
+  const readWithMemory = read;
+  // Resident memory of the whole server process: how the per-session cost is measured.
+  read = () => {
+    const s = readWithMemory();
+    s.extra.rssBytes = process.memoryUsage.rss();
+    return s;
+  };
+
   let stats: StatsEndpoint | null = null;
   if (options.statsPort !== null) {
     try {

@@ -3,7 +3,6 @@
  * Every wait is bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerStats } from '../../src/server/types.js';
@@ -18,8 +17,8 @@ export interface ServerProcess {
   stdout(): string;
   stderr(): string;
   stats(): Promise<ServerStats>;
-  /** Resident memory of the server process in bytes (Linux /proc). */
-  rss(): number;
+  /** Resident memory of the server process in bytes (from its /stats). */
+  rss(): Promise<number>;
   /** Send a signal and wait for the exit (bounded). */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; ms: number }>;
 }
@@ -55,10 +54,7 @@ export async function startServerProcess(args: string[], timeoutMs = 15_000): Pr
     stdout: () => out,
     stderr: () => err,
     stats: () => fetchStats(started.statsUrl),
-    rss: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
-    },
+    rss: async () => (await fetchStats(started.statsUrl)).extra.rssBytes,
     async stop(signal = 'SIGTERM', ms = 10_000) {
       const t0 = Date.now();
       if (child.exitCode === null) child.kill(signal);
