@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, IocpBenchError } from './errors.js';
+import { addFloodCommand } from './client/floodCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
 
 export function createProgram(): Command {
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
   addServerCommand(program);
+  addFloodCommand(program);
   return program;
 }
 

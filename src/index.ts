@@ -5,3 +5,5 @@ export type { BackendName, Lifetime, ServerOptions, ServerStats } from './server
 export { DEFAULT_SERVER_OPTIONS } from './server/types.js';
 export { IocpBenchError, SysError, UnsupportedError, UsageError } from './errors.js';
 export { createProgram, runCli } from './cli.js';
+export { runFlood, FloodRun } from './client/flood.js';
+export type { FloodOptions, FloodResult, FloodStartInfo, FloodTick } from './client/flood.js';
