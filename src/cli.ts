@@ -10,8 +10,8 @@ import { addServerCommand } from './server/serverCommand.js';
 export function createProgram(): Command {
   const program = new Command('iocp-bench')
     .description(
-      'A completion-port TCP echo server (IOCP on Windows, epoll on Linux) and a flood that proves it:\n' +
-        'thousands of verifying, abruptly disconnecting clients and a leak verdict from the server\'s counters.',
+      'A completion-port TCP echo server (IOCP on Windows, epoll on Linux) and a flood that proves it: ' +
+        "thousands of verifying, abruptly disconnecting clients, and a leak verdict from the server's counters.",
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
