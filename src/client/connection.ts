@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Histogram } from 'hdr-histogram-js';
 import type { FrameCodec } from '../frame.js';
 import type { Diagnosis } from './diagnose.js';
-import type { ConnectionPlan } from './scenarios.js';
+import { frameCut, frameSize, type ConnectionPlan } from './scenarios.js';
 import { C, type ErrorKind, type Outcome } from './stats.js';
 import { StreamVerifier } from './streamVerifier.js';
 import { runModeStep } from './modes.js';
@@ -17,6 +17,8 @@ export interface ConnectionHost {
   readonly recvBuffer: Buffer;
   readonly host: string;
   readonly port: number;
+  /** The flood is ending: connections stop sending new frames and close gracefully. */
+  readonly draining: boolean;
   finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void;
 }
 
@@ -79,11 +81,11 @@ export class FloodConnection {
   /** Sends frame `nextFrame` of the plan (closed loop: the caller waits for its echo). */
   sendFrame(timed: boolean): void {
     const i = this.nextFrame++;
-    const len = this.plan.sizes[i]!;
+    const len = frameSize(this.plan, i);
     const buf = Buffer.allocUnsafe(len);
     this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
     this.verifier.expect(i, len);
-    const cut = this.plan.cuts[i]!;
+    const cut = frameCut(this.plan, i);
     if (cut > 0) {
       this.socket.write(buf.subarray(0, cut));
       // The rest goes a turn later, so the server is likely to read the frame in two parts.
@@ -169,7 +171,9 @@ export class FloodConnection {
     }
     if (v.pendingBytes === 0 && !this.finSent) {
       this.awaiting = false;
-      runModeStep(this);
+      // Past the deadline a closed-loop connection ends its plan early, with a clean FIN.
+      if (host.draining) this.closeWrite();
+      else runModeStep(this);
     }
     return true;
   }

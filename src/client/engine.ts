@@ -63,6 +63,7 @@ export class ClientEngine implements ConnectionHost {
   private readonly faultSamples: FaultSample[] = [];
   private readonly errorSamples: ErrorSample[] = [];
   private claiming = true;
+  draining = false;
   private started = 0;
   private readonly t0 = performance.now();
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -90,9 +91,10 @@ export class ClientEngine implements ConnectionHost {
     });
   }
 
-  /** Start no new connections; the running ones finish. */
+  /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
   stop(): void {
     this.claiming = false;
+    this.draining = true;
     this.checkDone();
   }
 
@@ -147,6 +149,7 @@ export class ClientEngine implements ConnectionHost {
   private pump(): void {
     const cfg = this.cfg;
     if (this.burstPending) return;
+    if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) this.stop();
     let burst = 0;
     while (this.claiming && this.active.size < this.share.maxActive) {
       if (burst++ === BURST) {
@@ -156,10 +159,6 @@ export class ClientEngine implements ConnectionHost {
           this.pump();
         });
         return;
-      }
-      if (cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) {
-        this.claiming = false;
-        break;
       }
       if (this.share.rate > 0) {
         const allowed = Math.floor(((performance.now() - this.t0) / 1000) * this.share.rate) + 1;

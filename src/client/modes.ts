@@ -1,4 +1,5 @@
 import type { FloodConnection } from './connection.js';
+import { frameCut, frameSize } from './scenarios.js';
 
 /** Frames per write when a mode streams many of them: big enough to fill socket buffers fast. */
 const BATCH_BYTES = 64 * 1024;
@@ -13,7 +14,7 @@ const SETTLE_MS = 20;
  * time everything sent so far has been echoed and verified (unless a FIN was already sent).
  */
 export function runModeStep(c: FloodConnection): void {
-  const n = c.plan.sizes.length;
+  const n = c.plan.frames;
   switch (c.plan.mode) {
     case 'graceful':
       return c.nextFrame < n ? c.sendFrame(true) : c.closeWrite();
@@ -47,35 +48,37 @@ export function runModeStep(c: FloodConnection): void {
 
 /** half-close: every frame at once (cut where the plan says), the echo read after our FIN. */
 function sendAll(c: FloodConnection): void {
-  const { sizes, cuts, index } = c.plan;
+  const p = c.plan;
   let i = 0;
-  while (i < sizes.length) {
+  while (i < p.frames) {
     let total = 0;
     let j = i;
-    while (j < sizes.length && (j === i || total + sizes[j]! <= BATCH_BYTES)) total += sizes[j++]!;
+    while (j < p.frames && (j === i || total + frameSize(p, j) <= BATCH_BYTES)) total += frameSize(p, j++);
     const buf = Buffer.allocUnsafe(total);
     let off = 0;
     let from = 0;
     for (let k = i; k < j; k++) {
-      c.host.codec.encodeInto(buf, off, index, k, sizes[k]!);
-      c.verifier.expect(k, sizes[k]!);
-      if (cuts[k]! > 0) {
-        c.socket.write(buf.subarray(from, off + cuts[k]!));
-        from = off + cuts[k]!;
+      const len = frameSize(p, k);
+      const cut = frameCut(p, k);
+      c.host.codec.encodeInto(buf, off, p.index, k, len);
+      c.verifier.expect(k, len);
+      if (cut > 0) {
+        c.socket.write(buf.subarray(from, off + cut));
+        from = off + cut;
       }
-      off += sizes[k]!;
+      off += len;
     }
     c.socket.write(buf.subarray(from));
     c.countSent(j - i, total);
     i = j;
   }
-  c.nextFrame = sizes.length;
+  c.nextFrame = p.frames;
 }
 
 /** rst-mid-frame: part of the last frame goes out, then RST while the server holds half a frame. */
 function sendPartialThenReset(c: FloodConnection): void {
   const i = c.nextFrame++;
-  const buf = c.host.codec.encode(c.plan.index, i, c.plan.sizes[i]!);
+  const buf = c.host.codec.encode(c.plan.index, i, frameSize(c.plan, i));
   c.socket.write(buf.subarray(0, c.plan.partialBytes));
   c.countSent(0, c.plan.partialBytes);
   c.resetNow();
@@ -84,7 +87,7 @@ function sendPartialThenReset(c: FloodConnection): void {
 /** slow-drip: one frame a few bytes at a time; its echo is verified as it trickles back. */
 function drip(c: FloodConnection): void {
   const i = c.nextFrame++;
-  const len = c.plan.sizes[i]!;
+  const len = frameSize(c.plan, i);
   const buf = c.host.codec.encode(c.plan.index, i, len);
   c.verifier.expect(i, len);
   c.countSent(1, len);
@@ -105,19 +108,19 @@ function drip(c: FloodConnection): void {
 
 /** rst-send-pending: write without reading until the server can no longer send, then RST. */
 function sendPending(c: FloodConnection): void {
-  const { sizes, index, pendingBytes } = c.plan;
+  const p = c.plan;
   let written = 0;
   let seq = 0;
   const writeMore = (): void => {
     if (c.done) return;
-    while (written < pendingBytes) {
+    while (written < p.pendingBytes) {
       let total = 0;
       let j = seq;
-      while (total < BATCH_BYTES) total += sizes[j++ % sizes.length]!;
+      while (total < BATCH_BYTES) total += frameSize(p, j++);
       const buf = Buffer.allocUnsafe(total);
       for (let off = 0; seq < j; seq++) {
-        const len = sizes[seq % sizes.length]!;
-        c.host.codec.encodeInto(buf, off, index, seq, len);
+        const len = frameSize(p, seq);
+        c.host.codec.encodeInto(buf, off, p.index, seq, len);
         off += len;
       }
       written += total;

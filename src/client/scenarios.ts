@@ -35,10 +35,15 @@ export const DEFAULT_MIX: Mix = {
 export interface ConnectionPlan {
   index: number;
   mode: DisconnectMode;
-  /** Length (header included) of each frame to send, in order. */
-  sizes: number[];
-  /** Per frame, where to cut the write in two (0 = one write). Only with --split. */
-  cuts: number[];
+  /** How many frames to send (their sizes and cuts come from frameSize() and frameCut()). */
+  frames: number;
+  sizeMin: number;
+  sizeMax: number;
+  /** Cut each write in two at a seeded point, to exercise the server's partial reads. */
+  split: boolean;
+  /** Per-connection key of the frame sizes and cuts: derived lazily, so a plan of a million
+   * frames costs no more than a plan of one. */
+  key: number;
   /** idle: how long to hold between the first echo and the rest. */
   holdMs: number;
   /** slow-drip: pieces each frame is written in, and the pause between pieces. */
@@ -48,6 +53,28 @@ export interface ConnectionPlan {
   partialBytes: number;
   /** rst-send-pending: bytes to write without reading. */
   pendingBytes: number;
+}
+
+function hash2(key: number, i: number): number {
+  let h = (key ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Length (header included) of frame `i` of the plan. */
+export function frameSize(p: ConnectionPlan, i: number): number {
+  return p.sizeMin + (hash2(p.key, 2 * i) % (p.sizeMax - p.sizeMin + 1));
+}
+
+/** Where to cut the write of frame `i` in two (0 = one write). */
+export function frameCut(p: ConnectionPlan, i: number): number {
+  if (!p.split) return 0;
+  const len = frameSize(p, i);
+  return len > 1 ? 1 + (hash2(p.key, 2 * i + 1) % (len - 1)) : 0;
 }
 
 export interface PlanOptions {
@@ -114,23 +141,21 @@ export function planConnection(index: number, o: PlanOptions): ConnectionPlan {
   else if (mode === 'idle' || mode === 'rst-mid-frame') count = Math.max(count, 2);
   else if (mode === 'slow-drip') count = Math.min(Math.max(count, 1), 3);
   else count = Math.max(count, 1);
-  const sizes: number[] = [];
-  const cuts: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const len = Math.max(FRAME_HEADER_BYTES, pick(rand, o.size));
-    sizes.push(len);
-    cuts.push(o.split && len > 1 ? 1 + Math.floor(rand() * (len - 1)) : 0);
-  }
-  const last = sizes[sizes.length - 1] ?? FRAME_HEADER_BYTES;
-  return {
+  const plan: ConnectionPlan = {
     index,
     mode,
-    sizes,
-    cuts,
+    frames: count,
+    sizeMin: Math.max(FRAME_HEADER_BYTES, o.size.min),
+    sizeMax: Math.max(FRAME_HEADER_BYTES, o.size.max),
+    split: o.split,
+    key: Math.floor(rand() * 4294967296),
     holdMs: pick(rand, o.idleHoldMs),
     dripPieces: 8 + Math.floor(rand() * 25),
     dripDelayMs: 1 + Math.floor(rand() * 8),
-    partialBytes: 1 + Math.floor(rand() * (last - 1)),
+    partialBytes: 0,
     pendingBytes: o.pendingBytes,
   };
+  const last = count > 0 ? frameSize(plan, count - 1) : FRAME_HEADER_BYTES;
+  plan.partialBytes = 1 + Math.floor(rand() * (last - 1));
+  return plan;
 }
