@@ -46,10 +46,10 @@ export function parseAssertions(raw: string): Assertion[] {
     }
     const op = (m[2] === '=' ? '==' : m[2]) as Op;
     const isTime = (TIME_METRICS as readonly string[]).includes(metric);
-    const value = isTime ? parseDurationMs('--assert', m[3]!, 'ms') * 1000 : parseCount('--assert', m[3]!);
-    // A bare latency number means microseconds, the unit the report prints.
+    // A bare latency number means microseconds, the unit the JSON result uses.
     const bare = /^\s*[\d.]+\s*$/.test(m[3]!);
-    return { text, metric, op, value: isTime && bare ? value / 1000 : value };
+    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms') * 1000;
+    return { text, metric, op, value };
   });
 }
 
