@@ -1,0 +1,142 @@
+// The bench's printed output: one table of every server and cell with ratios, the flood
+// comparison, the targets of the performance issue as met / not met, and the caveats.
+import os from 'node:os';
+import Table from 'cli-table3';
+
+const fmtRate = (n) => (n === null || n === undefined ? '-' : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(Math.round(n)));
+const fmtUs = (n) => (n === null || n === undefined ? '-' : String(Math.round(n)));
+const ratio = (a, b) => (a === null || a === undefined || !b ? null : a / b);
+const fmtRatio = (r) => (r === null ? '-' : r.toFixed(2));
+const kib = (b) => (b === null || b === undefined ? '-' : (b / 1024).toFixed(2));
+
+export function renderReport({ servers, cells, med, idle, flood, floodMed, faults, o, disturbedPct }) {
+  const out = [];
+  const ncpu = os.availableParallelism();
+  const hasC = servers.includes('c');
+  const hasNode = servers.includes('node');
+
+  const t = new Table({
+    head: ['cell', 'server', 'rate', '×C', '×node', 'p50 µs', '×C', '×node', 'p99 µs', '×C', '×node', 'CPU% srv/cli/oth', 'clean'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const cell of cells) {
+    const c = med.c?.[cell.id];
+    const n = med.node?.[cell.id];
+    let first = true;
+    for (const s of servers) {
+      const m = med[s]?.[cell.id];
+      if (!m) continue;
+      const label = first ? `${cell.id}${cell.mode === 'churn' ? ' (conn/s)' : ' (msg/s)'}` : '';
+      first = false;
+      t.push([
+        label,
+        s,
+        fmtRate(m.rate),
+        hasC ? fmtRatio(ratio(m.rate, c?.rate)) : '-',
+        hasNode ? fmtRatio(ratio(m.rate, n?.rate)) : '-',
+        fmtUs(m.p50),
+        hasC ? fmtRatio(ratio(m.p50, c?.p50)) : '-',
+        hasNode ? fmtRatio(ratio(m.p50, n?.p50)) : '-',
+        fmtUs(m.p99),
+        hasC ? fmtRatio(ratio(m.p99, c?.p99)) : '-',
+        hasNode ? fmtRatio(ratio(m.p99, n?.p99)) : '-',
+        `${m.srvCpu ?? '-'}/${m.cliCpu ?? '-'}/${m.otherCpu ?? '-'}`,
+        `${m.clean}/${m.runs}${m.clean ? '' : ' !'}`,
+      ]);
+    }
+  }
+  let first = true;
+  for (const s of servers) {
+    const r = idle[s];
+    if (!r) continue;
+    t.push([
+      first ? `idle ${r.sessions} (KiB RSS/session)` : '',
+      s,
+      kib(r.perSessionBytes),
+      fmtRatio(ratio(r.perSessionBytes, idle.c?.perSessionBytes)),
+      fmtRatio(ratio(r.perSessionBytes, idle.node?.perSessionBytes)),
+      '', '', '', '', '', '',
+      `${(r.rssBefore / 2 ** 20).toFixed(0)}→${(r.rssAfter / 2 ** 20).toFixed(0)} MiB`,
+      '',
+    ]);
+    first = false;
+  }
+  out.push('');
+  out.push(`median of ${o.runs} run(s), ${o.duration} s measured windows, same client for every server: echo_client -t 2`);
+  out.push(`rate = messages/s (echo, one message in flight per connection) or connections/s (churn: connect, echo, RST);`);
+  out.push(`×C and ×node = this figure divided by the C reference's / our node backend's in this run (latency, memory: lower is better)`);
+  out.push(t.toString());
+  out.push(`CPU%: median % of one core over the client run (warm-up included) used by the server / the client / everything else on the box.`);
+  out.push(`clean: samples during which everything else used <= ${disturbedPct}% of a core; the medians are over those when there are any,`);
+  out.push(`       over all samples when there are none (marked !). Raw samples: the JSON file.`);
+  out.push(`NOTE: client and server share this machine's ${ncpu} CPUs (nothing pinned): every rate is client + server together on this box, not server capacity.`);
+  const dirty = cells.flatMap((c) => servers.filter((s) => med[s]?.[c.id] && !med[s][c.id].clean).map((s) => `${s} ${c.id}`));
+  if (dirty.length) out.push(`WARNING: other work on the box disturbed every sample of ${dirty.length} row(s) (${dirty.join('; ')}): compare those with care.`);
+
+  // Flood engine vs the C client, on the C server.
+  out.push('');
+  if (flood.status !== 'ran') {
+    out.push(`flood engine vs echo_client: SKIPPED (${flood.reason})`);
+  } else {
+    const ft = new Table({
+      head: ['on the C server', 'client', 'rate', '×echo_client', 'p50 µs', 'p99 µs'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
+      style: { head: [], border: [], compact: true },
+    });
+    for (const kind of ['echo', 'churn']) {
+      const base = floodMed[`${kind}/echo_client`];
+      for (const client of ['echo_client', 'flood']) {
+        const m = floodMed[`${kind}/${client}`];
+        if (!m) continue;
+        ft.push([
+          client === 'echo_client' ? (kind === 'echo' ? 'closed loop c=100 s=64 (msg/s)' : 'churn c=50 s=64 (conn/s)') : '',
+          client,
+          fmtRate(m.rate),
+          fmtRatio(ratio(m.rate, base?.rate)),
+          fmtUs(m.p50),
+          fmtUs(m.p99),
+        ]);
+      }
+    }
+    out.push(`flood engine vs echo_client on the C reference server (median of ${o.runs}); flood with every byte verified:`);
+    out.push(ft.toString());
+    const ex = flood.rows.filter((r) => r.client === 'flood');
+    const echoArgv = ex.find((r) => r.kind === 'echo')?.argv;
+    const churnArgv = ex.find((r) => r.kind === 'churn')?.argv;
+    if (echoArgv) out.push(`  closed loop: ${echoArgv}`);
+    if (churnArgv) out.push(`  churn:       ${churnArgv}`);
+    out.push(`  (flood msg/s and conn/s are over its whole run, connection set-up included; echo_client's exclude its warm-up)`);
+  }
+
+  // Targets of the performance issue.
+  const targets = [];
+  const add = (name, met, detail) => targets.push({ name, status: met === null ? 'not measured' : met ? 'met' : 'not met', detail });
+  const echoCells = cells.filter((c) => c.mode === 'echo');
+  const ep = med.epoll ?? {};
+  const rs = (den) => echoCells.map((c) => ({ id: c.id, r: ratio(ep[c.id]?.rate, den?.[c.id]?.rate) }));
+  const all = (xs, min) => (xs.some((x) => x.r === null) ? null : xs.every((x) => x.r >= min));
+  const list = (xs) => xs.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)}`).join(', ');
+  const vsC = rs(med.c);
+  add('epoll >= 0.8x C msg/s in every echo cell', all(vsC, 0.8), list(vsC));
+  const vsN = rs(med.node);
+  add('epoll >= 2x node backend msg/s in every echo cell', all(vsN, 2), list(vsN));
+  const churn = cells.find((c) => c.mode === 'churn').id;
+  const ch = ratio(ep[churn]?.rate, med.c?.[churn]?.rate);
+  add('epoll >= 0.8x C conn/s under churn', ch === null ? null : ch >= 0.8, `${fmtRatio(ch)}`);
+  const fe = ratio(floodMed['echo/flood']?.rate, floodMed['echo/echo_client']?.rate);
+  add('flood >= 0.8x echo_client msg/s on the C server', fe === null ? null : fe >= 0.8, fe === null ? flood.reason ?? 'no data' : fmtRatio(fe));
+  const fc = ratio(floodMed['churn/flood']?.rate, floodMed['churn/echo_client']?.rate);
+  add('flood >= 0.8x echo_client conn/s on the C server', fc === null ? null : fc >= 0.8, fc === null ? flood.reason ?? 'no data' : fmtRatio(fc));
+  const im = idle.epoll?.perSessionBytes;
+  add(
+    `10,000 idle sessions <= 2 KiB RSS each (epoll)`,
+    im === undefined ? null : im <= 2048,
+    im === undefined ? 'not measured' : `${kib(im)} KiB${idle.node ? ` (node backend ${kib(idle.node.perSessionBytes)} KiB)` : ''}`,
+  );
+  add('zero data faults in every run', faults.length === 0, faults.length ? `${faults.length} fault(s), see below` : 'none');
+  out.push('');
+  out.push('targets (issue 5):');
+  for (const x of targets) out.push(`  ${x.status === 'met' ? 'MET    ' : x.status === 'not met' ? 'NOT MET' : 'N/A    '}  ${x.name}  [${x.detail}]`);
+  return { text: out.join('\n'), targets };
+}

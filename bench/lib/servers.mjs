@@ -1,0 +1,128 @@
+// The servers the bench measures, each started on its own and stopped before the next starts.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
+
+/**
+ * name: the column/row key used everywhere (results JSON, ratios).
+ *   epoll    - our server, --backend epoll
+ *   node     - our server, --backend node (the `net` baseline every ratio "×node" refers to)
+ *   c        - the C reference echo server (refbench echo_server -t 2)
+ *   node-ref - refbench's plain `net` echo server (node_echo.mjs, socket.pipe(socket))
+ */
+export function serverDefs({ root, refDir, cBin }) {
+  const defs = [
+    { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
+    { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
+  ];
+  if (cBin) defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
+  if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
+  return defs.map((d) => ({ ...d, root }));
+}
+
+async function startOurs(def, extraArgs) {
+  const args = [join(def.root, 'bin/iocp-bench.js'), 'server', '--port', '0', '--stats-port', '0', '--json', '--backend', def.backend, ...extraArgs];
+  const child = spawn(process.execPath, args, { cwd: def.root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const lines = lineReader(child.stdout);
+  let first;
+  try {
+    first = await lines.next(15_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${def.name}: no start-up line (${e.message}); stderr: ${stderr.trim()}`);
+  }
+  let info;
+  try {
+    info = JSON.parse(first ?? '');
+  } catch {
+    child.kill('SIGKILL');
+    throw new Error(`${def.name}: start-up line is not JSON: ${first}; stderr: ${stderr.trim()}`);
+  }
+  if (info.event !== 'listening') {
+    child.kill('SIGKILL');
+    throw new Error(`${def.name}: unexpected start-up line ${first}`);
+  }
+  return {
+    name: def.name,
+    pid: child.pid,
+    port: info.listen.port,
+    statsUrl: info.stats ?? null,
+    info,
+    child,
+    async stats() {
+      if (!info.stats) return null;
+      const r = await fetch(info.stats);
+      return r.json();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const exit = await waitExit(child, 30_000);
+      let stopped = null;
+      for (;;) {
+        const l = await lines.next(2000).catch(() => null);
+        if (l === null) break;
+        try {
+          const j = JSON.parse(l);
+          if (j.event === 'stopped') stopped = j;
+        } catch {
+          /* not ours */
+        }
+      }
+      return { ...exit, stopped, stderr: stderr.trim() };
+    },
+  };
+}
+
+async function startRef(def, argv) {
+  const port = await freePort();
+  const child = spawn(argv[0], [...argv.slice(1), ...(def.kind === 'c' ? ['-p', String(port), '-t', '2'] : ['--port', String(port)])], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  if (!(await waitPort(port, child))) {
+    child.kill('SIGKILL');
+    throw new Error(`${def.name}: did not come up on port ${port}; stderr: ${stderr.trim()}`);
+  }
+  await sleep(200);
+  return {
+    name: def.name,
+    pid: child.pid,
+    port,
+    statsUrl: null,
+    info: null,
+    child,
+    async stats() {
+      return null;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const exit = await waitExit(child, 10_000);
+      return { ...exit, stopped: null, stderr: stderr.trim() };
+    },
+  };
+}
+
+/** Starts one server; extraArgs go to our server only. */
+export function startServer(def, extraArgs = []) {
+  if (def.kind === 'ours') return startOurs(def, extraArgs);
+  if (def.kind === 'c') return startRef(def, [def.bin]);
+  return startRef(def, [process.execPath, def.script]);
+}
+
+/** Problems a stopped server reports about itself (our servers only): lifetime faults, leaks. */
+export function serverFaults(name, exit) {
+  const faults = [];
+  if (exit.killed) faults.push(`${name}: did not stop within the timeout (SIGKILL)`);
+  const s = exit.stopped?.stats;
+  if (exit.stopped) {
+    if (exit.code !== 0) faults.push(`${name}: exit code ${exit.code} (not every session freed)`);
+    if (exit.stopped.drained === false) faults.push(`${name}: did not drain at stop`);
+    if (s?.staleCompletions) faults.push(`${name}: ${s.staleCompletions} stale completions`);
+    if (s?.extra?.doubleFrees) faults.push(`${name}: ${s.extra.doubleFrees} double frees`);
+    if (s && s.sessions.accepted !== s.sessions.freed) faults.push(`${name}: accepted ${s.sessions.accepted} != freed ${s.sessions.freed}`);
+  }
+  return faults;
+}
