@@ -1,13 +1,23 @@
 /**
  * Worker half of the epoll backend: the completion contract emulated over readiness.
  *
- * Each operation has its own EPOLLONESHOT registration whose data word is (slot, generation,
- * op), playing the part of the OVERLAPPED pointer: the receive is registered on the socket, the
- * send on a dup() of it (made the first time a send has to wait). With one registration per
- * socket a session's two directions would be serialised and could never race; with two, a
- * receive and a send of one session complete on different workers at once, as on IOCP.
- * When a registration fires, this worker does the recv()/send() and reports the outcome as a
- * completion. A send is tried at once and completes inline when the socket takes the bytes.
+ * Each operation has its own registration whose data word is (slot, generation, op), playing
+ * the part of the OVERLAPPED pointer: the receive is registered on the socket, the send on a
+ * dup() of it (made the first time a send has to wait). With one registration per socket a
+ * session's two directions would be serialised and could never race; with two, a receive and a
+ * send of one session complete on different workers at once, as on IOCP. When a registration
+ * fires, this worker does the recv()/send() and reports the outcome as a completion. A send is
+ * tried at once and completes inline when the socket takes the bytes.
+ *
+ * The receive registration is edge-triggered and never re-armed (one system call fewer per echo
+ * than EPOLLONESHOT + EPOLL_CTL_MOD). Who runs a receive is settled by two bits in the slot:
+ * ARMED (a receive is posted) and READY (an edge came while none was). An edge claims an ARMED
+ * receive by compare-and-swap, or else leaves READY; a receive posted while READY is set queues
+ * a synthetic edge on this worker, handled at its next wait() like one from the kernel. After
+ * EAGAIN the receive is re-armed unless an edge arrived meanwhile, in which case it reads again:
+ * no edge is ever lost, and no receive runs twice.
+ *
+ * The send registration stays EPOLLONESHOT: it is armed only when a send has to wait.
  */
 import {
   OP_ACCEPT,
@@ -43,6 +53,9 @@ import {
   EPOLLONESHOT,
   EPOLLOUT,
   EPOLLRDHUP,
+  EPOLLHUP,
+  EPOLLERR,
+  EPOLLET,
   F_DUPFD_CLOEXEC,
   IPPROTO_TCP,
   MSG_DONTWAIT,
@@ -65,6 +78,9 @@ import { allocArena, viewMemory } from '../nativeMemory.js';
 const MAX_EVENTS = 64;
 const BF_RECV_REG = 1; // the socket is in the epoll set
 const BF_SEND_REG = 2; // the dup is in the epoll set
+const BF_ARMED = 4; // a receive is posted and waits for an edge
+const BF_READY = 8; // an edge came while no receive was posted
+const BF_HUP = 16; // the peer's FIN, a reset or an error was seen: a receive returns at once, always
 const EMFILE = 24;
 const ENFILE = 23;
 
@@ -103,11 +119,62 @@ export function createEpollPort(
     libc.epoll_ctl(epfd, EPOLL_CTL_MOD, listenFd, ctlAddr);
   }
 
-  /** Arm (or re-arm) the receive registration of a slot. */
-  function armRecv(slot: number, gen: number): boolean {
+  /** An edge: claim the posted receive, or remember the readiness for the next post. */
+  function claimOnEdge(b: number): boolean {
+    for (;;) {
+      const old = Atomics.load(i32, b + F_BFLAGS);
+      const armed = (old & BF_ARMED) !== 0;
+      const next = armed ? old & ~(BF_ARMED | BF_READY) : old | BF_READY;
+      if (Atomics.compareExchange(i32, b + F_BFLAGS, old, next) === old) return armed;
+    }
+  }
+
+  /** After EAGAIN: re-arm, unless an edge came meanwhile (false: read again). */
+  function rearm(b: number): boolean {
+    for (;;) {
+      const old = Atomics.load(i32, b + F_BFLAGS);
+      const next = old & BF_READY ? old & ~BF_READY : old | BF_ARMED;
+      if (Atomics.compareExchange(i32, b + F_BFLAGS, old, next) === old) return (old & BF_READY) === 0;
+    }
+  }
+
+  // Synthetic edges: receives posted while their socket was already READY.
+  const readySlots: number[] = [];
+  const readyGens: number[] = [];
+
+  /** Run a receive edge for (slot, gen); returns 1 if it produced a completion in batch[out]. */
+  function recvEdge(batch: CompletionBatch, out: number, slot: number, gen: number): number {
     const b = table.base(slot);
-    const add = (Atomics.or(i32, b + F_BFLAGS, BF_RECV_REG) & BF_RECV_REG) === 0;
-    return arm(i32[b + F_HANDLE], add, EPOLLIN | EPOLLRDHUP, OP_RECV, slot, gen);
+    // An edge is readiness, not an operation: it may belong to a socket already closed (its slot
+    // freed, even reused). Only the claim of an ARMED receive makes it a completion, and that
+    // receive belongs to the slot's current owner, whose generation cannot change while its
+    // receive holds a reference. The naive lifetime reports the edge's own generation instead:
+    // the tutorial trusts whatever the kernel hands back.
+    if (!claimOnEdge(b)) return 0; // no receive posted: the next post will find READY
+    batch.op[out] = OP_RECV;
+    batch.slot[out] = slot;
+    batch.gen[out] = naive ? gen : table.generation(slot);
+    batch.bytes[out] = 0;
+    batch.status[out] = 0;
+    const fd = i32[b + F_HANDLE];
+    const len = i32[b + F_RECV_LEN];
+    const addr = ringBase + slot * size + i32[b + F_RECV_OFF];
+    for (;;) {
+      const r = libc.recv(fd, addr, len, 0);
+      if (r >= 0) {
+        batch.bytes[out] = r;
+        // A full read may have left data behind, and a read of the data before a FIN leaves
+        // the FIN: no new edge will announce either.
+        if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
+        return 1;
+      }
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) {
+        batch.status[out] = e || -1;
+        return 1;
+      }
+      if (rearm(b)) return 0; // still pending
+    }
   }
 
   /** Arm the send registration, on a dup() of the socket made the first time it is needed. */
@@ -126,7 +193,8 @@ export function createEpollPort(
   /** Accept up to `room` connections; each becomes an OP_ACCEPT completion. */
   function acceptBatch(batch: CompletionBatch, out: number, room: number): number {
     let n = 0;
-    while (n < room && accepting) {
+    const limit = Math.min(room, acceptDepth);
+    while (n < limit && accepting) {
       const fd = libc.accept4(listenFd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         const e = errno();
@@ -148,12 +216,21 @@ export function createEpollPort(
 
   return {
     wait(batch, timeoutMs) {
-      const n = libc.epoll_wait(epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), timeoutMs);
+      let out = 0;
+      let k0 = 0;
+      for (; k0 < readySlots.length && out < batch.op.length - MAX_EVENTS; k0++) {
+        const slot = readySlots[k0];
+        out += recvEdge(batch, out, slot, readyGens[k0]);
+      }
+      readySlots.splice(0, k0);
+      readyGens.splice(0, k0);
+      const n = libc.epoll_wait(
+        epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length - out), out > 0 || readySlots.length > 0 ? 0 : timeoutMs,
+      );
       if (n < 0) {
-        if (errno() === EINTR) return 0;
+        if (errno() === EINTR) return out;
         check('epoll_wait', n);
       }
-      let out = 0;
       for (let k = 0; k < n; k++) {
         const at = k * EPOLL_EVENT_SIZE;
         const lo = ev.getUint32(at + 4, true);
@@ -171,43 +248,32 @@ export function createEpollPort(
           out++;
           continue;
         }
+        if (op === OP_RECV) {
+          if (ev.getUint32(at, true) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
+          out += recvEdge(batch, out, slot, gen);
+          continue;
+        }
         batch.op[out] = op;
         batch.slot[out] = slot;
         batch.gen[out] = gen;
         batch.bytes[out] = 0;
         batch.status[out] = 0;
-        // A stale registration must not do I/O on whoever owns the slot now; the naive
-        // lifetime does it anyway — that is the bug it demonstrates.
         if (!naive && table.generation(slot) !== gen) {
           out++;
           continue;
         }
         const b = table.base(slot);
-        const fd = i32[b + F_HANDLE];
-        if (op === OP_RECV) {
-          const r = libc.recv(fd, ringBase + slot * size + i32[b + F_RECV_OFF], i32[b + F_RECV_LEN], 0);
-          if (r < 0) {
-            const e = errno();
-            if (e === EAGAIN || e === EINTR) {
-              if (armRecv(slot, gen)) continue; // spurious wake-up: still pending
-            }
-            batch.status[out] = e || -1;
-          } else batch.bytes[out] = r;
-        } else {
-          const r = libc.send(
-            fd,
-            ringBase + slot * size + i32[b + F_SEND_OFF],
-            i32[b + F_SEND_LEN],
-            MSG_NOSIGNAL | MSG_DONTWAIT,
-          );
-          if (r < 0) {
-            const e = errno();
-            if (e === EAGAIN || e === EINTR) {
-              if (armSend(slot, gen)) continue;
-            }
-            batch.status[out] = e || -1;
-          } else batch.bytes[out] = r;
-        }
+        const r = libc.send(
+          i32[b + F_HANDLE],
+          ringBase + slot * size + i32[b + F_SEND_OFF],
+          i32[b + F_SEND_LEN],
+          MSG_NOSIGNAL | MSG_DONTWAIT,
+        );
+        if (r < 0) {
+          const e = errno();
+          if ((e === EAGAIN || e === EINTR) && armSend(slot, gen)) continue; // still pending
+          batch.status[out] = e || -1;
+        } else batch.bytes[out] = r;
         out++;
       }
       return out;
@@ -226,7 +292,19 @@ export function createEpollPort(
       const b = table.base(slot);
       i32[b + F_RECV_OFF] = offset;
       i32[b + F_RECV_LEN] = len;
-      return armRecv(slot, gen) ? POST_PENDING : POST_FAILED;
+      const old = Atomics.or(i32, b + F_BFLAGS, BF_ARMED | BF_RECV_REG);
+      if (!(old & BF_RECV_REG)) {
+        // Registered once, armed before: an already readable socket reports an edge at once.
+        writeEvent(ctl, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
+        if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, i32[b + F_HANDLE], ctlAddr) !== 0) {
+          Atomics.and(i32, b + F_BFLAGS, ~(BF_ARMED | BF_RECV_REG));
+          return POST_FAILED;
+        }
+      } else if (old & (BF_READY | BF_HUP)) {
+        readySlots.push(slot);
+        readyGens.push(gen);
+      }
+      return POST_PENDING;
     },
 
     postSend(slot, gen, offset, len) {

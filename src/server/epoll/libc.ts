@@ -33,6 +33,7 @@ export const EPOLLERR = 0x008;
 export const EPOLLHUP = 0x010;
 export const EPOLLRDHUP = 0x2000;
 export const EPOLLONESHOT = 1 << 30;
+export const EPOLLET = 1 << 31;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
 export const F_DUPFD_CLOEXEC = 1030;
