@@ -6,7 +6,7 @@
  * ring is full the receive is not re-posted until a send drains it: TCP backpressure, and
  * bounded memory for clients that never read.
  *
- * Lifetime (ARCHITECTURE §3), in `refcount` mode: a reference is taken before every post and
+ * Lifetime (README, "Session lifetime"), in `refcount` mode: a reference is taken before every post and
  * released once per outcome; close is a single OPEN -> CLOSING transition followed by a cancel;
  * the socket is closed and the slot freed only by whoever drops the last reference. In `naive`
  * mode the engine reproduces the classic tutorial bug on purpose: it frees the session on the
@@ -300,7 +300,7 @@ export class EchoEngine {
       if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot, false);
       return;
     }
-    // No packet will come for an inline result: complete it here (ARCHITECTURE §3.2).
+    // No packet will come for an inline result: complete it here.
     const bytes = r >= 0 ? r : 0;
     const status = r === POST_FAILED ? -1 : 0;
     if (op === OP_RECV) this.onRecv(slot, gen, bytes, status);

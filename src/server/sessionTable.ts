@@ -3,7 +3,7 @@
  *
  * Each slot is 16 int32 (one 64-byte cache line): lifetime (state, generation, reference count),
  * the socket handle, the echo ring's cursors and the descriptor of each pending operation.
- * This module is the only one that touches reference counts (ARCHITECTURE §3):
+ * This module is the only one that touches reference counts (README, "Session lifetime"):
  *  - acquire() before every OS call that hands the slot's memory to the kernel;
  *  - release() exactly once per operation outcome; it tells the caller when the count reached 0;
  *  - beginClose() is the single OPEN -> CLOSING transition; free() bumps the generation.
@@ -83,7 +83,7 @@ export class SessionTable {
     return HEADER_INTS + slot * SLOT_INTS;
   }
 
-  /** Take a free slot: OPEN, one reference (the accepting path's, ARCHITECTURE §3.1). -1 if full. */
+  /** Take a free slot: OPEN, one reference (the accepting path's). -1 if full. */
   alloc(): number {
     this.lockFree();
     const slot = this.i32[G_FREE_HEAD];

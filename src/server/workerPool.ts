@@ -1,6 +1,6 @@
 /**
  * Starts the worker threads over a backend host and runs the shutdown sequence of
- * ARCHITECTURE §3.7: stop accepting -> close every session -> drain until no operation is
+ * the README's "Session lifetime": stop accepting -> close every session -> drain until no operation is
  * outstanding -> one exit sentinel per worker -> join -> the host closes the port and frees
  * the arena.
  */
@@ -9,8 +9,8 @@ import { CONTROL_CLOSE_ALL, CONTROL_EXIT, type BackendHost, type WorkerInit } fr
 import type { Counters } from './counters.js';
 import type { SessionTable } from './sessionTable.js';
 import type { ServerOptions } from './types.js';
+import { workerEntry } from '../workerEntry.js';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export interface PoolEvents {
   /** A worker died; the server cannot keep its promises any more. */
@@ -46,7 +46,7 @@ export class WorkerPool {
         options,
         native: host.native,
       };
-      const w = new Worker(WORKER_URL, { workerData: init });
+      const w = new Worker(workerEntry(import.meta.url, 'server/worker.js'), { workerData: init });
       pool.workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {

@@ -38,7 +38,7 @@ describe('win32 bindings under Wine', () => {
     killWineServer();
   });
 
-  it('exports the x64 layouts and constants of ARCHITECTURE §4', () => {
+  it('exports the x64 layouts and constants of Win32 x64', () => {
     expect(win32.OVERLAPPED_SIZE).toBe(32);
     expect(win32.OVERLAPPED_ENTRY_SIZE).toBe(32);
     expect(win32.OVERLAPPED_ENTRY_INTERNAL).toBe(16);
