@@ -21,6 +21,7 @@ export interface FloodFlags {
   seed?: string;
   workers: string;
   timeout: string;
+  hold: string;
   stats?: string;
   json?: boolean;
   assert?: string;
@@ -39,6 +40,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
     split: f.split ?? false,
     workers: parseCount('--workers', f.workers, 0, 64),
     timeoutMs: parseDurationMs('--timeout', f.timeout, 's', 1),
+    idleHoldMs: parseRange('--hold', f.hold, (n, v) => parseDurationMs(n, v, 'ms', 0)),
   };
   if (target !== undefined) o.target = target;
   if (f.total !== undefined) o.total = parseCount('--total', f.total, 1);
@@ -80,6 +82,7 @@ export function addFloodCommand(program: Command): void {
     .option('--seed <n>', 'seed of the plan: the same seed gives connection i the same mode and sizes (default: random)')
     .option('--workers <n>', 'client threads (0 = run on the main thread)', String(Math.min(4, availableParallelism())))
     .option('--timeout <time>', 'how long an echo may make no progress before it counts as stalled', '5s')
+    .option('--hold <time>', 'how long idle holders stay connected (a time or a range like 1s-5s)', '100ms-1s')
     .option('--stats <url>', "the target server's /stats URL, for the leak verdict")
     .option('--json', 'print one JSON object (the result) instead of the report')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
