@@ -41,7 +41,7 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
         fmtUs(m.p99),
         hasC ? fmtRatio(ratio(m.p99, c?.p99)) : '-',
         hasNode ? fmtRatio(ratio(m.p99, n?.p99)) : '-',
-        `${m.srvCpu ?? '-'}/${m.cliCpu ?? '-'}/${m.otherCpu ?? '-'}`,
+        [m.srvCpu, m.cliCpu, m.otherCpu].map((x) => (x === null ? '-' : Math.round(x))).join('/'),
         `${m.clean}/${m.runs}${m.clean ? '' : ' !'}`,
       ]);
     }
