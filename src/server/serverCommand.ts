@@ -19,6 +19,7 @@ interface Flags {
   statsHost: string;
   duration?: string;
   acceptDepth: string;
+  concurrency: string;
   json?: boolean;
 }
 
@@ -51,6 +52,7 @@ export function addServerCommand(program: Command): void {
     .option('--stats-host <addr>', 'address of the stats endpoint', D.statsHost)
     .option('--duration <time>', 'serve this long (e.g. 30s), then drain and exit')
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
+    .option('--concurrency <n>', 'workers allowed to wait on the port at once, like an IOCP\'s concurrency value; 0 = CPUs', '0')
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(
       'after',
@@ -75,6 +77,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     statsPort: f.stats ? parseInteger(f.statsPort, '--stats-port') : null,
     statsHost: f.statsHost,
     acceptDepth: parseInteger(f.acceptDepth, '--accept-depth'),
+    concurrency: parseInteger(f.concurrency, '--concurrency'),
   };
 }
 

@@ -47,6 +47,9 @@ const G_FREE_HEAD = 1;
 const G_LIVE = 2;
 const G_PEAK = 3;
 const G_STOPPING = 4;
+const G_WAIT_TOKENS = 5;
+const G_PARKED = 6; // workers waiting for a wait token
+const G_NAP = 7; // stays 0: a word to sleep on
 const HEADER_INTS = 16;
 
 const NIL = -1;
@@ -210,6 +213,47 @@ export class SessionTable {
 
   setStopping(): void {
     Atomics.store(this.i32, G_STOPPING, 1);
+  }
+
+  /**
+   * Tokens for waiting on the completion port: how many workers may block in the OS wait at
+   * once (the epoll backend's stand-in for an IOCP's concurrency value). Set once at start.
+   */
+  setWaitTokens(n: number): void {
+    Atomics.store(this.i32, G_WAIT_TOKENS, n);
+  }
+
+  /** Take a wait token; false when all are taken (then parkForToken). */
+  takeWaitToken(): boolean {
+    let n = Atomics.load(this.i32, G_WAIT_TOKENS);
+    while (n > 0) {
+      const seen = Atomics.compareExchange(this.i32, G_WAIT_TOKENS, n, n - 1);
+      if (seen === n) return true;
+      n = seen;
+    }
+    return false;
+  }
+
+  /** Give a wait token back. Nobody is woken: parked workers retry on their own short timer. */
+  returnWaitToken(): void {
+    Atomics.add(this.i32, G_WAIT_TOKENS, 1);
+  }
+
+  /** Sleep (at most ms) while no wait token is free. Worker threads only. */
+  parkForToken(ms: number): void {
+    Atomics.add(this.i32, G_PARKED, 1);
+    Atomics.wait(this.i32, G_WAIT_TOKENS, 0, ms);
+    Atomics.sub(this.i32, G_PARKED, 1);
+  }
+
+  /** Workers parked in parkForToken right now. */
+  parkedWorkers(): number {
+    return Atomics.load(this.i32, G_PARKED);
+  }
+
+  /** Sleep ms, holding nothing: lets a parked worker have a turn. Worker threads only. */
+  nap(ms: number): void {
+    Atomics.wait(this.i32, G_NAP, 0, ms);
   }
 
   private lockFree(): void {

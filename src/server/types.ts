@@ -17,6 +17,11 @@ export interface ServerOptions {
   /** Port of the HTTP stats endpoint on statsHost; 0 picks one; null turns it off. */
   statsPort: number | null;
   statsHost: string;
+  /**
+   * How many workers may wait on the port at once (an IOCP's NumberOfConcurrentThreads);
+   * 0 = the number of CPUs. The other workers wait their turn.
+   */
+  concurrency: number;
   /** How many AcceptEx operations stay posted (IOCP) / connections accepted per wake-up (epoll). */
   acceptDepth: number;
 }
@@ -33,6 +38,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   statsPort: 0,
   statsHost: '127.0.0.1',
   acceptDepth: 64,
+  concurrency: 0,
 };
 
 /** The shape GET /stats returns. Fields may be added; none may be renamed. */

@@ -3,6 +3,7 @@
  * socket (registered EPOLLONESHOT so one worker at a time accepts), two eventfds for control
  * packets, and the native ring-buffer arena.
  */
+import { availableParallelism } from 'node:os';
 import { CONTROL_CLOSE_ALL, CONTROL_EXIT, OP_ACCEPT, OP_CONTROL, type BackendHost, type HostContext } from '../backend.js';
 import { encodeSockaddr, sockaddrPort } from '../sockaddr.js';
 import {
@@ -70,6 +71,7 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       writeEvent(dv, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, exitFd, scratch.address));
       const arena = allocArena(ctx.table.capacity * options.bufferSize);
+      ctx.table.setWaitTokens(Math.min(options.workers, options.concurrency || availableParallelism()));
       let disposed = false;
       return {
         name: 'epoll',

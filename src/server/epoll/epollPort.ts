@@ -76,6 +76,10 @@ import {
 import { allocArena, viewMemory } from '../nativeMemory.js';
 
 const MAX_EVENTS = 64;
+/** How long a worker without a wait token sleeps before it tries again (ms). */
+const PARK_MS = 20;
+/** Waits a worker takes in a row before it steps aside for a parked one. */
+const TURNS_BEFORE_YIELD = 64;
 const BF_RECV_REG = 1; // the socket is in the epoll set
 const BF_SEND_REG = 2; // the dup is in the epoll set
 const BF_ARMED = 4; // a receive is posted and waits for an edge
@@ -108,6 +112,7 @@ export function createEpollPort(
   const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
   const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
   let accepting = true;
+  let turns = 0;
 
   function arm(fd: number, add: boolean, events: number, op: number, slot: number, gen: number): boolean {
     writeEvent(ctl, events | EPOLLONESHOT, op, slot, gen);
@@ -214,71 +219,100 @@ export function createEpollPort(
     return n;
   }
 
+  /** Run the synthetic edges queued by postRecv, as many as the batch has room for. */
+  function runReady(batch: CompletionBatch): number {
+    let out = 0;
+    let k = 0;
+    for (; k < readySlots.length && out < batch.op.length; k++) out += recvEdge(batch, out, readySlots[k], readyGens[k]);
+    readySlots.splice(0, k);
+    readyGens.splice(0, k);
+    return out;
+  }
+
+  function waitWithToken(batch: CompletionBatch, timeoutMs: number): number {
+    let out = 0;
+    const n = libc.epoll_wait(
+      epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), readySlots.length > 0 ? 0 : timeoutMs,
+    );
+    if (n < 0) {
+      if (errno() === EINTR) return out;
+      check('epoll_wait', n);
+    }
+    for (let k = 0; k < n; k++) {
+      const at = k * EPOLL_EVENT_SIZE;
+      const lo = ev.getUint32(at + 4, true);
+      const gen = ev.getUint32(at + 8, true) | 0;
+      const op = lo >>> 24;
+      const slot = lo & 0xffffff;
+      if (op === OP_ACCEPT) {
+        out += acceptBatch(batch, out, batch.op.length - out - (n - k - 1));
+        continue;
+      }
+      if (op === OP_CONTROL) {
+        if (slot === CONTROL_CLOSE_ALL) libc.read(init.native.closeAllFd as number, optAddr, 8);
+        batch.op[out] = OP_CONTROL;
+        batch.slot[out] = slot;
+        out++;
+        continue;
+      }
+      if (op === OP_RECV) {
+        if (ev.getUint32(at, true) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
+        out += recvEdge(batch, out, slot, gen);
+        continue;
+      }
+      batch.op[out] = op;
+      batch.slot[out] = slot;
+      batch.gen[out] = gen;
+      batch.bytes[out] = 0;
+      batch.status[out] = 0;
+      if (!naive && table.generation(slot) !== gen) {
+        out++;
+        continue;
+      }
+      const b = table.base(slot);
+      const r = libc.send(
+        i32[b + F_HANDLE],
+        ringBase + slot * size + i32[b + F_SEND_OFF],
+        i32[b + F_SEND_LEN],
+        MSG_NOSIGNAL | MSG_DONTWAIT,
+      );
+      if (r < 0) {
+        const e = errno();
+        if ((e === EAGAIN || e === EINTR) && armSend(slot, gen)) continue; // still pending
+        batch.status[out] = e || -1;
+      } else batch.bytes[out] = r;
+      out++;
+    }
+    return out;
+  }
+
   return {
     wait(batch, timeoutMs) {
-      let out = 0;
-      let k0 = 0;
-      for (; k0 < readySlots.length && out < batch.op.length - MAX_EVENTS; k0++) {
-        const slot = readySlots[k0];
-        out += recvEdge(batch, out, slot, readyGens[k0]);
+      // Receives posted on already readable sockets are this worker's own work: no token needed.
+      if (readySlots.length > 0) {
+        const out = runReady(batch);
+        if (out > 0) return out;
       }
-      readySlots.splice(0, k0);
-      readyGens.splice(0, k0);
-      const n = libc.epoll_wait(
-        epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length - out), out > 0 || readySlots.length > 0 ? 0 : timeoutMs,
-      );
-      if (n < 0) {
-        if (errno() === EINTR) return out;
-        check('epoll_wait', n);
+      // At most `concurrency` workers block in epoll_wait; the rest park on a futex and retry
+      // every few ms. Every sleeper in epoll_wait is a thread the kernel wakes for the next
+      // event: with five of them on two cores, each burst of events became a burst of
+      // context switches. This is an IOCP's concurrency value, emulated. Unlike an IOCP's LIFO
+      // release, a busy worker steps aside now and then, so every worker gets turns.
+      if (++turns >= TURNS_BEFORE_YIELD && table.parkedWorkers() > 0) {
+        turns = 0;
+        table.nap(PARK_MS);
+        return 0;
       }
-      for (let k = 0; k < n; k++) {
-        const at = k * EPOLL_EVENT_SIZE;
-        const lo = ev.getUint32(at + 4, true);
-        const gen = ev.getUint32(at + 8, true) | 0;
-        const op = lo >>> 24;
-        const slot = lo & 0xffffff;
-        if (op === OP_ACCEPT) {
-          out += acceptBatch(batch, out, batch.op.length - out - (n - k - 1));
-          continue;
-        }
-        if (op === OP_CONTROL) {
-          if (slot === CONTROL_CLOSE_ALL) libc.read(init.native.closeAllFd as number, optAddr, 8);
-          batch.op[out] = OP_CONTROL;
-          batch.slot[out] = slot;
-          out++;
-          continue;
-        }
-        if (op === OP_RECV) {
-          if (ev.getUint32(at, true) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
-          out += recvEdge(batch, out, slot, gen);
-          continue;
-        }
-        batch.op[out] = op;
-        batch.slot[out] = slot;
-        batch.gen[out] = gen;
-        batch.bytes[out] = 0;
-        batch.status[out] = 0;
-        if (!naive && table.generation(slot) !== gen) {
-          out++;
-          continue;
-        }
-        const b = table.base(slot);
-        const r = libc.send(
-          i32[b + F_HANDLE],
-          ringBase + slot * size + i32[b + F_SEND_OFF],
-          i32[b + F_SEND_LEN],
-          MSG_NOSIGNAL | MSG_DONTWAIT,
-        );
-        if (r < 0) {
-          const e = errno();
-          if ((e === EAGAIN || e === EINTR) && armSend(slot, gen)) continue; // still pending
-          batch.status[out] = e || -1;
-        } else batch.bytes[out] = r;
-        out++;
+      if (!table.takeWaitToken()) {
+        table.parkForToken(PARK_MS);
+        return 0;
       }
-      return out;
+      try {
+        return waitWithToken(batch, timeoutMs);
+      } finally {
+        table.returnWaitToken();
+      }
     },
-
     attach(slot, _gen, handle) {
       const b = table.base(slot);
       i32[b + F_HANDLE] = handle;
