@@ -20,7 +20,9 @@ export function createIocpHost(ctx: HostContext): BackendHost {
   const cleanups: Array<() => void> = [() => w.WSACleanup()];
   const undo = () => cleanups.splice(0).reverse().forEach((f) => f());
   try {
-    const port = w.CreateIoCompletionPort(w.INVALID_HANDLE_VALUE, 0, 0, options.workers);
+    // --concurrency 0: every worker may run at once (the LIFO release of a port limited to the
+    // CPU count would leave workers past it idle under light load).
+    const port = w.CreateIoCompletionPort(w.INVALID_HANDLE_VALUE, 0, 0, options.concurrency || options.workers);
     if (port === 0) throw win32Error('CreateIoCompletionPort', w.GetLastError());
     cleanups.push(() => w.CloseHandle(port));
 
