@@ -65,6 +65,8 @@ export class EchoEngine {
   private readonly i32: Int32Array;
   private readonly size: number;
   private readonly naive: boolean;
+  /** Only the idle timeout reads activity times: skip the clock when it is off. */
+  private readonly tracksIdle: boolean;
   private lastIdleScan = 0;
 
   constructor(
@@ -76,6 +78,7 @@ export class EchoEngine {
     this.i32 = table.i32;
     this.size = opts.bufferSize;
     this.naive = opts.lifetime === 'naive';
+    this.tracksIdle = opts.idleTimeoutMs > 0;
   }
 
   /** Run one batch of completions. Returns false once an exit sentinel was dequeued. */
@@ -149,7 +152,7 @@ export class EchoEngine {
       i[b + F_COUNT] += bytes;
       this.c[C_BYTES_IN] += bytes;
     }
-    i[b + F_ACTIVE] = t.now();
+    if (this.tracksIdle) i[b + F_ACTIVE] = t.now();
     if (status === 0 && t.state(slot) === STATE_OPEN) {
       const count = i[b + F_COUNT];
       const head = i[b + F_HEAD];
@@ -206,7 +209,7 @@ export class EchoEngine {
       // posted: its data lands at the old tail.
       if (count === 0 && !(flags & FL_RECV_POSTED)) head = 0;
       i[b + F_HEAD] = head;
-      i[b + F_ACTIVE] = t.now();
+      if (this.tracksIdle) i[b + F_ACTIVE] = t.now();
       if (t.state(slot) === STATE_OPEN) {
         if (count > 0) {
           flags |= FL_SEND_POSTED;

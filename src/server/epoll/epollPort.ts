@@ -146,6 +146,7 @@ export function createEpollPort(
   // Synthetic edges: receives posted while their socket was already READY.
   const readySlots: number[] = [];
   const readyGens: number[] = [];
+  let readyHead = 0;
 
   /** Run a receive edge for (slot, gen); returns 1 if it produced a completion in batch[out]. */
   function recvEdge(batch: CompletionBatch, out: number, slot: number, gen: number): number {
@@ -222,17 +223,22 @@ export function createEpollPort(
   /** Run the synthetic edges queued by postRecv, as many as the batch has room for. */
   function runReady(batch: CompletionBatch): number {
     let out = 0;
-    let k = 0;
-    for (; k < readySlots.length && out < batch.op.length; k++) out += recvEdge(batch, out, readySlots[k], readyGens[k]);
-    readySlots.splice(0, k);
-    readyGens.splice(0, k);
+    while (readyHead < readySlots.length && out < batch.op.length) {
+      out += recvEdge(batch, out, readySlots[readyHead], readyGens[readyHead]);
+      readyHead++;
+    }
+    if (readyHead === readySlots.length) {
+      readySlots.length = 0;
+      readyGens.length = 0;
+      readyHead = 0;
+    }
     return out;
   }
 
   function waitWithToken(batch: CompletionBatch, timeoutMs: number): number {
     let out = 0;
     const n = libc.epoll_wait(
-      epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), readySlots.length > 0 ? 0 : timeoutMs,
+      epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), readyHead < readySlots.length ? 0 : timeoutMs,
     );
     if (n < 0) {
       if (errno() === EINTR) return out;
@@ -289,7 +295,7 @@ export function createEpollPort(
   return {
     wait(batch, timeoutMs) {
       // Receives posted on already readable sockets are this worker's own work: no token needed.
-      if (readySlots.length > 0) {
+      if (readyHead < readySlots.length) {
         const out = runReady(batch);
         if (out > 0) return out;
       }
