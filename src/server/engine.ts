@@ -127,14 +127,29 @@ export class EchoEngine {
   }
 
   onRecv(slot: number, gen: number, bytes: number, status: number): void {
+    this.onCompletion(OP_RECV, slot, gen, bytes, status);
+  }
+
+  onSend(slot: number, gen: number, bytes: number, status: number): void {
+    this.onCompletion(OP_SEND, slot, gen, bytes, status);
+  }
+
+  /**
+   * One completion of a session's receive or send: update the ring under the session's lock,
+   * decide what to post next (a send while bytes wait, a receive while the ring has room and no
+   * FIN came, our FIN once everything is echoed), then post outside the lock and drop this
+   * operation's reference last, so the count cannot reach zero while a next operation is due.
+   */
+  private onCompletion(op: number, slot: number, gen: number, bytes: number, status: number): void {
     const t = this.table;
+    const isRecv = op === OP_RECV;
     this.c[C_COMPLETED]++;
     if (status !== 0) this.c[C_FAILED]++;
     if (t.generation(slot) !== gen) {
       this.c[C_STALE]++;
       if (!this.naive) return; // the slot belongs to someone else now: touch nothing
     }
-    if (this.naive && (status !== 0 || bytes === 0)) {
+    if (this.naive && (status !== 0 || (isRecv && bytes === 0))) {
       this.naiveFree(slot);
       return;
     }
@@ -146,11 +161,23 @@ export class EchoEngine {
     let recvLen = 0;
     let finish = false;
     t.lock(slot);
-    let flags = i[b + F_FLAGS] & ~FL_RECV_POSTED;
-    if (status !== 0 || bytes === 0) flags |= FL_EOF;
-    else {
-      i[b + F_COUNT] += bytes;
-      this.c[C_BYTES_IN] += bytes;
+    let flags = i[b + F_FLAGS] & ~(isRecv ? FL_RECV_POSTED : FL_SEND_POSTED);
+    if (isRecv) {
+      if (status !== 0 || bytes === 0) flags |= FL_EOF;
+      else {
+        i[b + F_COUNT] += bytes;
+        this.c[C_BYTES_IN] += bytes;
+      }
+    } else if (status === 0) {
+      // A failed send's byte count means nothing (Wine reports bytes already sent): ignore it.
+      let head = i[b + F_HEAD] + bytes;
+      if (head === this.size) head = 0;
+      const count = (i[b + F_COUNT] -= bytes);
+      this.c[C_BYTES_OUT] += bytes;
+      // Rewind an empty ring so the next receive gets the whole buffer, unless a receive is
+      // posted: its data lands at the old tail.
+      if (count === 0 && !(flags & FL_RECV_POSTED)) head = 0;
+      i[b + F_HEAD] = head;
     }
     if (this.tracksIdle) i[b + F_ACTIVE] = t.now();
     if (status === 0 && t.state(slot) === STATE_OPEN) {
@@ -161,12 +188,13 @@ export class EchoEngine {
         sendOff = head;
         sendLen = Math.min(count, this.size - head);
       }
-      if (!(flags & FL_EOF) && count < this.size) {
+      // A receive paused on a full ring resumes as soon as a send made room.
+      if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
         flags |= FL_RECV_POSTED;
         recvOff = (head + count) % this.size;
         recvLen = Math.min(this.size - count, this.size - recvOff);
       }
-      if (flags & FL_EOF && count === 0 && !(flags & FL_SEND_POSTED)) finish = true;
+      if (flags & FL_EOF && count === 0 && !(flags & (FL_SEND_POSTED | FL_RECV_POSTED))) finish = true;
     }
     i[b + F_FLAGS] = flags;
     t.unlock(slot);
@@ -174,64 +202,7 @@ export class EchoEngine {
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
     if (finish) this.finish(slot);
     else if (status !== 0) this.closeSession(slot, false);
-    this.release(slot); // this receive's reference
-  }
-
-  onSend(slot: number, gen: number, bytes: number, status: number): void {
-    const t = this.table;
-    this.c[C_COMPLETED]++;
-    if (status !== 0) this.c[C_FAILED]++;
-    if (t.generation(slot) !== gen) {
-      this.c[C_STALE]++;
-      if (!this.naive) return;
-    }
-    if (this.naive && status !== 0) {
-      this.naiveFree(slot);
-      return;
-    }
-    const b = t.base(slot);
-    const i = this.i32;
-    let sendOff = -1;
-    let sendLen = 0;
-    let recvOff = -1;
-    let recvLen = 0;
-    let finish = false;
-    t.lock(slot);
-    let flags = i[b + F_FLAGS] & ~FL_SEND_POSTED;
-    if (status === 0) {
-      // A failed send's byte count means nothing (Wine reports bytes already sent): ignore it.
-      let head = i[b + F_HEAD] + bytes;
-      if (head === this.size) head = 0;
-      const count = i[b + F_COUNT] - bytes;
-      i[b + F_COUNT] = count;
-      this.c[C_BYTES_OUT] += bytes;
-      // Rewind an empty ring so the next receive gets the whole buffer, unless a receive is
-      // posted: its data lands at the old tail.
-      if (count === 0 && !(flags & FL_RECV_POSTED)) head = 0;
-      i[b + F_HEAD] = head;
-      if (this.tracksIdle) i[b + F_ACTIVE] = t.now();
-      if (t.state(slot) === STATE_OPEN) {
-        if (count > 0) {
-          flags |= FL_SEND_POSTED;
-          sendOff = head;
-          sendLen = Math.min(count, this.size - head);
-        }
-        if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
-          // The receive was paused on a full ring: resume it now that there is room.
-          flags |= FL_RECV_POSTED;
-          recvOff = (head + count) % this.size;
-          recvLen = Math.min(this.size - count, this.size - recvOff);
-        }
-        if (flags & FL_EOF && count === 0 && !(flags & FL_RECV_POSTED)) finish = true;
-      }
-    }
-    i[b + F_FLAGS] = flags;
-    t.unlock(slot);
-    if (sendOff >= 0) this.startSend(slot, gen, sendOff, sendLen);
-    if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
-    if (finish) this.finish(slot);
-    else if (status !== 0) this.closeSession(slot, false);
-    this.release(slot); // this send's reference
+    this.release(slot); // this operation's reference
   }
 
   /**
