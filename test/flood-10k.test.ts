@@ -1,20 +1,14 @@
 // One flood holds 10,000 concurrent connections (Linux limits permitting: see the README).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCliProcess } from './helpers/cli.js';
-import { startServerProcess, type ServerProcess } from './helpers/serverProcess.js';
+import { useServerProcess } from './helpers/serverProcess.js';
 
 describe('flood at 10,000 concurrent connections', () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServerProcess(['--max-sessions', '10k']);
-  });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-  });
+  const server = useServerProcess(['--max-sessions', '10k']);
 
   it('opens and holds them all, verifies, and the leak check is clean', async () => {
     const r = await runCliProcess(
-      ['flood', `127.0.0.1:${server.port}`, '--stats', server.statsUrl, '-c', '10k', '-n', '10k',
+      ['flood', `127.0.0.1:${server().port}`, '--stats', server().statsUrl, '-c', '10k', '-n', '10k',
         '--mix', 'idle=19,graceful=1', '--hold', '6s', '--json', '--no-progress'],
       120_000,
     );

@@ -1,23 +1,17 @@
 // The server echoes byte-exact, and under load every one of the five workers runs completions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abuse } from './helpers/abuse.js';
-import { quiescent, settle, startServerProcess, type ServerProcess } from './helpers/serverProcess.js';
+import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
 
 const backends = process.platform === 'linux' ? ['epoll', 'node'] : process.platform === 'win32' ? ['iocp', 'node'] : ['node'];
 
 describe.each(backends)('%s backend echo', (backend) => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServerProcess(['--backend', backend]);
-  });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-  });
+  const server = useServerProcess(['--backend', backend]);
 
   it('echoes every byte back to the connection that sent it', async () => {
-    const r = await abuse({ port: server.port, perMode: 300, modes: ['echo', 'half-close'], concurrency: 100 });
+    const r = await abuse({ port: server().port, perMode: 300, modes: ['echo', 'half-close'], concurrency: 100 });
     expect(r).toMatchObject({ verified: 600, corrupt: 0, crossTalk: 0, truncated: 0, errors: 0, timeouts: 0 });
-    const s = await settle(server.stats, quiescent);
+    const s = await settle(server().stats, quiescent);
     expect(s.backend).toBe(backend);
     expect(s.sessions).toMatchObject({ live: 0, accepted: 600, freed: 600, rejected: 0 });
     expect(s.bytes.in).toBe(300 * 4096 + 300 * 32 * 1024);
@@ -26,7 +20,7 @@ describe.each(backends)('%s backend echo', (backend) => {
   });
 
   it('reports its workers: five on a completion backend, each with completions', async () => {
-    const s = await server.stats();
+    const s = await server().stats();
     const expected = backend === 'node' ? 1 : 5;
     expect(s.workers).toBe(expected);
     expect(s.perWorker).toHaveLength(expected);

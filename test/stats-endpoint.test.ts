@@ -1,24 +1,20 @@
 // GET /stats has the documented shape; GET /metrics has the same counters in Prometheus text.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { abuse } from './helpers/abuse.js';
-import { quiescent, settle, startServerProcess, type ServerProcess } from './helpers/serverProcess.js';
+import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
 
 describe('stats endpoint', () => {
-  let server: ServerProcess;
+  const server = useServerProcess([]);
   beforeAll(async () => {
-    server = await startServerProcess([]);
-    await abuse({ port: server.port, perMode: 20, modes: ['echo'] });
-  });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
+    await abuse({ port: server().port, perMode: 20, modes: ['echo'] });
   });
 
   it('GET /stats returns the documented shape', async () => {
-    const s = await settle(server.stats, quiescent);
+    const s = await settle(server().stats, quiescent);
     expect(Object.keys(s)).toEqual(
       expect.arrayContaining(['backend', 'workers', 'lifetime', 'listen', 'uptimeMs', 'sessions', 'ops', 'staleCompletions', 'bytes', 'perWorker']),
     );
-    expect(s.listen).toEqual({ host: '127.0.0.1', port: server.port });
+    expect(s.listen).toEqual({ host: '127.0.0.1', port: server().port });
     expect(Object.keys(s.sessions).sort()).toEqual(['accepted', 'freed', 'live', 'peak', 'rejected']);
     expect(Object.keys(s.ops).sort()).toEqual(['completed', 'failed', 'outstanding', 'posted']);
     expect(Object.keys(s.bytes).sort()).toEqual(['in', 'out']);
@@ -28,8 +24,8 @@ describe('stats endpoint', () => {
   });
 
   it('GET /metrics mirrors the counters', async () => {
-    const s = await server.stats();
-    const text = await (await fetch(server.statsUrl.replace('/stats', '/metrics'))).text();
+    const s = await server().stats();
+    const text = await (await fetch(server().statsUrl.replace('/stats', '/metrics'))).text();
     const value = (name: string) => Number(new RegExp(`^iocp_bench_${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('sessions_accepted_total')).toBe(s.sessions.accepted);
     expect(value('bytes_in_total')).toBe(s.bytes.in);
@@ -39,7 +35,7 @@ describe('stats endpoint', () => {
   });
 
   it('answers 404 elsewhere', async () => {
-    const res = await fetch(server.statsUrl.replace('/stats', '/nope'));
+    const res = await fetch(server().statsUrl.replace('/stats', '/nope'));
     expect(res.status).toBe(404);
   });
 });

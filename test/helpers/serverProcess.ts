@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServerStats } from '../../src/server/types.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,3 +94,18 @@ export async function settle(
 
 export const quiescent = (s: ServerStats) =>
   s.sessions.live === 0 && s.ops.outstanding === 0 && s.sessions.accepted === s.sessions.freed;
+
+/**
+ * A server process for the enclosing describe block: started before its tests, killed after.
+ * Returns a getter (the process exists only once the tests run).
+ */
+export function useServerProcess(args: string[]): () => ServerProcess {
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    server = await startServerProcess(args);
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+  return () => server!;
+}

@@ -1,28 +1,20 @@
 // The IOCP backend under Wine survives the abuse run of the server-core tests: every session
 // freed exactly once, nothing stale, and it still serves. Sized for Wine (~30k completions/s).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
 import { quiescent, settle } from '../helpers/serverProcess.js';
-import { killWineServer } from './wine.js';
-import { startWineServer, type WineServer } from './wineServer.js';
+import { useWineServer } from './wineServer.js';
 
 const PER_MODE = Number(process.env.WINE_ABUSE_PER_MODE ?? 2000);
 
 describe('iocp backend under Wine: abuse (refcount lifetime)', () => {
-  let server: WineServer;
-  beforeAll(async () => {
-    server = await startWineServer(['--backend', 'iocp']);
-  });
-  afterAll(async () => {
-    await server?.proc.kill(2000);
-    killWineServer();
-  });
+  const server = useWineServer(['--backend', 'iocp']);
 
   it('frees every session after abrupt clients of every kind', async () => {
-    const r = await abuse({ port: server.port, perMode: PER_MODE, concurrency: 100, floodBytes: 1 << 20 });
+    const r = await abuse({ port: server().port, perMode: PER_MODE, concurrency: 100, floodBytes: 1 << 20 });
     expect(r.connections).toBe(PER_MODE * 5);
     expect(r).toMatchObject({ corrupt: 0, crossTalk: 0, truncated: 0, errors: 0, timeouts: 0, verified: PER_MODE * 2 });
-    const s = await settle(server.stats, quiescent, 15_000);
+    const s = await settle(server().stats, quiescent, 15_000);
     expect(s.sessions.live).toBe(0);
     expect(s.ops.outstanding).toBe(0);
     expect(s.sessions.accepted).toBe(s.sessions.freed);
@@ -31,7 +23,7 @@ describe('iocp backend under Wine: abuse (refcount lifetime)', () => {
     expect(s.sessions.accepted + s.extra.acceptFailures).toBe(PER_MODE * 5);
     expect(s.staleCompletions).toBe(0);
     expect(s.extra.doubleFrees).toBe(0);
-    const after = await abuse({ port: server.port, perMode: 20, modes: ['echo', 'half-close'] });
+    const after = await abuse({ port: server().port, perMode: 20, modes: ['echo', 'half-close'] });
     expect(after.verified).toBe(40);
   });
 });

@@ -1,11 +1,10 @@
 // Under Wine, the AcceptEx pool stays at its depth through a burst of clients that reset before
 // their accept completes, and new clients still connect and echo.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
 import { quiescent, settle } from '../helpers/serverProcess.js';
-import { killWineServer } from './wine.js';
-import { startWineServer, type WineServer } from './wineServer.js';
+import { useWineServer } from './wineServer.js';
 
 /** Connect and reset at once, `count` times, `concurrency` at a time (bounded in time). */
 async function resetBurst(port: number, count: number, concurrency: number): Promise<void> {
@@ -25,24 +24,17 @@ async function resetBurst(port: number, count: number, concurrency: number): Pro
 
 describe('iocp backend under Wine: AcceptEx pool', () => {
   const DEPTH = 32;
-  let server: WineServer;
-  beforeAll(async () => {
-    server = await startWineServer(['--backend', 'iocp', '--accept-depth', String(DEPTH)]);
-  });
-  afterAll(async () => {
-    await server?.proc.kill(2000);
-    killWineServer();
-  });
+  const server = useWineServer(['--backend', 'iocp', '--accept-depth', String(DEPTH)]);
 
   it('keeps its depth through a burst of clients that reset before the accept completes', async () => {
-    expect((await server.stats()).extra.acceptPending).toBe(DEPTH);
-    await resetBurst(server.port, 2000, 200);
-    const s = await settle(server.stats, (x) => quiescent(x) && x.extra.acceptPending === DEPTH, 15_000);
+    expect((await server().stats()).extra.acceptPending).toBe(DEPTH);
+    await resetBurst(server().port, 2000, 200);
+    const s = await settle(server().stats, (x) => quiescent(x) && x.extra.acceptPending === DEPTH, 15_000);
     expect(s.extra.acceptPending).toBe(DEPTH);
     expect(s.sessions.live).toBe(0);
     expect(s.sessions.accepted).toBe(s.sessions.freed);
     expect(s.sessions.accepted + s.extra.acceptFailures).toBe(2000);
-    const r = await abuse({ port: server.port, perMode: 50, modes: ['echo'] });
+    const r = await abuse({ port: server().port, perMode: 50, modes: ['echo'] });
     expect(r.verified).toBe(50);
     expect(r.errors + r.timeouts).toBe(0);
   });

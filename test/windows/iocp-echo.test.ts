@@ -1,24 +1,16 @@
 // The IOCP backend under Wine: byte-exact echo, and all five workers run completions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
 import { quiescent, settle } from '../helpers/serverProcess.js';
-import { killWineServer } from './wine.js';
-import { startWineServer, type WineServer } from './wineServer.js';
+import { useWineServer } from './wineServer.js';
 
 describe('iocp backend under Wine: echo', () => {
-  let server: WineServer;
-  beforeAll(async () => {
-    server = await startWineServer(['--backend', 'iocp']);
-  });
-  afterAll(async () => {
-    await server?.proc.kill(2000);
-    killWineServer();
-  });
+  const server = useWineServer(['--backend', 'iocp']);
 
   it('echoes every byte back to the connection that sent it', async () => {
-    const r = await abuse({ port: server.port, perMode: 200, modes: ['echo', 'half-close'], concurrency: 50 });
+    const r = await abuse({ port: server().port, perMode: 200, modes: ['echo', 'half-close'], concurrency: 50 });
     expect(r).toMatchObject({ verified: 400, corrupt: 0, crossTalk: 0, truncated: 0, errors: 0, timeouts: 0 });
-    const s = await settle(server.stats, quiescent);
+    const s = await settle(server().stats, quiescent);
     expect(s.backend).toBe('iocp');
     expect(s.sessions).toMatchObject({ live: 0, accepted: 400, freed: 400 });
     expect(s.bytes.out).toBe(s.bytes.in);

@@ -1,26 +1,18 @@
 // Under Wine, `--lifetime naive` (the tutorial bug: raw session address as completion key, freed
 // while I/O is pending) is exposed by the same abuse: stale completions or cross-talk.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
-import { killWineServer } from './wine.js';
-import { startWineServer, type WineServer } from './wineServer.js';
+import { useWineServer } from './wineServer.js';
 
 describe('iocp backend under Wine: naive lifetime', () => {
-  let server: WineServer;
-  beforeAll(async () => {
-    server = await startWineServer(['--backend', 'iocp', '--lifetime', 'naive']);
-  });
-  afterAll(async () => {
-    await server?.proc.kill(2000);
-    killWineServer();
-  });
+  const server = useWineServer(['--backend', 'iocp', '--lifetime', 'naive']);
 
   it('is caught by the abuse run', async () => {
     const r = await abuse({
-      port: server.port, perMode: 500, concurrency: 100, floodBytes: 1 << 20, perConnectionTimeoutMs: 5000,
+      port: server().port, perMode: 500, concurrency: 100, floodBytes: 1 << 20, perConnectionTimeoutMs: 5000,
     });
     await new Promise((res) => setTimeout(res, 1000));
-    const s = await server.stats();
+    const s = await server().stats();
     console.log('naive under Wine', { stale: s.staleCompletions, doubleFrees: s.extra.doubleFrees, crossTalk: r.crossTalk, corrupt: r.corrupt });
     expect(s.staleCompletions + r.crossTalk).toBeGreaterThan(0);
   });

@@ -4,7 +4,8 @@
  */
 import type { ServerStats } from '../../src/server/types.js';
 import { fetchStats } from '../helpers/serverProcess.js';
-import { startWineNode, type WineNodeProcess } from './wine.js';
+import { afterAll, beforeAll } from 'vitest';
+import { killWineServer, startWineNode, type WineNodeProcess } from './wine.js';
 
 export interface WineServer {
   proc: WineNodeProcess;
@@ -33,4 +34,20 @@ export async function startWineServer(args: string[]): Promise<WineServer> {
       return code;
     },
   };
+}
+
+/**
+ * A Wine server for the enclosing describe block: started before its tests; afterwards it is
+ * killed and Wine's helper processes are ended. Returns a getter.
+ */
+export function useWineServer(args: string[]): () => WineServer {
+  let server: WineServer | undefined;
+  beforeAll(async () => {
+    server = await startWineServer(args);
+  });
+  afterAll(async () => {
+    await server?.proc.kill(2000);
+    killWineServer();
+  });
+  return () => server!;
 }
