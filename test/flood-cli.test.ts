@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from './helpers/cli.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { TRANSPORTS } from './helpers/transports.js';
 
 const SMALL = ['-c', '50', '-n', '100', '--messages', '1-4', '--size', '32-1024', '--timeout', '2s', '--seed', '9', '--workers', '2'];
 
@@ -19,22 +20,22 @@ describe('iocp-bench flood (process)', () => {
     await bad?.close();
   });
 
-  it('PASS against a correct echo server: exit 0, one JSON object on stdout, nothing on stderr', async () => {
-    const r = await runCliProcess(['flood', `127.0.0.1:${good.port}`, ...SMALL, '--json']);
+  it.each(TRANSPORTS)('PASS against a correct echo server: exit 0, one JSON object on stdout, nothing on stderr (%s transport)', async (transport) => {
+    const r = await runCliProcess(['flood', `127.0.0.1:${good.port}`, ...SMALL, '--transport', transport, '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ verdict: 'PASS', leak: { status: 'not-run' }, connections: { started: 100, ok: 100 } });
+    expect(j).toMatchObject({ verdict: 'PASS', leak: { status: 'not-run' }, connections: { started: 100, ok: 100 }, options: { transport } });
   });
 
-  it('FAIL against a server that reorders: exit 1, the report names the fault', async () => {
-    const r = await runCliProcess(['flood', `127.0.0.1:${bad.port}`, ...SMALL]);
+  it.each(TRANSPORTS)('FAIL against a server that reorders: exit 1, the report names the fault (%s transport)', async (transport) => {
+    const r = await runCliProcess(['flood', `127.0.0.1:${bad.port}`, ...SMALL, '--transport', transport]);
     expect(r.code).toBe(1);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^FAIL: data faults: .*reordered/);
   });
 
   it('usage errors: exit 2 with one line on stderr and no stack trace', async () => {
-    for (const args of [['--size', '4'], ['--connections', 'lots'], ['--mix', 'nope=1'], ['127.0.0.1:1', '--lifetime', 'naive']]) {
+    for (const args of [['--size', '4'], ['--connections', 'lots'], ['--mix', 'nope=1'], ['127.0.0.1:1', '--lifetime', 'naive'], ['127.0.0.1:1', '--transport', 'smoke-signals']]) {
       const r = await runCliProcess(['flood', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { addFloodCommand } from '../src/client/floodCommand.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { TRANSPORTS } from './helpers/transports.js';
 
-const SMALL = ['-c', '20', '-n', '30', '--messages', '1-3', '--size', '64-256', '--workers', '0', '--timeout', '1s', '--seed', '5', '--mix', 'graceful=3,half-close,connect-rst'];
+const BASE = ['-c', '20', '-n', '30', '--messages', '1-3', '--size', '64-256', '--workers', '0', '--timeout', '1s', '--seed', '5', '--mix', 'graceful=3,half-close,connect-rst'];
 
 async function runCommand(argv: string[]): Promise<{ stdout: string; exitCode: number | undefined }> {
   const program = new Command('iocp-bench').exitOverride();
@@ -27,7 +28,8 @@ async function runCommand(argv: string[]): Promise<{ stdout: string; exitCode: n
   return { stdout, exitCode };
 }
 
-describe('flood command', () => {
+describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
+  const SMALL = [...BASE, '--transport', transport];
   let server: EchoServer;
   beforeEach(async () => {
     server = await startEchoServer();
@@ -48,7 +50,7 @@ describe('flood command', () => {
       verdict: 'PASS',
       reasons: [],
       target: { host: '127.0.0.1', port: server.port, embedded: false },
-      options: { connections: 20, total: 30, seed: 5, workers: 0, timeoutMs: 1000, messages: { min: 1, max: 3 }, size: { min: 64, max: 256 } },
+      options: { connections: 20, total: 30, seed: 5, workers: 0, timeoutMs: 1000, messages: { min: 1, max: 3 }, size: { min: 64, max: 256 }, transport },
       connections: { started: 30, ok: 30, faulted: 0, errored: 0 },
       faults: { total: 0, lost: 0, corrupted: 0, reordered: 0, duplicated: 0, foreign: 0, truncated: 0, stalled: 0 },
       errors: { total: 0 },
@@ -95,5 +97,6 @@ describe('flood command', () => {
   it('bad values throw UsageError (exit 2 in the CLI) before anything runs', async () => {
     await expect(runCommand([`127.0.0.1:${server.port}`, '--size', '4-8'])).rejects.toBeInstanceOf(UsageError);
     await expect(runCommand(['not a target'])).rejects.toBeInstanceOf(UsageError);
+    await expect(runCommand([`127.0.0.1:${server.port}`, '--transport', 'carrier-pigeon'])).rejects.toThrow(/--transport/);
   });
 });

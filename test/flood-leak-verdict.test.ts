@@ -4,6 +4,7 @@ import { runFlood } from '../src/client/flood.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
 import { quickFlood } from './helpers/floodRun.js';
 import { serveStats } from './helpers/floodStatsServer.js';
+import { TRANSPORTS } from './helpers/transports.js';
 
 describe('leak verdict', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -16,9 +17,10 @@ describe('leak verdict', () => {
     return s;
   }
 
-  it('a correct server without stats: PASS, leak check reported as not run', async () => {
+  it.each(TRANSPORTS)('a correct server without stats: PASS, leak check reported as not run (%s transport)', async (transport) => {
     const s = await echo();
-    const r = await quickFlood(s.port);
+    const r = await quickFlood(s.port, { transport });
+    expect(r.options.transport).toBe(transport);
     expect(r.faults.total).toBe(0);
     expect(r.errors.total).toBe(0);
     expect(r.connections.ok).toBe(60);
@@ -26,11 +28,11 @@ describe('leak verdict', () => {
     expect(r.verdict).toBe('PASS');
   });
 
-  it('a correct server with a /stats URL: clean, with before and after snapshots', async () => {
+  it.each(TRANSPORTS)('a correct server with a /stats URL: clean, with before and after snapshots (%s transport)', async (transport) => {
     const s = await echo();
     const stats = await serveStats(s.stats);
     cleanup.push(stats.close);
-    const r = await quickFlood(s.port, { stats: stats.url });
+    const r = await quickFlood(s.port, { stats: stats.url, transport });
     expect(r.leak).toMatchObject({ status: 'clean', leaks: 0, reasons: [] });
     expect(r.leak.before!.sessions.accepted).toBe(0);
     // connect-abort connections may or may not reach accept(); every accepted one must be freed.
@@ -40,9 +42,9 @@ describe('leak verdict', () => {
     expect(r.verdict).toBe('PASS');
   });
 
-  it('a server whose sessions are not all freed: FAIL with the leak named', async () => {
+  it.each(TRANSPORTS)('a server whose sessions are not all freed: FAIL with the leak named (%s transport)', async (transport) => {
     const s = await echo(10);
-    const r = await quickFlood(s.port, { stats: s.stats, settleTimeoutMs: 600 });
+    const r = await quickFlood(s.port, { stats: s.stats, settleTimeoutMs: 600, transport });
     expect(r.leak.status).toBe('leak');
     expect(r.leak.reasons.join()).toMatch(/accepted \d+ != freed \d+/);
     expect(r.verdict).toBe('FAIL');

@@ -95,7 +95,7 @@ describe('flood command line', () => {
       target: '127.0.0.1:9', connections: 10_000, total: 20_000, durationMs: 30_000, rate: 2000,
       messages: { min: 1, max: 5 }, size: { min: 16, max: 4096 }, split: true,
       mix: expect.objectContaining({ graceful: 2, idle: 1, 'connect-rst': 0 }), seed: 99, workers: 3, timeoutMs: 500,
-      stats: 'http://127.0.0.1:1/stats', assert: 'leaks==0',
+      stats: 'http://127.0.0.1:1/stats', assert: 'leaks==0', idleHoldMs: { min: 100, max: 1000 }, transport: 'auto',
     });
   });
 

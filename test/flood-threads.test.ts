@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlood, type FloodTick, type FloodStartInfo } from '../src/client/flood.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { TRANSPORTS } from './helpers/transports.js';
 
-describe('flood on client threads', () => {
+describe.each(TRANSPORTS)('flood on client threads (%s transport)', (transport) => {
   let server: EchoServer;
   beforeAll(async () => {
     server = await startEchoServer();
@@ -15,7 +16,7 @@ describe('flood on client threads', () => {
 
   const opts = (workers: number) => ({
     target: `127.0.0.1:${server.port}`, connections: 60, total: 300, messages: { min: 1, max: 4 }, size: { min: 16, max: 1024 },
-    seed: 21, workers, timeoutMs: 2000, idleHoldMs: { min: 10, max: 50 }, pendingBytes: 128 * 1024, stats: server.stats,
+    seed: 21, workers, timeoutMs: 2000, idleHoldMs: { min: 10, max: 50 }, pendingBytes: 128 * 1024, stats: server.stats, transport,
   });
 
   it('runs every connection exactly once and merges the threads\' counters and histograms', async () => {

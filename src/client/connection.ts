@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { Histogram } from 'hdr-histogram-js';
 import type { FrameCodec } from '../frame.js';
 import type { Diagnosis } from './diagnose.js';
@@ -6,6 +5,7 @@ import { frameCut, frameSize, type ConnectionPlan } from './scenarios.js';
 import { C, type ErrorKind, type Outcome } from './stats.js';
 import { StreamVerifier } from './streamVerifier.js';
 import { runModeStep } from './modes.js';
+import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from './transport.js';
 
 /** What a connection needs from the thread that runs it. */
 export interface ConnectionHost {
@@ -13,10 +13,8 @@ export interface ConnectionHost {
   readonly counters: Float64Array;
   readonly rtt: Histogram;
   readonly connectLatency: Histogram;
-  /** One receive buffer per thread: bytes are judged before the next read can reuse it. */
-  readonly recvBuffer: Buffer;
-  readonly host: string;
-  readonly port: number;
+  /** Sockets, timers and deferred calls of this thread. */
+  readonly transport: ClientTransport;
   /** The flood is ending: connections stop sending new frames and close gracefully. */
   readonly draining: boolean;
   finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void;
@@ -30,8 +28,8 @@ const DIAGNOSE_AFTER_BYTES = 1024;
  * shares. What to send when is decided by the mode (modes.ts), which calls back into send*(),
  * closeWrite(), reset() and succeed().
  */
-export class FloodConnection {
-  readonly socket: net.Socket;
+export class FloodConnection implements SocketEvents {
+  readonly socket: ClientSocket;
   readonly verifier: StreamVerifier;
   /** Index of the next frame of the plan to send. */
   nextFrame = 0;
@@ -44,7 +42,7 @@ export class FloodConnection {
   /** We wrote a FIN; EOF from the server is now expected. */
   finSent = false;
   /** A timer owned by the mode (hold, drip, pending RST); cleared when the connection ends. */
-  timer: NodeJS.Timeout | null = null;
+  timer: TimerHandle | null = null;
   /** Free for the mode's own state machine (modes.ts). */
   phase = 0;
   done = false;
@@ -59,19 +57,11 @@ export class FloodConnection {
   ) {
     this.verifier = new StreamVerifier(host.codec, plan.index);
     this.connectStart = this.lastProgress = performance.now();
-    this.socket = net.connect({
-      host: host.host,
-      port: host.port,
-      noDelay: true,
-      onread: { buffer: host.recvBuffer, callback: (n: number) => this.onBytes(n) },
-    });
-    this.socket.on('connect', () => this.onConnect());
-    this.socket.on('end', () => this.onEnd());
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
-    this.socket.on('close', () => this.onClose());
+    this.socket = host.transport.connect(this);
     if (plan.mode === 'connect-abort') {
-      // Runs right after net's own nextTick has issued connect(): the attempt is in flight.
-      process.nextTick(() => {
+      // Runs once connect() has been issued (net issues it on its own nextTick): the attempt is
+      // in flight, and no connect event has been handled yet.
+      host.transport.soon(() => {
         this.socket.destroy();
         this.succeed();
       });
@@ -82,18 +72,21 @@ export class FloodConnection {
   sendFrame(timed: boolean): void {
     const i = this.nextFrame++;
     const len = frameSize(this.plan, i);
-    const buf = Buffer.allocUnsafe(len);
-    this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
-    this.verifier.expect(i, len);
     const cut = frameCut(this.plan, i);
+    this.verifier.expect(i, len);
     if (cut > 0) {
+      const buf = Buffer.allocUnsafe(len);
+      this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
       this.socket.write(buf.subarray(0, cut));
       // The rest goes a turn later, so the server is likely to read the frame in two parts.
-      setImmediate(() => {
+      this.host.transport.defer(() => {
         if (!this.done) this.socket.write(buf.subarray(cut));
       });
     } else {
-      this.socket.write(buf);
+      // The transport's frame buffer: native memory sent from directly on the native transport.
+      const buf = this.host.transport.frameBuffer(len);
+      this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
+      this.socket.write(buf, len);
     }
     this.countSent(1, len);
     this.timed = timed;
@@ -139,7 +132,7 @@ export class FloodConnection {
     if (!this.done) this.judge('data');
   }
 
-  private onConnect(): void {
+  onConnect(): void {
     const now = performance.now();
     this.host.counters[C.connected]!++;
     this.host.connectLatency.recordValue(Math.max(1, Math.round((now - this.connectStart) * 1000)));
@@ -148,15 +141,14 @@ export class FloodConnection {
     if (!this.done) runModeStep(this);
   }
 
-  /** Always true: returning false would pause the socket, and pausing is the modes' business. */
-  private onBytes(n: number): boolean {
+  onBytes(buf: Buffer, n: number): void {
     const host = this.host;
     host.counters[C.bytesReceived]! += n;
-    if (this.done) return true;
+    if (this.done) return;
     const now = performance.now();
     this.lastProgress = now;
     const v = this.verifier;
-    const frames = v.push(host.recvBuffer, 0, n);
+    const frames = v.push(buf, 0, n);
     if (frames > 0) {
       host.counters[C.messagesVerified]! += frames;
       if (this.timed) host.rtt.recordValue(Math.max(1, Math.round((now - this.sentAt) * 1000)));
@@ -167,7 +159,7 @@ export class FloodConnection {
       // for the sweep's grace period instead.
       const got = v.capturedBytes;
       if (got >= DIAGNOSE_AFTER_BYTES || (got >= v.pendingBytes && got >= 16)) this.judge('data');
-      return true;
+      return;
     }
     if (v.pendingBytes === 0 && !this.finSent) {
       this.awaiting = false;
@@ -175,26 +167,24 @@ export class FloodConnection {
       if (host.draining) this.closeWrite();
       else runModeStep(this);
     }
-    return true;
   }
 
-  private onEnd(): void {
+  onEnd(): void {
     if (this.done) return;
     if (this.verifier.diverged || this.verifier.pendingBytes > 0) return this.judge('eof');
     if (!this.finSent) this.fail('reset', 'closed by the server before the client finished');
     // Otherwise the EOF we waited for: 'close' follows and ends the connection well.
   }
 
-  private onError(err: NodeJS.ErrnoException): void {
+  onError(code: string, message: string): void {
     if (this.done) return;
     if (this.verifier.diverged) return this.judge('eof');
-    const code = err.code ?? '';
     const kind: ErrorKind =
       code === 'ECONNRESET' || code === 'EPIPE' ? 'reset' : code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout' : 'other';
-    this.fail(kind, `${code || err.name}: ${err.message}`);
+    this.fail(kind, message);
   }
 
-  private onClose(): void {
+  onClose(): void {
     if (this.done) return;
     if (this.finSent && !this.verifier.diverged && this.verifier.pendingBytes === 0) return this.succeed();
     if (this.verifier.diverged || this.verifier.pendingBytes > 0) return this.judge('eof');
@@ -216,7 +206,7 @@ export class FloodConnection {
     if (this.done) return;
     this.done = true;
     this.awaiting = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.host.transport.clearTimer(this.timer);
     this.timer = null;
     // A faulty or failed connection is torn down with RST: nothing more to wait for.
     if (!this.socket.destroyed) {

@@ -5,6 +5,9 @@ import type { Diagnosis, FaultClass } from './diagnose.js';
 import type { EngineConfig } from './options.js';
 import { planConnection, type DisconnectMode } from './scenarios.js';
 import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './stats.js';
+import { NativeTransport } from './nativeTransport.js';
+import { NetTransport } from './netTransport.js';
+import type { ClientTransport, TimerHandle } from './transport.js';
 
 /** How often timeouts are checked: a stall is reported within timeout + this. */
 const SWEEP_MS = 100;
@@ -38,6 +41,10 @@ export interface EngineReport {
   errorSamples: ErrorSample[];
 }
 
+/** Control words a thread's owner may set in `control[0]` (a SharedArrayBuffer): seen every loop turn. */
+export const CONTROL_STOP = 1;
+export const CONTROL_ABORT = 2;
+
 /** This thread's share of the flood. */
 export interface EngineShare {
   /** Connections this thread keeps open at once. */
@@ -55,19 +62,19 @@ export class ClientEngine implements ConnectionHost {
   readonly counters = newCounters();
   readonly rtt: Histogram = newHistogram();
   readonly connectLatency: Histogram = newHistogram();
-  readonly recvBuffer = Buffer.allocUnsafe(64 * 1024);
   readonly codec: FrameCodec;
-  readonly host: string;
-  readonly port: number;
+  readonly transport: ClientTransport;
   private readonly active = new Set<FloodConnection>();
   private readonly faultSamples: FaultSample[] = [];
   private readonly errorSamples: ErrorSample[] = [];
   private claiming = true;
   draining = false;
   private started = 0;
-  private readonly t0 = performance.now();
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private paceTimer: NodeJS.Timeout | null = null;
+  /** When run() began: --duration and --rate count from here. */
+  private t0 = performance.now();
+  private sweepTimer: TimerHandle | null = null;
+  private paceTimer: TimerHandle | null = null;
+  private controlSeen = 0;
   private burstPending = false;
   private resolveDone: (() => void) | null = null;
 
@@ -76,19 +83,50 @@ export class ClientEngine implements ConnectionHost {
     private readonly share: EngineShare,
     /** Next connection index to run, or -1 when there are no more. */
     private readonly claim: () => number,
+    /**
+     * Set when this engine runs on a client thread of its own: a control word (CONTROL_STOP /
+     * CONTROL_ABORT) set by the thread that started it; the native transport may then block.
+     */
+    private readonly control: Int32Array | null = null,
   ) {
     this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
-    this.host = cfg.host;
-    this.port = cfg.port;
+    this.transport = cfg.transport === 'native' ? new NativeTransport(cfg.host, cfg.port) : new NetTransport(cfg.host, cfg.port);
   }
 
-  /** Resolves when every connection this thread started has ended. */
+  /**
+   * Resolves when every connection this thread started has ended. On the native transport in a
+   * worker thread this blocks in the transport's loop until then.
+   */
   run(): Promise<void> {
-    return new Promise((resolve) => {
+    const done = new Promise<void>((resolve) => {
       this.resolveDone = resolve;
-      this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
-      this.pump();
     });
+    this.t0 = performance.now();
+    this.armSweep();
+    this.pump();
+    this.transport.drive(
+      () => this.resolveDone === null,
+      () => this.pollControl(),
+      this.control !== null,
+    );
+    return done;
+  }
+
+  private armSweep(): void {
+    this.sweepTimer = this.transport.setTimer(() => {
+      this.sweepTimer = null;
+      this.sweep();
+      if (this.resolveDone) this.armSweep();
+    }, SWEEP_MS);
+  }
+
+  private pollControl(): void {
+    if (!this.control) return;
+    const c = Atomics.load(this.control, 0);
+    if (c === this.controlSeen) return;
+    this.controlSeen = c;
+    if (c === CONTROL_ABORT) this.abort();
+    else if (c === CONTROL_STOP) this.stop();
   }
 
   /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
@@ -103,7 +141,7 @@ export class ClientEngine implements ConnectionHost {
     this.stop();
     for (const conn of [...this.active]) {
       conn.done = true;
-      if (conn.timer) clearTimeout(conn.timer);
+      if (conn.timer) this.transport.clearTimer(conn.timer);
       conn.socket.destroy();
       this.finished(conn, 'aborted');
     }
@@ -154,7 +192,7 @@ export class ClientEngine implements ConnectionHost {
     while (this.claiming && this.active.size < this.share.maxActive) {
       if (burst++ === BURST) {
         this.burstPending = true;
-        setImmediate(() => {
+        this.transport.defer(() => {
           this.burstPending = false;
           this.pump();
         });
@@ -165,7 +203,7 @@ export class ClientEngine implements ConnectionHost {
         if (this.started >= allowed) {
           if (!this.paceTimer) {
             const wait = Math.max(1, ((this.started / this.share.rate) * 1000) - (performance.now() - this.t0));
-            this.paceTimer = setTimeout(() => {
+            this.paceTimer = this.transport.setTimer(() => {
               this.paceTimer = null;
               this.pump();
             }, Math.min(wait, 100));
@@ -201,8 +239,8 @@ export class ClientEngine implements ConnectionHost {
 
   private checkDone(): void {
     if (this.claiming || this.active.size > 0 || !this.resolveDone) return;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.paceTimer) clearTimeout(this.paceTimer);
+    if (this.sweepTimer) this.transport.clearTimer(this.sweepTimer);
+    if (this.paceTimer) this.transport.clearTimer(this.paceTimer);
     this.sweepTimer = this.paceTimer = null;
     const resolve = this.resolveDone;
     this.resolveDone = null;

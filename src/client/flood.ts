@@ -5,7 +5,7 @@ import { checkLeaks, statsFromUrl, type StatsSource } from './leakCheck.js';
 import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } from './options.js';
 import { buildResult, type FloodResult } from './result.js';
 import { C } from './stats.js';
-import { runThreads, type ThreadRun } from './threads.js';
+import { prepareThreads, type ThreadRun } from './threads.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './result.js';
@@ -101,11 +101,16 @@ export class FloodRun extends EventEmitter<FloodEvents> {
       const backend = server?.backend ?? before?.backend ?? null;
       const total = o.total >= 0x7fffffff ? null : o.total;
       this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
-      const t0 = performance.now();
-      const threads = runThreads({ ...o, host, port }, o.workers, () => this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)));
+      let t0 = performance.now();
+      const threads = await prepareThreads({ ...o, host, port }, o.workers, () =>
+        this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)),
+      );
       this.threads = threads;
       if (this.stopped === 'stop') threads.stop();
       if (this.stopped === 'abort') threads.abort();
+      // The clock starts once the threads are loaded and ready: it measures the flood.
+      t0 = performance.now();
+      threads.start();
       const merged = await threads.done;
       const elapsed = performance.now() - t0;
       this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));

@@ -28,6 +28,7 @@ export interface FloodFlags {
   progress: boolean;
   backend?: string;
   lifetime?: string;
+  transport: string;
 }
 
 /** Turns the command line into runFlood() options. Throws UsageError on the first bad value. */
@@ -41,6 +42,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
     workers: parseCount('--workers', f.workers, 0, 64),
     timeoutMs: parseDurationMs('--timeout', f.timeout, 's', 1),
     idleHoldMs: parseRange('--hold', f.hold, (n, v) => parseDurationMs(n, v, 'ms', 0)),
+    transport: (f.transport ?? 'auto') as FloodOptions['transport'],
   };
   if (target !== undefined) o.target = target;
   if (f.total !== undefined) o.total = parseCount('--total', f.total, 1);
@@ -87,6 +89,7 @@ export function addFloodCommand(program: Command): void {
     .option('--json', 'print one JSON object (the result) instead of the report')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
     .option('--no-progress', 'no live progress line on stderr')
+    .option('--transport <name>', 'client sockets: native (non-blocking sockets over epoll, Linux), net (Node net) or auto (native where it runs)', 'auto')
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug)').choices(['refcount', 'naive']))
     .action(async (target: string | undefined, flags: FloodFlags) => {

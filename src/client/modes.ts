@@ -31,7 +31,7 @@ export function runModeStep(c: FloodConnection): void {
       if (c.nextFrame === 1 && c.phase === 0) {
         c.phase = 1;
         // Not awaiting anything: the stall clock is off while the connection sits idle.
-        c.timer = setTimeout(() => {
+        c.timer = c.host.transport.setTimer(() => {
           c.timer = null;
           if (!c.done) runModeStep(c);
         }, c.plan.holdMs);
@@ -101,7 +101,7 @@ function drip(c: FloodConnection): void {
     c.socket.write(buf.subarray(off, off + k));
     off += k;
     c.lastProgress = performance.now();
-    if (off < len) c.timer = setTimeout(step, c.plan.dripDelayMs);
+    if (off < len) c.timer = c.host.transport.setTimer(step, c.plan.dripDelayMs);
   };
   step();
 }
@@ -126,21 +126,21 @@ function sendPending(c: FloodConnection): void {
       written += total;
       c.countSent(0, total);
       if (!c.socket.write(buf)) {
-        const t = setTimeout(() => {
+        const t = c.host.transport.setTimer(() => {
           c.timer = null;
           if (!c.done) c.resetNow();
         }, BLOCKED_MS);
         c.timer = t;
-        c.socket.once('drain', () => {
+        c.socket.onceDrain(() => {
           if (c.timer !== t) return;
-          clearTimeout(t);
+          c.host.transport.clearTimer(t);
           c.timer = null;
           writeMore();
         });
         return;
       }
     }
-    c.timer = setTimeout(() => {
+    c.timer = c.host.transport.setTimer(() => {
       c.timer = null;
       if (!c.done) c.resetNow();
     }, SETTLE_MS);

@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
+import { isIP } from 'node:net';
+import { nativeClientTransportAvailable } from '../server/backend.js';
 import type { ServerOptions, ServerStats } from '../server/types.js';
+import type { TransportName } from './transport.js';
 import { parseAssertions, type Assertion } from './assertions.js';
 import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './scenarios.js';
 import { parseTarget, type Range } from './units.js';
@@ -48,6 +51,11 @@ export interface FloodOptions {
   idleHoldMs?: number | Range;
   /** Bytes an rst-send-pending connection writes without reading. Default 1 MiB. */
   pendingBytes?: number;
+  /**
+   * How client threads reach the network: `native` (non-blocking sockets over epoll, Linux),
+   * `net` (Node's net module, every OS) or `auto` (native where it runs, else net). Default auto.
+   */
+  transport?: TransportName | 'auto';
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
@@ -60,6 +68,7 @@ export interface EngineConfig extends PlanOptions {
   rate: number;
   timeoutMs: number;
   maxFrameBytes: number;
+  transport: TransportName;
 }
 
 export interface ResolvedFloodOptions extends EngineConfig {
@@ -104,8 +113,9 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
   const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
   int('--seed', seed, 0, 0, 0xffffffff);
   const assertText = o.assert ?? '';
+  const host = target?.host ?? '127.0.0.1';
   return {
-    host: target?.host ?? '127.0.0.1',
+    host,
     port: target?.port ?? 0,
     embedded: !target,
     connections,
@@ -125,5 +135,19 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
     pendingBytes: int('pendingBytes', o.pendingBytes, 1024 * 1024, 1, 1024 ** 3),
     assertions: parseAssertions(assertText),
     assertText,
+    transport: resolveTransport(o.transport ?? 'auto', host),
   };
+}
+
+/** auto: native where it runs and the target is an address literal (it resolves no names). */
+export function resolveTransport(requested: TransportName | 'auto', host: string): TransportName {
+  if (requested !== 'auto' && requested !== 'native' && requested !== 'net') {
+    throw new UsageError(`--transport: '${String(requested)}' is not auto, native or net`);
+  }
+  const native = nativeClientTransportAvailable();
+  if (requested === 'net') return 'net';
+  if (requested === 'auto') return native && isIP(host) !== 0 ? 'native' : 'net';
+  if (!native) throw new UsageError('--transport native needs Linux; use --transport net');
+  if (isIP(host) === 0) throw new UsageError(`--transport native needs an IPv4 or IPv6 address, not '${host}'`);
+  return 'native';
 }

@@ -7,6 +7,7 @@ import type { ResolvedFloodOptions } from './options.js';
 import type { DisconnectMode, Mix } from './scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from './stats.js';
 import type { MergedReport } from './threads.js';
+import type { TransportName } from './transport.js';
 import type { Range } from './units.js';
 
 /**
@@ -30,6 +31,7 @@ export interface FloodResult {
     seed: number;
     workers: number;
     timeoutMs: number;
+    transport: TransportName;
   };
   elapsedMs: number;
   connections: {
@@ -89,6 +91,7 @@ export function buildResult(
       seed: o.seed,
       workers: o.workers,
       timeoutMs: o.timeoutMs,
+      transport: o.transport,
     },
     elapsedMs: Math.round(elapsedMs),
     connections: {

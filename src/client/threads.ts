@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
-import { ClientEngine, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './engine.js';
+import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './engine.js';
 import type { EngineConfig } from './options.js';
 import { addCounters, mergeEncoded, newCounters, newHistogram } from './stats.js';
 import { floodWorkerUrl } from './workerScript.js';
@@ -29,6 +29,8 @@ export interface MergedReport {
 export interface ThreadRun {
   /** Latest counters summed over threads (refreshed every tick). */
   live(): Float64Array;
+  /** Starts the flood on the prepared threads: connections open from here on. */
+  start(): void;
   stop(): void;
   abort(): void;
   done: Promise<MergedReport>;
@@ -57,51 +59,80 @@ function merge(reports: EngineReport[]): MergedReport {
   return out;
 }
 
-/** Runs the flood on `workers` client threads (0 = on this thread) and merges their results. */
-export function runThreads(cfg: EngineConfig, workers: number, onTick: () => void): ThreadRun {
+/**
+ * Prepares the flood on `workers` client threads (0 = on this thread): resolves once every thread
+ * is loaded and has built its engine, so that start() begins the flood itself, not the threads'
+ * start-up. The merged result comes in `done`.
+ */
+export async function prepareThreads(cfg: EngineConfig, workers: number, onTick: () => void): Promise<ThreadRun> {
   const total = Math.min(cfg.total, 0x7fffffff);
   const next = new SharedArrayBuffer(4);
   const config: EngineConfig = { ...cfg, total };
   if (workers === 0) {
     const engine = new ClientEngine(config, shares(cfg.connections, cfg.rate, 1)[0]!, claimer(next, total));
-    const timer = setInterval(onTick, TICK_MS);
-    const done = engine.run().then(() => {
-      clearInterval(timer);
-      return merge([engine.report()]);
+    let begin: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (begin = resolve));
+    const done = started.then(() => {
+      const timer = setInterval(onTick, TICK_MS);
+      return engine.run().then(() => {
+        clearInterval(timer);
+        return merge([engine.report()]);
+      });
     });
-    return { live: () => engine.counters, stop: () => engine.stop(), abort: () => engine.abort(), done };
+    return { live: () => engine.counters, start: () => begin(), stop: () => engine.stop(), abort: () => engine.abort(), done };
   }
   const parts = shares(cfg.connections, cfg.rate, workers);
   const latest = parts.map(() => newCounters());
   const threads: Worker[] = [];
-  // A stop asked for before the threads exist is delivered as each one starts.
-  let requested: string | null = null;
-  const done = floodWorkerUrl().then((url) =>
-    Promise.all(
-      parts.map(
-        (share, i) =>
-          new Promise<EngineReport>((resolve, reject) => {
-            const w = new Worker(url, { workerData: { config, share, next, tickMs: TICK_MS } });
-            threads.push(w);
-            if (requested) w.postMessage({ type: requested });
-            w.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport }) => {
-              if (msg.type === 'tick') {
-                latest[i] = msg.counters!;
-                if (i === 0) onTick();
-              } else if (msg.type === 'done') {
-                latest[i] = msg.report!.counters;
-                resolve(msg.report!);
-                void w.terminate();
-              }
-            });
-            w.on('error', reject);
-            w.on('exit', (code) => reject(new Error(`client thread ${i} exited (${code}) before reporting`)));
+  const control = new SharedArrayBuffer(4);
+  const url = await floodWorkerUrl();
+  const ready: Promise<void>[] = [];
+  const reports = parts.map(
+    (share, i) =>
+      new Promise<EngineReport>((resolve, reject) => {
+        const w = new Worker(url, { workerData: { config, share, next, control, tickMs: TICK_MS } });
+        threads.push(w);
+        let onReady: () => void = () => undefined;
+        let failReady: (e: unknown) => void = () => undefined;
+        ready.push(
+          new Promise<void>((res, rej) => {
+            onReady = res;
+            failReady = rej;
           }),
-      ),
-    ).then(merge),
+        );
+        w.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport }) => {
+          if (msg.type === 'ready') {
+            onReady();
+          } else if (msg.type === 'tick') {
+            latest[i] = msg.counters!;
+            if (i === 0) onTick();
+          } else if (msg.type === 'done') {
+            latest[i] = msg.report!.counters;
+            resolve(msg.report!);
+            void w.terminate();
+          }
+        });
+        const fail = (err: unknown) => {
+          failReady(err);
+          reject(err);
+        };
+        w.on('error', fail);
+        w.on('exit', (code) => fail(new Error(`client thread ${i} exited (${code}) before reporting`)));
+      }),
   );
-  const send = (type: string) => {
-    requested = type;
+  const done = Promise.all(reports).then(merge);
+  // Awaited by the caller only once the threads are ready; a failure before that is thrown there.
+  done.catch(() => undefined);
+  try {
+    await Promise.all(ready);
+  } catch (err) {
+    await Promise.all(threads.map((w) => w.terminate()));
+    throw err;
+  }
+  const send = (type: 'stop' | 'abort') => {
+    const word = new Int32Array(control);
+    // An abort is never downgraded back to a stop.
+    if (Atomics.load(word, 0) !== CONTROL_ABORT) Atomics.store(word, 0, type === 'abort' ? CONTROL_ABORT : CONTROL_STOP);
     threads.forEach((w) => w.postMessage({ type }));
   };
   return {
@@ -110,6 +141,7 @@ export function runThreads(cfg: EngineConfig, workers: number, onTick: () => voi
       for (const c of latest) addCounters(sum, c);
       return sum;
     },
+    start: () => threads.forEach((w) => w.postMessage({ type: 'go' })),
     stop: () => send('stop'),
     abort: () => send('abort'),
     done,

@@ -119,6 +119,11 @@ export function resolveBackend(requested: ServerOptions['backend']): BackendName
   throw new UnsupportedError(`--backend ${requested} needs ${where}; this is ${process.platform}`);
 }
 
+/** Whether the flood's native client transport (non-blocking sockets over epoll) runs here. */
+export function nativeClientTransportAvailable(): boolean {
+  return process.platform === 'linux';
+}
+
 export async function createHost(ctx: HostContext, name: BackendName): Promise<BackendHost> {
   if (name === 'epoll') return (await import('./epoll/epollHost.js')).createEpollHost(ctx);
   if (name === 'iocp') return (await import('./iocp/iocpHost.js')).createIocpHost(ctx);

@@ -15,6 +15,7 @@ export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
+export const SO_ERROR = 4;
 export const SO_LINGER = 13;
 export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
@@ -44,6 +45,7 @@ export const EPOLL_EVENT_SIZE = 12;
 
 export const EAGAIN = 11;
 export const EINTR = 4;
+export const EINPROGRESS = 115;
 
 let cached: ReturnType<typeof bind> | null = null;
 
@@ -75,6 +77,10 @@ function bind() {
     fcntl: lib.func('int fcntl(int fd, int cmd, int arg)'),
     setsockopt: lib.func(
       'int setsockopt(int sockfd, int level, int optname, uintptr_t optval, uint32_t optlen)',
+    ),
+    connect: lib.func('int connect(int sockfd, uintptr_t addr, uint32_t addrlen)'),
+    getsockopt: lib.func(
+      'int getsockopt(int sockfd, int level, int optname, uintptr_t optval, uintptr_t optlen)',
     ),
     getrlimit: lib.func('getrlimit', 'int', ['int', koffi.out(koffi.pointer(rlimit))]),
     setrlimit: lib.func('setrlimit', 'int', ['int', koffi.pointer(rlimit)]),

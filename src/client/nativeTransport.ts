@@ -1,0 +1,541 @@
+/**
+ * The flood's native client transport (Linux): non-blocking sockets through libc, one epoll fd per
+ * client thread, and the thread's own loop — epoll_wait with a timeout taken from a small timer
+ * heap, then expired timers, then deferred calls.
+ *
+ * Each socket is registered once, edge-triggered for input and output, right after connect(); its
+ * 64-bit data word is (slot, generation), so an event for a socket closed earlier in the same batch
+ * (whose slot may already hold a new socket) is recognised and dropped. Received bytes land in one
+ * native buffer per thread, viewed once as a Buffer, and the verifier reads them there. Frames are
+ * encoded straight into a native staging buffer and sent from it; only bytes the kernel did not
+ * take are copied out, into the socket's queue, until EPOLLOUT.
+ *
+ * Close paths mirror `net`: destroy() is close() (the kernel resets if unread data remains),
+ * resetAndDestroy() is SO_LINGER {1,0} + close(), end() is shutdown(SHUT_WR) once the queue is
+ * empty. Errors found while writing are reported on a later turn, as `net` does.
+ *
+ * On a client thread of its own the loop blocks in epoll_wait (at most MAX_BLOCK_MS, so control
+ * flags are seen). Run on the caller's thread (workers 0) it must not block Node's loop, so each
+ * wait runs on libuv's thread pool (koffi's async call) and the turn continues in its callback.
+ */
+import { isIPv4 } from 'node:net';
+import { allocArena, freeArena, viewMemory } from '../server/nativeMemory.js';
+import { encodeSockaddr } from '../server/sockaddr.js';
+import {
+  AF_INET,
+  AF_INET6,
+  EAGAIN,
+  EINPROGRESS,
+  EINTR,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_EVENT_SIZE,
+  EPOLLERR,
+  EPOLLET,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLOUT,
+  EPOLLRDHUP,
+  IPPROTO_TCP,
+  MSG_NOSIGNAL,
+  SHUT_WR,
+  SO_ERROR,
+  SO_LINGER,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  TCP_NODELAY,
+  check,
+  errno,
+  errnoName,
+  loadLibc,
+  type Libc,
+} from '../server/epoll/libc.js';
+import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from './transport.js';
+
+const MAX_EVENTS = 256;
+const RECV_BYTES = 64 * 1024;
+const STAGE_BYTES = 256 * 1024;
+/** Longest single block in epoll_wait: control flags (stop, abort) are seen within this. */
+const MAX_BLOCK_MS = 50;
+/** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
+const MAX_READS = 16;
+const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+
+// Native scratch layout: events | recv buffer | stage | small values.
+const OFF_EVENTS = 0;
+const OFF_RECV = MAX_EVENTS * EPOLL_EVENT_SIZE;
+const OFF_STAGE = OFF_RECV + RECV_BYTES;
+const OFF_SMALL = OFF_STAGE + STAGE_BYTES;
+// Small values (each 8-aligned within the small area): ctl event, one, linger {1,0}, SO_ERROR, len, sockaddr.
+const S_CTL = 0;
+const S_ONE = 16;
+const S_LINGER = 24;
+const S_ERR = 32;
+const S_LEN = 40;
+const S_ADDR = 48;
+const SMALL_BYTES = 96;
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: (() => void) | null;
+}
+
+export class NativeTransport implements ClientTransport {
+  readonly name = 'native' as const;
+  private readonly libc: Libc;
+  private readonly epfd: number;
+  private readonly mem: { ptr: bigint; address: number };
+  private readonly ev: Uint32Array;
+  private readonly evAddr: number;
+  readonly recvAddr: number;
+  readonly recvBuffer: Buffer;
+  readonly stageAddr: number;
+  readonly stage: Buffer;
+  private readonly small: DataView;
+  readonly ctlAddr: number;
+  readonly oneAddr: number;
+  readonly lingerAddr: number;
+  readonly errAddr: number;
+  readonly lenAddr: number;
+  readonly addrAddr: number;
+  readonly addrLen: number;
+  readonly family: number;
+  private readonly socks: (NativeSocket | null)[] = [];
+  private readonly freeSlots: number[] = [];
+  private nextGen = 1;
+  private readonly heap: Timer[] = [];
+  private timerSeq = 0;
+  private deferred: (() => void)[] = [];
+  /** soon(): run after the callback that queued them, before any further event. */
+  private soonQ: (() => void)[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    const libc = (this.libc = loadLibc());
+    const addr = encodeSockaddr(host, port, { inet: AF_INET, inet6: AF_INET6 });
+    this.family = isIPv4(host) ? AF_INET : AF_INET6;
+    this.epfd = check('epoll_create1', libc.epoll_create1(EPOLL_CLOEXEC));
+    const total = OFF_SMALL + SMALL_BYTES;
+    this.mem = allocArena(total);
+    const base = this.mem.address;
+    const ab = viewMemory(base, total);
+    this.evAddr = base + OFF_EVENTS;
+    this.ev = new Uint32Array(ab, OFF_EVENTS, (MAX_EVENTS * EPOLL_EVENT_SIZE) / 4);
+    this.recvAddr = base + OFF_RECV;
+    this.recvBuffer = Buffer.from(ab, OFF_RECV, RECV_BYTES);
+    this.stageAddr = base + OFF_STAGE;
+    this.stage = Buffer.from(ab, OFF_STAGE, STAGE_BYTES);
+    this.small = new DataView(ab, OFF_SMALL, SMALL_BYTES);
+    const s = base + OFF_SMALL;
+    this.ctlAddr = s + S_CTL;
+    this.oneAddr = s + S_ONE;
+    this.lingerAddr = s + S_LINGER;
+    this.errAddr = s + S_ERR;
+    this.lenAddr = s + S_LEN;
+    this.addrAddr = s + S_ADDR;
+    this.addrLen = addr.length;
+    this.small.setInt32(S_ONE, 1, true);
+    this.small.setInt32(S_LINGER, 1, true); // l_onoff
+    this.small.setInt32(S_LINGER + 4, 0, true); // l_linger
+    new Uint8Array(ab, OFF_SMALL + S_ADDR, addr.length).set(addr);
+  }
+
+  // ------------------------------------------------------------------ loop services
+
+  setTimer(fn: () => void, ms: number): TimerHandle {
+    const t: Timer = { at: performance.now() + Math.max(0, ms), seq: this.timerSeq++, fn };
+    const h = this.heap;
+    let i = h.push(t) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(t, h[p]!)) break;
+      h[i] = h[p]!;
+      i = p;
+    }
+    h[i] = t;
+    return t;
+  }
+
+  clearTimer(t: TimerHandle): void {
+    (t as Timer).fn = null; // dropped lazily when it reaches the top
+  }
+
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+  }
+
+  soon(fn: () => void): void {
+    this.soonQ.push(fn);
+  }
+
+  private runSoon(): void {
+    // Bounded: what these calls queue in turn runs after the next callback.
+    const list = this.soonQ;
+    this.soonQ = [];
+    for (const fn of list) fn();
+  }
+
+  connect(events: SocketEvents): ClientSocket {
+    return new NativeSocket(this, this.libc, events);
+  }
+
+  frameBuffer(len: number): Buffer {
+    return len <= STAGE_BYTES ? this.stage : Buffer.allocUnsafe(len);
+  }
+
+  drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void {
+    if (!ownThread) {
+      this.driveAsync(isDone, onTurn);
+      return;
+    }
+    const libc = this.libc;
+    while (!isDone()) {
+      if (this.soonQ.length > 0) this.runSoon();
+      onTurn();
+      if (isDone()) break;
+      const n = libc.epoll_wait(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs());
+      this.turn(n);
+    }
+    this.dispose();
+  }
+
+  private driveAsync(isDone: () => boolean, onTurn: () => void): void {
+    const step = (): void => {
+      if (this.soonQ.length > 0) this.runSoon();
+      if (!isDone()) onTurn();
+      if (isDone()) {
+        this.dispose();
+        return;
+      }
+      this.libc.epoll_wait.async(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs(), (err: unknown, n: number) => {
+        this.turn(err ? 0 : n);
+        step();
+      });
+    };
+    step();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.socks) if (s) s.destroy();
+    this.libc.close(this.epfd);
+    freeArena(this.mem.ptr);
+  }
+
+  /** How long the next epoll_wait may block. */
+  private waitMs(): number {
+    if (this.deferred.length > 0 || this.soonQ.length > 0) return 0;
+    const h = this.heap;
+    while (h.length > 0 && h[0]!.fn === null) this.popTimer();
+    if (h.length === 0) return MAX_BLOCK_MS;
+    return Math.min(MAX_BLOCK_MS, Math.max(0, Math.ceil(h[0]!.at - performance.now())));
+  }
+
+  /** One turn after a wait that returned `n` events: events, expired timers, deferred calls. */
+  private turn(n: number): void {
+    const ev = this.ev;
+    for (let i = 0; i < n; i++) {
+      const bits = ev[3 * i]!;
+      const slot = ev[3 * i + 1]!;
+      const s = this.socks[slot];
+      if (s && s.gen === ev[3 * i + 2]) s.onEvent(bits);
+      if (this.soonQ.length > 0) this.runSoon();
+    }
+    const h = this.heap;
+    if (h.length > 0) {
+      const now = performance.now();
+      // Timers added by these callbacks wait for the next turn: the count is fixed up front.
+      for (let k = h.length; k > 0 && h.length > 0 && h[0]!.at <= now; k--) {
+        const t = this.popTimer();
+        const fn = t.fn;
+        t.fn = null;
+        if (fn) fn();
+        if (this.soonQ.length > 0) this.runSoon();
+      }
+    }
+    if (this.deferred.length > 0) {
+      const list = this.deferred;
+      this.deferred = [];
+      for (const fn of list) {
+        fn();
+        if (this.soonQ.length > 0) this.runSoon();
+      }
+    }
+  }
+
+  private popTimer(): Timer {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && before(h[r]!, h[l]!) ? r : l;
+        if (!before(h[c]!, last)) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+
+  // ------------------------------------------------------------------ socket table
+
+  /** Registers a connected (or connecting) socket: edge-triggered, both directions, once. */
+  register(s: NativeSocket): boolean {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.socks.length;
+    this.socks[slot] = s;
+    s.slot = slot;
+    s.gen = this.nextGen = (this.nextGen + 1) >>> 0 || 1;
+    const d = this.small;
+    d.setUint32(S_CTL, EV_BITS >>> 0, true);
+    d.setUint32(S_CTL + 4, slot, true);
+    d.setUint32(S_CTL + 8, s.gen, true);
+    if (this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
+    this.release(s);
+    return false;
+  }
+
+  release(s: NativeSocket): void {
+    if (s.slot < 0) return;
+    this.socks[s.slot] = null;
+    this.freeSlots.push(s.slot);
+    s.slot = -1;
+  }
+
+  soError(fd: number): number {
+    this.small.setInt32(S_ERR, 0, true);
+    this.small.setUint32(S_LEN, 4, true);
+    if (this.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, this.errAddr, this.lenAddr) !== 0) return errno();
+    return this.small.getInt32(S_ERR, true);
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+class NativeSocket implements ClientSocket {
+  fd = -1;
+  slot = -1;
+  gen = 0;
+  connecting = true;
+  destroyed = false;
+  private paused = false;
+  /** Bytes the kernel has not taken yet, in order; queue[0] starts at queueOff. */
+  private queue: Buffer[] = [];
+  private queueOff = 0;
+  private finPending = false;
+  private drainFn: (() => void) | null = null;
+
+  constructor(
+    private readonly t: NativeTransport,
+    private readonly libc: Libc,
+    private readonly ev: SocketEvents,
+  ) {
+    const fd = libc.socket(t.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      this.failLater('socket', errno());
+      return;
+    }
+    this.fd = fd;
+    libc.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, t.oneAddr, 4);
+    // Registered only after connect(): a socket that is not yet connecting polls as HUP.
+    if (libc.connect(fd, t.addrAddr, t.addrLen) !== 0) {
+      const e = errno();
+      if (e !== EINPROGRESS) {
+        this.failLater('connect', e);
+        return;
+      }
+    }
+    if (!t.register(this)) this.failLater('epoll_ctl', errno());
+  }
+
+  // ------------------------------------------------------------------ ClientSocket
+
+  write(data: Buffer, len = data.length): boolean {
+    if (this.destroyed || this.fd < 0) return false;
+    if (this.queue.length > 0 || this.connecting) {
+      this.enqueue(data, 0, len);
+      return false;
+    }
+    const t = this.t;
+    let off = 0;
+    while (off < len) {
+      let n: number;
+      if (data.buffer === t.stage.buffer && data.byteOffset === t.stage.byteOffset) {
+        n = this.libc.send(this.fd, t.stageAddr + off, len - off, MSG_NOSIGNAL);
+      } else {
+        const k = Math.min(len - off, t.stage.length);
+        data.copy(t.stage, 0, off, off + k);
+        n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
+      }
+      if (n > 0) {
+        off += n;
+        continue;
+      }
+      const e = errno();
+      if (n < 0 && e === EINTR) continue;
+      if (n < 0 && e !== EAGAIN) {
+        this.failLater('write', e);
+        return false;
+      }
+      break;
+    }
+    if (off === len) return true;
+    this.enqueue(data, off, len);
+    return false;
+  }
+
+  onceDrain(fn: () => void): void {
+    if (this.queue.length === 0 && !this.connecting) this.t.defer(fn);
+    else this.drainFn = fn;
+  }
+
+  end(): void {
+    if (this.destroyed || this.fd < 0) return;
+    if (this.queue.length > 0 || this.connecting) this.finPending = true;
+    else this.libc.shutdown(this.fd, SHUT_WR);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.connecting = false;
+    this.drop();
+  }
+
+  resetAndDestroy(): void {
+    if (this.destroyed) return;
+    if (this.fd >= 0) this.libc.setsockopt(this.fd, SOL_SOCKET, SO_LINGER, this.t.lingerAddr, 8);
+    this.destroy();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  onEvent(bits: number): void {
+    if (this.connecting) {
+      if (bits & (EPOLLERR | EPOLLHUP)) {
+        const e = this.t.soError(this.fd);
+        return this.fail('connect', e || 104 /* ECONNRESET */);
+      }
+      if (!(bits & EPOLLOUT)) return;
+      this.connecting = false;
+      this.ev.onConnect();
+      if (this.destroyed) return;
+      if (this.queue.length > 0 || this.finPending) this.flush();
+      if (this.destroyed) return;
+    } else if (bits & EPOLLOUT && (this.queue.length > 0 || this.finPending)) {
+      this.flush();
+      if (this.destroyed) return;
+    }
+    if (bits & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) && !this.paused) this.read(bits);
+  }
+
+  private read(bits: number): void {
+    const t = this.t;
+    const libc = this.libc;
+    // A short read means the buffer is empty: unless the event also says FIN or error, whose
+    // edge would not come again, stop there (the next bytes bring a new edge).
+    const drain = (bits & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) !== 0;
+    for (let k = 0; k < MAX_READS; k++) {
+      const n = libc.recv(this.fd, t.recvAddr, RECV_BYTES, 0);
+      if (n > 0) {
+        this.ev.onBytes(t.recvBuffer, n);
+        if (this.destroyed || this.paused) return;
+        if (n < RECV_BYTES && !drain) return;
+        continue;
+      }
+      if (n === 0) return this.eof();
+      const e = errno();
+      if (e === EINTR) continue;
+      if (e !== EAGAIN) return this.fail('read', e);
+      return;
+    }
+    // Edge-triggered: more may be waiting with no new edge to announce it.
+    const gen = this.gen;
+    t.defer(() => {
+      if (!this.destroyed && this.gen === gen && !this.paused) this.read(bits);
+    });
+  }
+
+  private flush(): void {
+    const t = this.t;
+    while (this.queue.length > 0) {
+      const b = this.queue[0]!;
+      const k = Math.min(b.length - this.queueOff, t.stage.length);
+      b.copy(t.stage, 0, this.queueOff, this.queueOff + k);
+      const n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
+      if (n < 0) {
+        const e = errno();
+        if (e === EINTR) continue;
+        if (e !== EAGAIN) this.fail('write', e);
+        return;
+      }
+      this.queueOff += n;
+      if (this.queueOff === b.length) {
+        this.queue.shift();
+        this.queueOff = 0;
+      }
+      if (n < k) return; // the kernel is full: EPOLLOUT brings us back
+    }
+    if (this.finPending) {
+      this.finPending = false;
+      this.libc.shutdown(this.fd, SHUT_WR);
+    }
+    const fn = this.drainFn;
+    this.drainFn = null;
+    if (fn) fn();
+  }
+
+  private enqueue(data: Buffer, off: number, len: number): void {
+    // The stage is reused by the next write: bytes from it are copied out.
+    const part = data.buffer === this.t.stage.buffer ? Buffer.from(data.subarray(off, len)) : data.subarray(off, len);
+    if (part.length > 0) this.queue.push(part);
+  }
+
+  /** EOF from the peer: like `net` (allowHalfOpen off), 'end' then the socket closes. */
+  private eof(): void {
+    this.ev.onEnd();
+    if (this.destroyed) return;
+    this.destroy();
+    this.ev.onClose();
+  }
+
+  private fail(syscall: string, e: number): void {
+    if (this.destroyed) return;
+    const code = errnoName(e);
+    this.ev.onError(code, `${code}: ${syscall} ${code} ${this.t.host}:${this.t.port}`);
+    if (this.destroyed) return;
+    this.destroy();
+    this.ev.onClose();
+  }
+
+  /** Errors found inside a call the connection made are reported on a later turn, as in `net`. */
+  private failLater(syscall: string, e: number): void {
+    this.t.defer(() => this.fail(syscall, e));
+  }
+
+  private drop(): void {
+    this.queue = [];
+    this.drainFn = null;
+    this.t.release(this);
+    if (this.fd >= 0) this.libc.close(this.fd);
+    this.fd = -1;
+  }
+}

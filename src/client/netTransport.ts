@@ -1,0 +1,96 @@
+import net from 'node:net';
+import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from './transport.js';
+
+/** The transport over Node's `net` module: runs on every OS, driven by Node's own loop. */
+export class NetTransport implements ClientTransport {
+  readonly name = 'net' as const;
+  /** One receive buffer per thread: bytes are judged before the next read can reuse it. */
+  readonly recvBuffer = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  setTimer(fn: () => void, ms: number): TimerHandle {
+    return setTimeout(fn, ms);
+  }
+
+  clearTimer(t: TimerHandle): void {
+    clearTimeout(t as NodeJS.Timeout);
+  }
+
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
+
+  soon(fn: () => void): void {
+    process.nextTick(fn);
+  }
+
+  connect(events: SocketEvents): ClientSocket {
+    return new NetSocket(this, events);
+  }
+
+  frameBuffer(len: number): Buffer {
+    return Buffer.allocUnsafe(len);
+  }
+
+  drive(): void {}
+
+  dispose(): void {}
+}
+
+class NetSocket implements ClientSocket {
+  private readonly s: net.Socket;
+
+  constructor(t: NetTransport, ev: SocketEvents) {
+    const buf = t.recvBuffer;
+    this.s = net.connect({
+      host: t.host,
+      port: t.port,
+      noDelay: true,
+      // Always true: returning false would pause the socket, and pausing is the modes' business.
+      onread: { buffer: buf, callback: (n: number) => (ev.onBytes(buf, n), true) },
+    });
+    this.s.on('connect', () => ev.onConnect());
+    this.s.on('end', () => ev.onEnd());
+    this.s.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? '';
+      ev.onError(code, `${code || err.name}: ${err.message}`);
+    });
+    this.s.on('close', () => ev.onClose());
+  }
+
+  get connecting(): boolean {
+    return this.s.connecting;
+  }
+
+  get destroyed(): boolean {
+    return this.s.destroyed;
+  }
+
+  write(data: Buffer, len = data.length): boolean {
+    return this.s.write(len === data.length ? data : data.subarray(0, len));
+  }
+
+  onceDrain(fn: () => void): void {
+    this.s.once('drain', fn);
+  }
+
+  end(): void {
+    this.s.end();
+  }
+
+  destroy(): void {
+    this.s.destroy();
+  }
+
+  resetAndDestroy(): void {
+    this.s.resetAndDestroy();
+  }
+
+  pause(): void {
+    this.s.pause();
+  }
+}

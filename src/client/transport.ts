@@ -1,0 +1,60 @@
+/**
+ * How a client thread talks to the network: a socket per flood connection, plus the timers and
+ * deferred calls its modes need. Two implementations: Node's `net` (every OS) and a native one
+ * over non-blocking sockets and epoll (Linux, nativeTransport.ts), which runs its own loop.
+ */
+export type TransportName = 'native' | 'net';
+
+/** An opaque timer returned by setTimer(). */
+export type TimerHandle = object;
+
+/** What a socket reports to its connection. Bytes arrive in `buf[0, n)`, valid until the call returns. */
+export interface SocketEvents {
+  onConnect(): void;
+  onBytes(buf: Buffer, n: number): void;
+  /** The peer's FIN. */
+  onEnd(): void;
+  /** A system error (`code` is the errno name, e.g. ECONNRESET). */
+  onError(code: string, message: string): void;
+  /** The socket is gone (after end, error or destroy). */
+  onClose(): void;
+}
+
+export interface ClientSocket {
+  readonly connecting: boolean;
+  readonly destroyed: boolean;
+  /** Writes data[0, len). False when not everything could be handed over yet (see onceDrain). */
+  write(data: Buffer, len?: number): boolean;
+  /** Calls fn once everything written so far has been handed to the OS. */
+  onceDrain(fn: () => void): void;
+  /** FIN after everything written. */
+  end(): void;
+  /** Plain close. */
+  destroy(): void;
+  /** Abortive close: RST. */
+  resetAndDestroy(): void;
+  /** Stop reading. */
+  pause(): void;
+}
+
+export interface ClientTransport {
+  readonly name: TransportName;
+  setTimer(fn: () => void, ms: number): TimerHandle;
+  clearTimer(t: TimerHandle): void;
+  /** Runs fn on a later turn of the loop. */
+  defer(fn: () => void): void;
+  /** Runs fn as soon as the current call stack is done (net: after its own queued connect()). */
+  soon(fn: () => void): void;
+  connect(events: SocketEvents): ClientSocket;
+  /** A buffer to encode a frame of `len` bytes into; only valid until the next write. */
+  frameBuffer(len: number): Buffer;
+  /**
+   * Drives the transport until `isDone()` is true, calling `onTurn` once per loop turn. The net
+   * transport has nothing to drive (Node's loop does it) and returns at once. `ownThread`: the
+   * caller is a client thread of its own and may be blocked until the end; otherwise Node's loop
+   * must keep running (the native transport then waits on libuv's thread pool).
+   */
+  drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void;
+  /** Frees what the transport holds once the thread is done with it. */
+  dispose(): void;
+}

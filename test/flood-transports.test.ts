@@ -1,0 +1,93 @@
+// The client transports: both run every disconnect mode with the same plan and the same outcome
+// for the same seed; the native one is chosen by `auto` where it runs, refuses what it cannot do,
+// and obeys stop and abort while its threads block in their own loop.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFlood, type FloodOptions } from '../src/client/flood.js';
+import { resolveFloodOptions, resolveTransport } from '../src/client/options.js';
+import { nativeClientTransportAvailable } from '../src/server/backend.js';
+import { UsageError } from '../src/errors.js';
+import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { TRANSPORTS } from './helpers/transports.js';
+
+describe('client transports', () => {
+  let server: EchoServer;
+  beforeAll(async () => {
+    server = await startEchoServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const opts = (o: FloodOptions): FloodOptions => ({
+    target: `127.0.0.1:${server.port}`, connections: 40, total: 160, messages: { min: 1, max: 5 }, size: { min: 16, max: 2048 },
+    seed: 77, timeoutMs: 2000, idleHoldMs: { min: 5, max: 40 }, pendingBytes: 256 * 1024, settleTimeoutMs: 2000, stats: server.stats, ...o,
+  });
+
+  it('auto is native where it runs and the target is an address, net otherwise', () => {
+    const native = nativeClientTransportAvailable();
+    expect(resolveFloodOptions({ target: '127.0.0.1:9' }).transport).toBe(native ? 'native' : 'net');
+    expect(resolveTransport('auto', 'localhost')).toBe('net');
+    expect(resolveTransport('net', '127.0.0.1')).toBe('net');
+    if (native) expect(() => resolveTransport('native', 'localhost')).toThrow(UsageError);
+    else expect(() => resolveTransport('native', '127.0.0.1')).toThrow(/needs Linux/);
+    expect(() => resolveFloodOptions({ transport: 'udp' as never })).toThrow(/--transport/);
+  });
+
+  it('the same seed gives the same work and the same outcome on every transport and thread count', async () => {
+    const runs = [];
+    for (const transport of TRANSPORTS) {
+      for (const workers of [0, 2]) {
+        const r = await runFlood(opts({ transport, workers, split: true })).result;
+        expect(r.verdict, `${transport} x${workers}: ${r.reasons.join('; ')}`).toBe('PASS');
+        expect(r.connections).toMatchObject({ started: 160, ok: 160, faulted: 0, errored: 0 });
+        expect(r.leak.status).toBe('clean');
+        runs.push(r);
+      }
+    }
+    for (const r of runs.slice(1)) {
+      expect(r.connections.byMode).toEqual(runs[0]!.connections.byMode);
+      expect(r.messages.verified).toBe(runs[0]!.messages.verified);
+      expect(r.latencyUs.roundTrip.count).toBe(runs[0]!.latencyUs.roundTrip.count);
+      expect(r.latencyUs.connect.count).toBe(runs[0]!.latencyUs.connect.count);
+    }
+  });
+
+  it.each(TRANSPORTS)('rst-send-pending and slow-drip alone pass (%s transport)', async (transport) => {
+    for (const mix of [{ 'rst-send-pending': 1 }, { 'slow-drip': 1 }, { 'connect-abort': 1, 'connect-rst': 1 }]) {
+      const r = await runFlood(opts({ transport, workers: 1, total: 40, mix })).result;
+      expect(r.verdict, `${JSON.stringify(mix)}: ${r.reasons.join('; ')}`).toBe('PASS');
+      expect(r.connections.ok).toBe(40);
+    }
+  });
+
+  it.each(TRANSPORTS)('a refused connection is counted as refused, not thrown (%s transport)', async (transport) => {
+    const gone = await startEchoServer();
+    const port = gone.port;
+    await gone.close();
+    const r = await runFlood({ target: `127.0.0.1:${port}`, connections: 5, total: 5, workers: 0, transport, mix: { graceful: 1 }, timeoutMs: 2000 }).result;
+    expect(r.errors.refused).toBe(5);
+    expect(r.verdict).toBe('FAIL');
+  });
+
+  it.each(TRANSPORTS)('stop and abort reach threads that block in their loop (%s transport)', async (transport) => {
+    const t0 = Date.now();
+    const stopped = runFlood(opts({ transport, workers: 2, total: undefined, durationMs: 60_000, connections: 20, mix: { graceful: 1 } }));
+    // Asked once connections are running (a stop before the threads start would simply run none).
+    stopped.on('tick', (t) => {
+      if (t.done > 20) stopped.stop();
+    });
+    const s = await stopped.result;
+    expect(s.verdict, s.reasons.join('; ')).toBe('PASS');
+    expect(s.connections.started).toBeGreaterThan(20);
+    expect(s.connections.aborted).toBe(0);
+
+    const aborted = runFlood(opts({ transport, workers: 2, total: undefined, durationMs: 60_000, connections: 20, mix: { idle: 1 }, idleHoldMs: 30_000 }));
+    aborted.on('tick', (t) => {
+      if (t.active >= 20) aborted.abort();
+    });
+    const a = await aborted.result;
+    expect(a.connections.aborted).toBeGreaterThan(0);
+    expect(a.faults.total).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+});
