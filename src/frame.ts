@@ -20,6 +20,8 @@ export const FRAME_HEADER_BYTES = 16;
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** Payload offsets fall in [0, POOL_SPAN): enough variety that frames of a connection differ. */
 const POOL_SPAN = 64 * 1024;
+/** Payloads up to this size are copied byte by byte: cheaper than Buffer#copy's native call. */
+const SMALL_COPY = 128;
 
 /** murmur3's finaliser: a cheap, well-mixed 32-bit hash step. */
 function fmix32(h: number): number {
@@ -115,7 +117,14 @@ export class FrameCodec {
     this.assertLength(length);
     this.writeHeader(buf, off, connId, seq, length);
     const p = this.payloadOffset(connId, seq);
-    this.pool.copy(buf, off + FRAME_HEADER_BYTES, p, p + length - FRAME_HEADER_BYTES);
+    const n = length - FRAME_HEADER_BYTES;
+    if (n <= SMALL_COPY) {
+      const pool = this.pool;
+      const o = off + FRAME_HEADER_BYTES;
+      for (let i = 0; i < n; i++) buf[o + i] = pool[p + i]!;
+    } else {
+      this.pool.copy(buf, off + FRAME_HEADER_BYTES, p, p + n);
+    }
   }
 
   /** A fresh buffer holding frame (connId, seq, length). */

@@ -84,9 +84,11 @@ export class FloodConnection implements SocketEvents {
       });
     } else {
       // The transport's frame buffer: native memory sent from directly on the native transport.
-      const buf = this.host.transport.frameBuffer(len);
-      this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
-      this.socket.write(buf, len);
+      const t = this.host.transport;
+      const buf = t.frameBuffer(len);
+      const off = t.frameOffset;
+      this.host.codec.encodeInto(buf, off, this.plan.index, i, len);
+      this.socket.write(buf, len, off);
     }
     this.countSent(1, len);
     this.timed = timed;

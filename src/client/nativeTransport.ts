@@ -7,8 +7,11 @@
  * 64-bit data word is (slot, generation), so an event for a socket closed earlier in the same batch
  * (whose slot may already hold a new socket) is recognised and dropped. Received bytes land in one
  * native buffer per thread, viewed once as a Buffer, and the verifier reads them there. Frames are
- * encoded straight into a native staging buffer and sent from it; only bytes the kernel did not
- * take are copied out, into the socket's queue, until EPOLLOUT.
+ * encoded straight into native memory and sent from it; only bytes the kernel did not take are
+ * copied out, into the socket's queue, until EPOLLOUT. Frames written while a batch of events is
+ * handled are encoded side by side and sent together once the batch is done (a socket's earlier
+ * frames always go out before anything else it does), so the server is woken by a burst rather
+ * than by one send at a time.
  *
  * Close paths mirror `net`: destroy() is close() (the kernel resets if unread data remains),
  * resetAndDestroy() is SO_LINGER {1,0} + close(), end() is shutdown(SHUT_WR) once the queue is
@@ -57,6 +60,9 @@ import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from '.
 const MAX_EVENTS = 256;
 const RECV_BYTES = 64 * 1024;
 const STAGE_BYTES = 256 * 1024;
+const CORK_BYTES = 256 * 1024;
+/** Frames batched per turn at most. */
+const CORK_FRAMES = 4096;
 /** Longest single block in epoll_wait: control flags (stop, abort) are seen within this. */
 const MAX_BLOCK_MS = 50;
 /** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
@@ -67,7 +73,8 @@ const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 const OFF_EVENTS = 0;
 const OFF_RECV = MAX_EVENTS * EPOLL_EVENT_SIZE;
 const OFF_STAGE = OFF_RECV + RECV_BYTES;
-const OFF_SMALL = OFF_STAGE + STAGE_BYTES;
+const OFF_CORK = OFF_STAGE + STAGE_BYTES;
+const OFF_SMALL = OFF_CORK + CORK_BYTES;
 // Small values (each 8-aligned within the small area): ctl event, one, linger {1,0}, SO_ERROR, len, sockaddr.
 const S_CTL = 0;
 const S_ONE = 16;
@@ -94,6 +101,16 @@ export class NativeTransport implements ClientTransport {
   readonly recvBuffer: Buffer;
   readonly stageAddr: number;
   readonly stage: Buffer;
+  readonly corkAddr: number;
+  readonly cork: Buffer;
+  /** Frames encoded in `cork` during this batch: socket, offset, length. */
+  private corking = false;
+  private corkUsed = 0;
+  private corkCount = 0;
+  private readonly corkSocks: (NativeSocket | null)[] = new Array<NativeSocket | null>(CORK_FRAMES).fill(null);
+  private readonly corkOffs = new Int32Array(CORK_FRAMES);
+  private readonly corkLens = new Int32Array(CORK_FRAMES);
+  frameOffset = 0;
   private readonly small: DataView;
   readonly ctlAddr: number;
   readonly oneAddr: number;
@@ -131,6 +148,8 @@ export class NativeTransport implements ClientTransport {
     this.recvBuffer = Buffer.from(ab, OFF_RECV, RECV_BYTES);
     this.stageAddr = base + OFF_STAGE;
     this.stage = Buffer.from(ab, OFF_STAGE, STAGE_BYTES);
+    this.corkAddr = base + OFF_CORK;
+    this.cork = Buffer.from(ab, OFF_CORK, CORK_BYTES);
     this.small = new DataView(ab, OFF_SMALL, SMALL_BYTES);
     const s = base + OFF_SMALL;
     this.ctlAddr = s + S_CTL;
@@ -186,7 +205,41 @@ export class NativeTransport implements ClientTransport {
   }
 
   frameBuffer(len: number): Buffer {
+    if (this.corking && this.corkCount < CORK_FRAMES && this.corkUsed + len <= CORK_BYTES) {
+      this.frameOffset = this.corkUsed;
+      return this.cork;
+    }
+    this.frameOffset = 0;
     return len <= STAGE_BYTES ? this.stage : Buffer.allocUnsafe(len);
+  }
+
+  /** Takes the frame just encoded at cork[off, off + len) into this batch. */
+  corkFrame(s: NativeSocket, off: number, len: number): boolean {
+    if (!this.corking || off !== this.corkUsed || this.corkCount >= CORK_FRAMES) return false;
+    const i = this.corkCount++;
+    this.corkSocks[i] = s;
+    this.corkOffs[i] = off;
+    this.corkLens[i] = len;
+    this.corkUsed += len;
+    s.corked++;
+    return true;
+  }
+
+  /** Sends the batch's frames, in the order they were written. */
+  flushCork(): void {
+    const n = this.corkCount;
+    this.corkCount = 0;
+    this.corkUsed = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.corkSocks[i]!;
+      this.corkSocks[i] = null;
+      s.corked--;
+      s.sendCorked(this.corkAddr + this.corkOffs[i]!, this.cork, this.corkOffs[i]!, this.corkLens[i]!);
+    }
+  }
+
+  get corkPending(): boolean {
+    return this.corkCount > 0;
   }
 
   drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void {
@@ -241,6 +294,7 @@ export class NativeTransport implements ClientTransport {
   /** One turn after a wait that returned `n` events: events, expired timers, deferred calls. */
   private turn(n: number): void {
     const ev = this.ev;
+    this.corking = n > 1;
     for (let i = 0; i < n; i++) {
       const bits = ev[3 * i]!;
       const slot = ev[3 * i + 1]!;
@@ -248,6 +302,8 @@ export class NativeTransport implements ClientTransport {
       if (s && s.gen === ev[3 * i + 2]) s.onEvent(bits);
       if (this.soonQ.length > 0) this.runSoon();
     }
+    this.corking = false;
+    if (this.corkCount > 0) this.flushCork();
     const h = this.heap;
     if (h.length > 0) {
       const now = performance.now();
@@ -332,6 +388,8 @@ class NativeSocket implements ClientSocket {
   gen = 0;
   connecting = true;
   destroyed = false;
+  /** Frames of this socket waiting in the transport's batch. */
+  corked = 0;
   private paused = false;
   /** Bytes the kernel has not taken yet, in order; queue[0] starts at queueOff. */
   private queue: Buffer[] = [];
@@ -364,20 +422,28 @@ class NativeSocket implements ClientSocket {
 
   // ------------------------------------------------------------------ ClientSocket
 
-  write(data: Buffer, len = data.length): boolean {
+  write(data: Buffer, len = data.length, from = 0): boolean {
     if (this.destroyed || this.fd < 0) return false;
+    const t = this.t;
+    if (data === t.cork) {
+      if (this.queue.length === 0 && !this.connecting && t.corkFrame(this, from, len)) return true;
+    } else if (this.corked > 0) {
+      t.flushCork(); // this socket's batched frames go first
+    }
     if (this.queue.length > 0 || this.connecting) {
-      this.enqueue(data, 0, len);
+      this.enqueue(data, from, from + len);
       return false;
     }
-    const t = this.t;
-    let off = 0;
-    while (off < len) {
+    const end = from + len;
+    let off = from;
+    while (off < end) {
       let n: number;
-      if (data.buffer === t.stage.buffer && data.byteOffset === t.stage.byteOffset) {
-        n = this.libc.send(this.fd, t.stageAddr + off, len - off, MSG_NOSIGNAL);
+      if (data === t.stage) {
+        n = this.libc.send(this.fd, t.stageAddr + off, end - off, MSG_NOSIGNAL);
+      } else if (data === t.cork) {
+        n = this.libc.send(this.fd, t.corkAddr + off, end - off, MSG_NOSIGNAL);
       } else {
-        const k = Math.min(len - off, t.stage.length);
+        const k = Math.min(end - off, t.stage.length);
         data.copy(t.stage, 0, off, off + k);
         n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
       }
@@ -393,9 +459,34 @@ class NativeSocket implements ClientSocket {
       }
       break;
     }
-    if (off === len) return true;
-    this.enqueue(data, off, len);
+    if (off === end) return true;
+    this.enqueue(data, off, end);
     return false;
+  }
+
+  /** A batched frame's turn to go: cork[off, off + len) at native address `addr`. */
+  sendCorked(addr: number, cork: Buffer, off: number, len: number): void {
+    if (this.destroyed || this.fd < 0) return;
+    if (this.queue.length > 0) {
+      this.enqueue(cork, off, off + len);
+      return;
+    }
+    let sent = 0;
+    while (sent < len) {
+      const n = this.libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += n;
+        continue;
+      }
+      const e = errno();
+      if (n < 0 && e === EINTR) continue;
+      if (n < 0 && e !== EAGAIN) {
+        this.failLater('write', e);
+        return;
+      }
+      break;
+    }
+    if (sent < len) this.enqueue(cork, off + sent, off + len);
   }
 
   onceDrain(fn: () => void): void {
@@ -405,12 +496,15 @@ class NativeSocket implements ClientSocket {
 
   end(): void {
     if (this.destroyed || this.fd < 0) return;
+    if (this.corked > 0) this.t.flushCork();
     if (this.queue.length > 0 || this.connecting) this.finPending = true;
     else this.libc.shutdown(this.fd, SHUT_WR);
   }
 
   destroy(): void {
     if (this.destroyed) return;
+    // Frames already written go out before the close, as with a plain write() then close().
+    if (this.corked > 0) this.t.flushCork();
     this.destroyed = true;
     this.connecting = false;
     this.drop();
@@ -418,6 +512,7 @@ class NativeSocket implements ClientSocket {
 
   resetAndDestroy(): void {
     if (this.destroyed) return;
+    if (this.corked > 0) this.t.flushCork();
     if (this.fd >= 0) this.libc.setsockopt(this.fd, SOL_SOCKET, SO_LINGER, this.t.lingerAddr, 8);
     this.destroy();
   }
@@ -503,9 +598,11 @@ class NativeSocket implements ClientSocket {
     if (fn) fn();
   }
 
-  private enqueue(data: Buffer, off: number, len: number): void {
-    // The stage is reused by the next write: bytes from it are copied out.
-    const part = data.buffer === this.t.stage.buffer ? Buffer.from(data.subarray(off, len)) : data.subarray(off, len);
+  /** Queues data[off, end) for EPOLLOUT. */
+  private enqueue(data: Buffer, off: number, end: number): void {
+    // The stage and the batch area are reused: bytes from them are copied out.
+    const t = this.t;
+    const part = data === t.stage || data === t.cork ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end);
     if (part.length > 0) this.queue.push(part);
   }
 

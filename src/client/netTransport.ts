@@ -6,6 +6,7 @@ export class NetTransport implements ClientTransport {
   readonly name = 'net' as const;
   /** One receive buffer per thread: bytes are judged before the next read can reuse it. */
   readonly recvBuffer = Buffer.allocUnsafe(64 * 1024);
+  readonly frameOffset = 0;
 
   constructor(
     readonly host: string,
@@ -70,8 +71,8 @@ class NetSocket implements ClientSocket {
     return this.s.destroyed;
   }
 
-  write(data: Buffer, len = data.length): boolean {
-    return this.s.write(len === data.length ? data : data.subarray(0, len));
+  write(data: Buffer, len = data.length, off = 0): boolean {
+    return this.s.write(off === 0 && len === data.length ? data : data.subarray(off, off + len));
   }
 
   onceDrain(fn: () => void): void {

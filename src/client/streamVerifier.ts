@@ -5,6 +5,8 @@ import { diagnoseDivergence, type Diagnosis } from './diagnose.js';
 const CAPTURE_MAX = 64 * 1024;
 /** Expected bytes rebuilt for diagnosis at most (frames sent but not yet echoed). */
 const EXPECTED_MAX = 256 * 1024;
+/** Runs up to this long are compared byte by byte: cheaper than Buffer#compare's native call. */
+const SMALL_COMPARE = 128;
 
 /**
  * Checks one connection's echo stream incrementally, as bytes arrive, against the frames it sent.
@@ -87,7 +89,12 @@ export class StreamVerifier {
       for (; o + i < FRAME_HEADER_BYTES && i < n; i++) {
         if (buf[start + i] !== hdr[o + i]) return this.fail(buf, start, end, i, done);
       }
-      if (i < n) {
+      if (i < n && n - i <= SMALL_COMPARE) {
+        const ps = this.headPay + (o + i - FRAME_HEADER_BYTES) - i;
+        for (; i < n; i++) {
+          if (buf[start + i] !== pool[ps + i]) return this.fail(buf, start, end, i, done);
+        }
+      } else if (i < n) {
         const ps = this.headPay + (o + i - FRAME_HEADER_BYTES);
         if (buf.compare(pool, ps, ps + (n - i), start + i, start + n) !== 0) {
           let j = i;

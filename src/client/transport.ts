@@ -23,8 +23,8 @@ export interface SocketEvents {
 export interface ClientSocket {
   readonly connecting: boolean;
   readonly destroyed: boolean;
-  /** Writes data[0, len). False when not everything could be handed over yet (see onceDrain). */
-  write(data: Buffer, len?: number): boolean;
+  /** Writes data[off, off + len). False when not everything could be handed over yet (see onceDrain). */
+  write(data: Buffer, len?: number, off?: number): boolean;
   /** Calls fn once everything written so far has been handed to the OS. */
   onceDrain(fn: () => void): void;
   /** FIN after everything written. */
@@ -46,8 +46,13 @@ export interface ClientTransport {
   /** Runs fn as soon as the current call stack is done (net: after its own queued connect()). */
   soon(fn: () => void): void;
   connect(events: SocketEvents): ClientSocket;
-  /** A buffer to encode a frame of `len` bytes into; only valid until the next write. */
+  /**
+   * A buffer to encode a frame of `len` bytes into, at `frameOffset`; write it at once with
+   * write(buf, len, frameOffset). Only valid until the next write.
+   */
   frameBuffer(len: number): Buffer;
+  /** Where in the last frameBuffer() the frame goes. */
+  readonly frameOffset: number;
   /**
    * Drives the transport until `isDone()` is true, calling `onTurn` once per loop turn. The net
    * transport has nothing to drive (Node's loop does it) and returns at once. `ownThread`: the
