@@ -1,34 +1,102 @@
-/** Parsing of human-friendly option values: `30s`, `500ms`, `2m`, `64k`, `1M`, `10k`. */
 import { UsageError } from './errors.js';
 
-const DURATION: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const SIZE: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20 };
-const COUNT: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
+/**
+ * Parsers for option values with unit suffixes. Each takes the option's name so that the one-line
+ * usage error says which flag was wrong. All return plain numbers in a fixed base unit.
+ */
 
-function parseWith(table: Record<string, number>, text: string, what: string, defaultUnit: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? (m[2] || defaultUnit).toLowerCase() : '';
-  if (!m || !(unit in table)) throw new UsageError(`${what}: cannot read "${text}"`);
-  return Math.round(Number(m[1]) * table[unit]);
+export interface Range {
+  min: number;
+  max: number;
 }
 
-/** Milliseconds; a bare number is seconds unless `bareUnit` says otherwise. */
-export function parseDuration(text: string, what: string, bareUnit: 'ms' | 's' = 's'): number {
-  return parseWith(DURATION, text, `${what} (like 30s, 500ms, 2m)`, bareUnit);
+const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6 };
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+const MS_UNITS: Record<string, number> = { us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, min: 60e3, h: 3600e3 };
+
+function parseWithUnit(name: string, raw: string, units: Record<string, number>, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ]*)\s*$/i.exec(raw);
+  const mult = m ? units[m[2]!.toLowerCase()] : undefined;
+  if (!m || mult === undefined) throw new UsageError(`${name}: '${raw}' is not ${what}`);
+  return Number(m[1]) * mult;
 }
 
-/** Bytes: `4096`, `64k`, `1M` (binary multiples). */
-export function parseSize(text: string, what: string): number {
-  return parseWith(SIZE, text, `${what} (like 4096, 64k, 1M)`, '');
+function requireInteger(name: string, raw: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v)) throw new UsageError(`${name}: '${raw}' is not a whole number`);
+  if (v < min || v > max) throw new UsageError(`${name}: ${v} is outside ${min}..${max}`);
+  return v;
 }
 
-/** A count: `1000`, `10k`, `1m`. */
-export function parseCount(text: string, what: string): number {
-  return parseWith(COUNT, text, `${what} (like 1000 or 10k)`, '');
+/** `1000`, `10k`, `1.5k`, `2m` -> integer count (k = 1000). */
+export function parseCount(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count (like 1000 or 10k)') * 1e6) / 1e6, min, max);
 }
 
-/** A strict integer (ports, thread counts). */
-export function parseInteger(text: string, what: string): number {
-  if (!/^\s*-?\d+\s*$/.test(text)) throw new UsageError(`${what} must be an integer, got "${text}"`);
-  return Number(text);
+/** `4096`, `4k`, `1MiB` -> integer bytes (k = 1024). */
+export function parseBytes(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size (like 4096 or 4k)'), min, max);
+}
+
+/** `30s`, `500ms`, `2m`, `250us`; a bare number is in `bareUnit` -> milliseconds. */
+export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = 24 * 3600e3): number {
+  const trimmed = raw.trim();
+  const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
+  const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration (like 30s or 500ms)');
+  if (v < min || v > max) throw new UsageError(`${name}: '${raw}' is outside ${min}ms..${max}ms`);
+  return v;
+}
+
+/** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one`. */
+export function parseRange(name: string, raw: string, one: (name: string, raw: string) => number): Range {
+  const parts = raw.split('-');
+  if (parts.length > 2 || parts.some((p) => p.trim() === '')) {
+    throw new UsageError(`${name}: '${raw}' is not a value or a range like 16-4096`);
+  }
+  const min = one(name, parts[0]!);
+  const max = parts.length === 2 ? one(name, parts[1]!) : min;
+  if (min > max) throw new UsageError(`${name}: range '${raw}' has its minimum above its maximum`);
+  return { min, max };
+}
+
+/** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. */
+export function parseTarget(raw: string): { host: string; port: number } {
+  const t = raw.trim();
+  let host = '127.0.0.1';
+  let portText = t;
+  if (t.startsWith('[')) {
+    const close = t.indexOf(']:');
+    if (close < 0) throw new UsageError(`target: '${raw}' is not host:port`);
+    host = t.slice(1, close);
+    portText = t.slice(close + 2);
+  } else if (t.includes(':')) {
+    const colon = t.lastIndexOf(':');
+    host = t.slice(0, colon) || host;
+    portText = t.slice(colon + 1);
+  }
+  if (!/^\d+$/.test(portText) || host.includes(':') && !t.startsWith('[')) {
+    throw new UsageError(`target: '${raw}' is not host:port`);
+  }
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw new UsageError(`target: port ${port} is outside 1..65535`);
+  return { host, port };
+}
+
+/** Formats microseconds for people: 850us, 12.3ms, 2.10s. */
+export function formatMicros(us: number): string {
+  if (us < 1000) return `${Math.round(us)}us`;
+  if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 2 : 1)}ms`;
+  return `${(us / 1e6).toFixed(2)}s`;
+}
+
+/** Formats a count for people: 950, 12.3k, 4.56M. */
+export function formatCount(n: number): string {
+  if (n < 1e4) return String(Math.round(n));
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)}k`;
+  return `${(n / 1e6).toFixed(2)}M`;
+}
+
+/** A plain integer (ports, thread counts): no unit suffix, no fraction. */
+export function parseInteger(name: string, raw: string): number {
+  if (!/^\s*-?\d+\s*$/.test(raw)) throw new UsageError(`${name} must be an integer, got '${raw}'`);
+  return Number(raw);
 }

@@ -7,7 +7,7 @@ import { parseAssertions } from '../src/client/assertions.js';
 import { addFloodCommand, floodOptionsFromFlags, type FloodFlags } from '../src/client/floodCommand.js';
 import { resolveFloodOptions, type FloodOptions } from '../src/client/options.js';
 import { parseMix } from '../src/client/scenarios.js';
-import { parseBytes, parseCount, parseDurationMs, parseRange, parseTarget } from '../src/client/units.js';
+import { parseBytes, parseCount, parseDurationMs, parseRange, parseTarget } from '../src/units.js';
 
 /** Parses argv with the real command definition, capturing the options instead of running. */
 function parseArgv(argv: string[]): FloodOptions {

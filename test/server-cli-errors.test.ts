@@ -26,7 +26,7 @@ describe('server command: bad input', () => {
     [['--workers', '0'], /--workers must be an integer from 1 to 64/],
     [['--backend', 'nope'], /argument 'nope' is invalid.*auto, epoll, iocp, node/],
     [['--lifetime', 'forever'], /argument 'forever' is invalid/],
-    [['--buffer-size', 'lots'], /--buffer-size .*cannot read "lots"/],
+    [['--buffer-size', 'lots'], /--buffer-size: 'lots' is not a size/],
     [['--host', 'example.com'], /--host must be an IP address/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { parseCount, parseDurationMs } from './units.js';
+import { parseCount, parseDurationMs } from '../units.js';
 
 /**
  * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails

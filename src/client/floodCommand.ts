@@ -6,7 +6,7 @@ import { runFlood, type FloodOptions } from './flood.js';
 import { attachProgress } from './progress.js';
 import { renderReport } from './report.js';
 import { DISCONNECT_MODES, parseMix } from './scenarios.js';
-import { parseBytes, parseCount, parseDurationMs, parseRange } from './units.js';
+import { parseBytes, parseCount, parseDurationMs, parseRange } from '../units.js';
 
 /** The flags as commander hands them over (strings until parsed here). */
 export interface FloodFlags {

@@ -7,7 +7,7 @@ import type { ServerOptions, ServerStats } from '../server/types.js';
 import type { TransportName } from './transport.js';
 import { parseAssertions, type Assertion } from './assertions.js';
 import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './scenarios.js';
-import { parseTarget, type Range } from './units.js';
+import { parseTarget, type Range } from '../units.js';
 
 /** Options of runFlood(). Every field is optional; see the defaults below. */
 export interface FloodOptions {

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { FloodRun, FloodStartInfo, FloodTick } from './flood.js';
-import { formatCount } from './units.js';
+import { formatCount } from '../units.js';
 
 /**
  * Live progress on a terminal: listens to the flood's events and draws one bar. The caller decides

@@ -5,7 +5,7 @@ import { FAULT_CLASSES } from './diagnose.js';
 import type { FloodResult } from './result.js';
 import { DISCONNECT_MODES } from './scenarios.js';
 import type { LatencySummary } from './stats.js';
-import { formatCount, formatMicros } from './units.js';
+import { formatCount, formatMicros } from '../units.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;

@@ -8,7 +8,7 @@ import type { DisconnectMode, Mix } from './scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from './stats.js';
 import type { MergedReport } from './threads.js';
 import type { TransportName } from './transport.js';
-import type { Range } from './units.js';
+import type { Range } from '../units.js';
 
 /**
  * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { FRAME_HEADER_BYTES } from '../frame.js';
-import type { Range } from './units.js';
+import type { Range } from '../units.js';
 
 /**
  * The ways a flood connection ends, and the seeded plan that decides, per connection index, which

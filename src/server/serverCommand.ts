@@ -1,6 +1,6 @@
 /** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
 import { Option, type Command } from 'commander';
-import { parseCount, parseDuration, parseInteger, parseSize } from '../units.js';
+import { parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
 import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
@@ -67,23 +67,23 @@ export function addServerCommand(program: Command): void {
 function toOptions(f: Flags): Partial<ServerOptions> {
   return {
     host: f.host,
-    port: parseInteger(f.port, '--port'),
-    workers: parseInteger(f.workers, '--workers'),
+    port: parseInteger('--port', f.port),
+    workers: parseInteger('--workers', f.workers),
     backend: f.backend as BackendName | 'auto',
-    maxSessions: parseCount(f.maxSessions, '--max-sessions'),
-    idleTimeoutMs: parseDuration(f.idleTimeout, '--idle-timeout'),
-    bufferSize: parseSize(f.bufferSize, '--buffer-size'),
+    maxSessions: parseCount('--max-sessions', f.maxSessions),
+    idleTimeoutMs: parseDurationMs('--idle-timeout', f.idleTimeout, 's', 0, 2 ** 31 - 1),
+    bufferSize: parseBytes('--buffer-size', f.bufferSize),
     lifetime: f.lifetime as Lifetime,
-    statsPort: f.stats ? parseInteger(f.statsPort, '--stats-port') : null,
+    statsPort: f.stats ? parseInteger('--stats-port', f.statsPort) : null,
     statsHost: f.statsHost,
-    acceptDepth: parseInteger(f.acceptDepth, '--accept-depth'),
-    concurrency: parseInteger(f.concurrency, '--concurrency'),
+    acceptDepth: parseInteger('--accept-depth', f.acceptDepth),
+    concurrency: parseInteger('--concurrency', f.concurrency),
   };
 }
 
 async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
-  const durationMs = f.duration !== undefined ? parseDuration(f.duration, '--duration') : null;
+  const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, 2 ** 31 - 1) : null;
   const server = await startServer(options);
   const log = (event: string, data: Record<string, unknown>, text: string) =>
     process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
