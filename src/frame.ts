@@ -24,7 +24,7 @@ const POOL_SPAN = 64 * 1024;
 const SMALL_COPY = 128;
 
 /** murmur3's finaliser: a cheap, well-mixed 32-bit hash step. */
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

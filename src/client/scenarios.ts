@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { FRAME_HEADER_BYTES } from '../frame.js';
+import { FRAME_HEADER_BYTES, fmix32 } from '../frame.js';
 import type { Range } from '../units.js';
 
 /**
@@ -56,13 +56,7 @@ export interface ConnectionPlan {
 }
 
 function hash2(key: number, i: number): number {
-  let h = (key ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((key ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
 }
 
 /** Length (header included) of frame `i` of the plan. */
