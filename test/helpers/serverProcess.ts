@@ -20,8 +20,11 @@ export interface ServerProcess {
   stats(): Promise<ServerStats>;
   /** Resident memory of the server process in bytes (from its /stats). */
   rss(): Promise<number>;
-  /** Send a signal and wait for the exit (bounded). */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; ms: number }>;
+  /**
+   * Send a signal (null: none, the server is stopping by itself) and wait for the exit, at most
+   * timeoutMs; then SIGKILL. `ms` is the time from the signal to the exit.
+   */
+  stop(signal?: NodeJS.Signals | null, timeoutMs?: number): Promise<{ code: number | null; ms: number }>;
 }
 
 export async function startServerProcess(args: string[], timeoutMs = 15_000): Promise<ServerProcess> {
@@ -56,9 +59,9 @@ export async function startServerProcess(args: string[], timeoutMs = 15_000): Pr
     stderr: () => err,
     stats: () => fetchStats(started.statsUrl),
     rss: async () => (await fetchStats(started.statsUrl)).extra.rssBytes,
-    async stop(signal = 'SIGTERM', ms = 10_000) {
+    async stop(signal: NodeJS.Signals | null = 'SIGTERM', ms = 10_000) {
       const t0 = Date.now();
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && signal) child.kill(signal);
       const code = await Promise.race([
         exited,
         new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms)),

@@ -68,8 +68,10 @@ function bind() {
     listen: lib.func('int listen(int sockfd, int backlog)'),
     getsockname: lib.func('int getsockname(int sockfd, void *addr, _Inout_ uint32_t *addrlen)'),
     accept4: lib.func('int accept4(int sockfd, uintptr_t addr, uintptr_t addrlen, int flags)'),
-    recv: lib.func('intptr_t recv(int sockfd, uintptr_t buf, size_t len, int flags)'),
-    send: lib.func('intptr_t send(int sockfd, uintptr_t buf, size_t len, int flags)'),
+    // ssize_t read back as int: lengths here stay far below 2 GiB, and a 32-bit result is the
+    // cheapest value koffi hands to JavaScript (these two run on every echo).
+    recv: lib.func('int recv(int sockfd, uintptr_t buf, size_t len, int flags)'),
+    send: lib.func('int send(int sockfd, uintptr_t buf, size_t len, int flags)'),
     read: lib.func('intptr_t read(int fd, uintptr_t buf, size_t count)'),
     write: lib.func('intptr_t write(int fd, uintptr_t buf, size_t count)'),
     shutdown: lib.func('int shutdown(int sockfd, int how)'),
