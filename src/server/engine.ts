@@ -212,14 +212,13 @@ export class EchoEngine {
   closeSession(slot: number, rst: boolean): boolean {
     const t = this.table;
     if (!t.beginClose(slot)) return false;
-    let abortive = false;
-    if (rst) {
-      t.lock(slot);
-      const flags = (this.i32[t.base(slot) + F_FLAGS] |= FL_RST);
-      t.unlock(slot);
-      abortive = !(flags & FL_SEND_POSTED);
-    }
-    this.port.cancel(slot, abortive);
+    t.lock(slot);
+    const b = t.base(slot) + F_FLAGS;
+    const flags = rst ? (this.i32[b] |= FL_RST) : this.i32[b];
+    t.unlock(slot);
+    // Nothing pending, nothing to cancel (a reset or a finished echo: the common case). A post
+    // racing with this close sees CLOSING after it and cancels itself (afterPost).
+    if (flags & (FL_RECV_POSTED | FL_SEND_POSTED)) this.port.cancel(slot, rst && !(flags & FL_SEND_POSTED));
     return true;
   }
 
