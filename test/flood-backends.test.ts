@@ -17,7 +17,7 @@ describe('flood against the embedded server', () => {
     expect(r.code).toBe(0);
     expect(result.verdict).toBe('PASS');
     expect(result.connections.started).toBe(20_000);
-    expect(Object.keys(result.connections.byMode)).toHaveLength(8);
+    expect(Object.keys(result.connections.byMode)).toHaveLength(9);
     expect(result.faults.total).toBe(0);
     expect(result.leak.status).toBe('clean');
     expect(result.leak.after.sessions.accepted).toBe(result.leak.after.sessions.freed);

@@ -27,6 +27,8 @@ export function runModeStep(c: FloodConnection): void {
       return c.closeWrite();
     case 'rst-mid-frame':
       return c.nextFrame < n - 1 ? c.sendFrame(true) : sendPartialThenReset(c);
+    case 'rst-after-echo':
+      return c.nextFrame < n ? c.sendFrame(true) : c.resetNow();
     case 'idle':
       if (c.nextFrame === 1 && c.phase === 0) {
         c.phase = 1;

@@ -11,6 +11,7 @@ export const DISCONNECT_MODES = [
   'graceful', // closed-loop echoes, then FIN, read to EOF
   'half-close', // send everything, FIN, read the whole echo to EOF
   'rst-mid-frame', // some verified echoes, then half a frame, then RST
+  'rst-after-echo', // verified echoes, then RST instead of a FIN (a client that crashes or is killed)
   'rst-send-pending', // write far more than the server can echo without reading, then RST
   'connect-rst', // RST right after the connection is established
   'connect-abort', // close while the connect is still in progress
@@ -25,6 +26,7 @@ export const DEFAULT_MIX: Mix = {
   graceful: 4,
   'half-close': 2,
   'rst-mid-frame': 1,
+  'rst-after-echo': 1,
   'rst-send-pending': 1,
   'connect-rst': 1,
   'connect-abort': 1,
