@@ -316,7 +316,8 @@ function floodCli() {
   if (r.status !== 0 || !/Usage: iocp-bench flood/.test(help)) return { ok: false, help };
   const need = ['--connections', '--total', '--messages', '--size', '--mix', '--workers', '--json', '--duration'];
   const missing = need.filter((f) => !help.includes(f));
-  const modes = /modes: ([a-z, -]+)/.exec(help)?.[1].split(/,\s*/) ?? [];
+  // Help text wraps: read the mode list with its line breaks folded.
+  const modes = /modes: ([a-z, -]+)/.exec(help.replace(/\s+/g, ' '))?.[1].split(/,\s*/).filter(Boolean) ?? [];
   return { ok: missing.length === 0, help, missing, modes };
 }
 
