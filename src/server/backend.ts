@@ -82,8 +82,6 @@ export interface PortBackend {
   reject(handle: number): void;
   /** Stop accepting: no new OP_ACCEPT completions after the pending ones drain. */
   stopAccepting(): void;
-  /** The error name of a failed completion's status, for logs. */
-  describe(status: number): string;
 }
 
 /** The main-thread half: owns the port, the listener and the native arena. */

@@ -70,7 +70,6 @@ import {
   TCP_NODELAY,
   check,
   errno,
-  errnoName,
   loadLibc,
 } from './libc.js';
 import { allocArena, viewMemory } from '../nativeMemory.js';
@@ -392,10 +391,6 @@ export function createEpollPort(
 
     stopAccepting() {
       accepting = false;
-    },
-
-    describe(status) {
-      return errnoName(status);
     },
   };
 

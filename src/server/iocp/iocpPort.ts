@@ -20,7 +20,6 @@ import {
 import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES } from '../counters.js';
 import { allocArena, viewMemory } from '../nativeMemory.js';
 import { F_HANDLE, type SessionTable } from '../sessionTable.js';
-import { win32ErrorName } from './iocpErrors.js';
 import {
   KEY_CONTROL,
   KEY_LISTEN,
@@ -211,10 +210,6 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
       if (cancelledAccepts) return;
       cancelledAccepts = true;
       w.CancelIoEx(listenSocket, 0); // every pending AcceptEx completes with STATUS_CANCELLED
-    },
-
-    describe(status) {
-      return win32ErrorName(status);
     },
   };
 }
