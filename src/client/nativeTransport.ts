@@ -436,41 +436,32 @@ class NativeSocket implements ClientSocket {
     }
     const end = from + len;
     let off = from;
-    while (off < end) {
-      let n: number;
-      if (data === t.stage) {
-        n = this.libc.send(this.fd, t.stageAddr + off, end - off, MSG_NOSIGNAL);
-      } else if (data === t.cork) {
-        n = this.libc.send(this.fd, t.corkAddr + off, end - off, MSG_NOSIGNAL);
-      } else {
+    if (data === t.stage || data === t.cork) {
+      // Already in native memory: send it from where it is.
+      const sent = this.sendNative((data === t.stage ? t.stageAddr : t.corkAddr) + off, end - off);
+      if (sent < 0) return false;
+      off += sent;
+    } else {
+      // A JS buffer: through the native stage, a stage-full at a time.
+      while (off < end) {
         const k = Math.min(end - off, t.stage.length);
         data.copy(t.stage, 0, off, off + k);
-        n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
+        const sent = this.sendNative(t.stageAddr, k);
+        if (sent < 0) return false;
+        off += sent;
+        if (sent < k) break;
       }
-      if (n > 0) {
-        off += n;
-        continue;
-      }
-      const e = errno();
-      if (n < 0 && e === EINTR) continue;
-      if (n < 0 && e !== EAGAIN) {
-        this.failLater('write', e);
-        return false;
-      }
-      break;
     }
     if (off === end) return true;
     this.enqueue(data, off, end);
     return false;
   }
 
-  /** A batched frame's turn to go: cork[off, off + len) at native address `addr`. */
-  sendCorked(addr: number, cork: Buffer, off: number, len: number): void {
-    if (this.destroyed || this.fd < 0) return;
-    if (this.queue.length > 0) {
-      this.enqueue(cork, off, off + len);
-      return;
-    }
+  /**
+   * send() native memory until it is all gone or the socket would block; returns the bytes sent,
+   * or -1 after a write error (reported on a later turn, as `net` does).
+   */
+  private sendNative(addr: number, len: number): number {
     let sent = 0;
     while (sent < len) {
       const n = this.libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
@@ -482,10 +473,22 @@ class NativeSocket implements ClientSocket {
       if (n < 0 && e === EINTR) continue;
       if (n < 0 && e !== EAGAIN) {
         this.failLater('write', e);
-        return;
+        return -1;
       }
       break;
     }
+    return sent;
+  }
+
+  /** A batched frame's turn to go: cork[off, off + len) at native address `addr`. */
+  sendCorked(addr: number, cork: Buffer, off: number, len: number): void {
+    if (this.destroyed || this.fd < 0) return;
+    if (this.queue.length > 0) {
+      this.enqueue(cork, off, off + len);
+      return;
+    }
+    const sent = this.sendNative(addr, len);
+    if (sent < 0) return;
     if (sent < len) this.enqueue(cork, off + sent, off + len);
   }
 
