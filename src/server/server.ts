@@ -44,13 +44,13 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const backend = resolveBackend(options.backend);
   const startedAt = Date.now();
   let stopCore: (drainMs: number) => Promise<unknown>;
-  let read: () => ServerStats;
+  let snapshot: () => ServerStats;
   let address: { host: string; port: number };
 
   if (backend === 'node') {
     const echo = await startNodeEcho(options);
     address = echo.address;
-    read = () =>
+    snapshot = () =>
       echo.counters.snapshot({
         backend, workers: 1, lifetime: options.lifetime, listen: address, startedAt,
         table: null, live: echo.live(), peak: echo.peak(),
@@ -68,7 +68,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
         process.emitWarning(`iocp-bench server: ${m}`);
       },
     });
-    read = () => {
+    snapshot = () => {
       const s = counters.snapshot({
         backend, workers: options.workers, lifetime: options.lifetime, listen: address, startedAt, table,
       });
@@ -78,10 +78,9 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     stopCore = (ms) => pool.stop(ms);
   }
 
-  const readWithMemory = read;
-  // Resident memory of the whole server process: how the per-session cost is measured.
-  read = () => {
-    const s = readWithMemory();
+  const read = (): ServerStats => {
+    const s = snapshot();
+    // Resident memory of the whole server process: how the per-session cost is measured.
     s.extra.rssBytes = process.memoryUsage.rss();
     return s;
   };
