@@ -87,8 +87,7 @@ export class EchoEngine {
     for (let k = 0; k < n; k++) {
       const op = batch.op[k];
       this.c[C_COMPLETIONS]++;
-      if (op === OP_RECV) this.onRecv(batch.slot[k], batch.gen[k], batch.bytes[k], batch.status[k]);
-      else if (op === OP_SEND) this.onSend(batch.slot[k], batch.gen[k], batch.bytes[k], batch.status[k]);
+      if (op === OP_RECV || op === OP_SEND) this.onCompletion(op, batch.slot[k], batch.gen[k], batch.bytes[k], batch.status[k]);
       else if (op === OP_ACCEPT) this.onAccept(batch.handle[k]);
       else if (op === OP_CONTROL) {
         if (batch.slot[k] === CONTROL_EXIT) keepRunning = false;
@@ -124,14 +123,6 @@ export class EchoEngine {
     // Stopping may have begun between the check above and the publication of this slot.
     if (t.stopping()) this.closeSession(slot, true);
     this.release(slot); // the accepting path's reference
-  }
-
-  onRecv(slot: number, gen: number, bytes: number, status: number): void {
-    this.onCompletion(OP_RECV, slot, gen, bytes, status);
-  }
-
-  onSend(slot: number, gen: number, bytes: number, status: number): void {
-    this.onCompletion(OP_SEND, slot, gen, bytes, status);
   }
 
   /**
@@ -253,14 +244,14 @@ export class EchoEngine {
   }
 
   private startRecv(slot: number, gen: number, off: number, len: number): void {
-    if (!this.naive) this.table.acquire(slot); // released by onRecv, inline or when the completion arrives
+    if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
     const r = this.port.postRecv(slot, gen, off, len);
     this.afterPost(slot, gen, r, OP_RECV);
   }
 
   private startSend(slot: number, gen: number, off: number, len: number): void {
-    if (!this.naive) this.table.acquire(slot); // released by onSend, inline or when the completion arrives
+    if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
     const r = this.port.postSend(slot, gen, off, len);
     if (r === POST_PENDING) this.c[C_SEND_BACKPRESSURE]++;
@@ -276,8 +267,7 @@ export class EchoEngine {
     // No packet will come for an inline result: complete it here.
     const bytes = r >= 0 ? r : 0;
     const status = r === POST_FAILED ? -1 : 0;
-    if (op === OP_RECV) this.onRecv(slot, gen, bytes, status);
-    else this.onSend(slot, gen, bytes, status);
+    this.onCompletion(op, slot, gen, bytes, status);
   }
 
   /** Everything was echoed and the peer sent its FIN: send ours, then close. */
