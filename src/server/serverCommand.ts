@@ -52,7 +52,7 @@ export function addServerCommand(program: Command): void {
     .option('--stats-host <addr>', 'address of the stats endpoint', D.statsHost)
     .option('--duration <time>', 'serve this long (e.g. 30s), then drain and exit')
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
-    .option('--concurrency <n>', 'workers allowed to wait on the port at once, like an IOCP\'s concurrency value; 0 = CPUs', '0')
+    .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = CPUs', '0')
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(
       'after',

@@ -47,8 +47,8 @@ const G_FREE_HEAD = 1;
 const G_LIVE = 2;
 const G_PEAK = 3;
 const G_STOPPING = 4;
-const G_WAIT_TOKENS = 5;
-const G_PARKED = 6; // workers waiting for a wait token
+const G_WAIT_TOKENS = 5; // free run tokens
+const G_PARKED = 6; // workers waiting for a run token
 const G_NAP = 7; // stays 0: a word to sleep on
 const HEADER_INTS = 16;
 
@@ -216,14 +216,14 @@ export class SessionTable {
   }
 
   /**
-   * Tokens for waiting on the completion port: how many workers may block in the OS wait at
-   * once (the epoll backend's stand-in for an IOCP's concurrency value). Set once at start.
+   * Run tokens: how many workers may run at once, counting a worker blocked in the OS wait as
+   * running (the epoll backend's stand-in for an IOCP's concurrency value). Set once at start.
    */
   setWaitTokens(n: number): void {
     Atomics.store(this.i32, G_WAIT_TOKENS, n);
   }
 
-  /** Take a wait token; false when all are taken (then parkForToken). */
+  /** Take a run token; false when all are taken (then parkForToken). */
   takeWaitToken(): boolean {
     let n = Atomics.load(this.i32, G_WAIT_TOKENS);
     while (n > 0) {
@@ -234,16 +234,21 @@ export class SessionTable {
     return false;
   }
 
-  /** Give a wait token back. Nobody is woken: parked workers retry on their own short timer. */
+  /** Give a run token back and wake one parked worker to take it. */
   returnWaitToken(): void {
     Atomics.add(this.i32, G_WAIT_TOKENS, 1);
+    if (Atomics.load(this.i32, G_PARKED) > 0) Atomics.notify(this.i32, G_WAIT_TOKENS, 1);
   }
 
-  /** Sleep (at most ms) while no wait token is free. Worker threads only. */
-  parkForToken(ms: number): void {
+  /**
+   * Sleep while no run token is free: at most ms, less when returnWaitToken wakes it (then true).
+   * Worker threads only.
+   */
+  parkForToken(ms: number): boolean {
     Atomics.add(this.i32, G_PARKED, 1);
-    Atomics.wait(this.i32, G_WAIT_TOKENS, 0, ms);
+    const r = Atomics.wait(this.i32, G_WAIT_TOKENS, 0, ms);
     Atomics.sub(this.i32, G_PARKED, 1);
+    return r === 'ok';
   }
 
   /** Workers parked in parkForToken right now. */

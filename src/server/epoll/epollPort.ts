@@ -27,6 +27,7 @@ import {
   POST_FAILED,
   POST_PENDING,
   CONTROL_CLOSE_ALL,
+  CONTROL_EXIT,
   type CompletionBatch,
   type PortBackend,
   type WorkerInit,
@@ -75,10 +76,12 @@ import {
 import { allocArena, viewMemory } from '../nativeMemory.js';
 
 const MAX_EVENTS = 64;
-/** How long a worker without a wait token sleeps before it tries again (ms). */
-const PARK_MS = 20;
+/** Longest a worker without a run token sleeps before it tries again (ms); a returned token wakes it sooner. */
+const PARK_MS = 50;
 /** Waits a worker takes in a row before it steps aside for a parked one. */
 const TURNS_BEFORE_YIELD = 64;
+/** How long a worker that stepped aside sleeps before it asks for a token again (ms). */
+const YIELD_NAP_MS = 2;
 const BF_RECV_REG = 1; // the socket is in the epoll set
 const BF_SEND_REG = 2; // the dup is in the epoll set
 const BF_ARMED = 4; // a receive is posted and waits for an edge
@@ -111,6 +114,7 @@ export function createEpollPort(
   const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
   const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
   let accepting = true;
+  let holding = false; // this worker holds a run token
   let turns = 0;
 
   function arm(fd: number, add: boolean, events: number, op: number, slot: number, gen: number): boolean {
@@ -255,6 +259,11 @@ export function createEpollPort(
       }
       if (op === OP_CONTROL) {
         if (slot === CONTROL_CLOSE_ALL) libc.read(init.native.closeAllFd as number, optAddr, 8);
+        else if (slot === CONTROL_EXIT && holding) {
+          // This worker's last wait: its token goes to a worker still waiting for its exit.
+          holding = false;
+          table.returnWaitToken();
+        }
         batch.op[out] = OP_CONTROL;
         batch.slot[out] = slot;
         out++;
@@ -293,30 +302,33 @@ export function createEpollPort(
 
   return {
     wait(batch, timeoutMs) {
-      // Receives posted on already readable sockets are this worker's own work: no token needed.
+      // Receives posted on already readable sockets are this worker's own work, queued while it
+      // held its run token: run them first (they never wait behind a yield).
       if (readyHead < readySlots.length) {
         const out = runReady(batch);
         if (out > 0) return out;
       }
-      // At most `concurrency` workers block in epoll_wait; the rest park on a futex and retry
-      // every few ms. Every sleeper in epoll_wait is a thread the kernel wakes for the next
-      // event: with five of them on two cores, each burst of events became a burst of
-      // context switches. This is an IOCP's concurrency value, emulated. Unlike an IOCP's LIFO
-      // release, a busy worker steps aside now and then, so every worker gets turns.
-      if (++turns >= TURNS_BEFORE_YIELD && table.parkedWorkers() > 0) {
+      // At most `concurrency` workers run at once, counting one asleep in epoll_wait; the rest
+      // park on a futex. A worker keeps its token from one wait through the completions it
+      // dispatches to the next wait, as an IOCP counts a released thread as running until it
+      // waits again. With more runnable workers than cores, every burst of events became a
+      // burst of preemptions and context switches. Unlike an IOCP's LIFO release, a busy worker
+      // steps aside now and then, so every worker gets turns.
+      if (holding && ++turns >= TURNS_BEFORE_YIELD && table.parkedWorkers() > 0) {
         turns = 0;
-        table.nap(PARK_MS);
+        holding = false;
+        table.returnWaitToken(); // wakes a parked worker
+        table.nap(YIELD_NAP_MS); // long enough for it to take the token
         return 0;
       }
-      if (!table.takeWaitToken()) {
-        table.parkForToken(PARK_MS);
-        return 0;
+      if (!holding) {
+        if (!table.takeWaitToken()) {
+          table.parkForToken(PARK_MS);
+          return 0;
+        }
+        holding = true;
       }
-      try {
-        return waitWithToken(batch, timeoutMs);
-      } finally {
-        table.returnWaitToken();
-      }
+      return waitWithToken(batch, timeoutMs);
     },
     attach(slot, _gen, handle) {
       const b = table.base(slot);
