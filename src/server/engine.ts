@@ -178,9 +178,9 @@ export class EchoEngine {
         flags |= FL_SEND_POSTED;
         sendOff = head;
         sendLen = Math.min(count, this.size - head);
-      }
-      // A receive paused on a full ring resumes as soon as a send made room.
-      if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
+        // The receive is decided after the send is posted (recvBesideSend), not here.
+      } else if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
+        // A receive paused on a full ring resumes as soon as a send made room.
         flags |= FL_RECV_POSTED;
         recvOff = (head + count) % this.size;
         recvLen = Math.min(this.size - count, this.size - recvOff);
@@ -189,11 +189,35 @@ export class EchoEngine {
     }
     i[b + F_FLAGS] = flags;
     t.unlock(slot);
-    if (sendOff >= 0) this.startSend(slot, gen, sendOff, sendLen);
+    if (sendOff >= 0 && this.startSend(slot, gen, sendOff, sendLen) === POST_PENDING) this.recvBesideSend(slot, gen);
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
     if (finish) this.finish(slot);
     else if (status !== 0) this.closeSession(slot, false);
     this.release(slot); // this operation's reference
+  }
+
+  /**
+   * A send went pending: keep a receive posted beside it (two operations in flight). A send
+   * that completed at once has made this decision already, in its own completion, on a ring it
+   * could rewind because no receive was posted yet: echoes then reuse the start of the ring
+   * instead of walking through all of it, so a session touches only the memory its messages need.
+   */
+  private recvBesideSend(slot: number, gen: number): void {
+    const t = this.table;
+    const b = t.base(slot);
+    const i = this.i32;
+    t.lock(slot);
+    const flags = i[b + F_FLAGS];
+    const count = i[b + F_COUNT];
+    let off = -1;
+    let len = 0;
+    if (t.state(slot) === STATE_OPEN && !(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
+      i[b + F_FLAGS] = flags | FL_RECV_POSTED;
+      off = (i[b + F_HEAD] + count) % this.size;
+      len = Math.min(this.size - count, this.size - off);
+    }
+    t.unlock(slot);
+    if (off >= 0) this.startRecv(slot, gen, off, len);
   }
 
   /**
@@ -250,12 +274,14 @@ export class EchoEngine {
     this.afterPost(slot, gen, r, OP_RECV);
   }
 
-  private startSend(slot: number, gen: number, off: number, len: number): void {
+  /** Returns the post's result: POST_PENDING, or the inline outcome (already handled). */
+  private startSend(slot: number, gen: number, off: number, len: number): number {
     if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
     const r = this.port.postSend(slot, gen, off, len);
     if (r === POST_PENDING) this.c[C_SEND_BACKPRESSURE]++;
     this.afterPost(slot, gen, r, OP_SEND);
+    return r;
   }
 
   private afterPost(slot: number, gen: number, r: number, op: number): void {
