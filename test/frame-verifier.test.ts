@@ -37,6 +37,28 @@ describe('StreamVerifier', () => {
     expect(v.push(buf, 33, buf.length)).toBe(1);
   });
 
+  it('takes the head frame from the bytes as sent, and still names a changed header', () => {
+    const frames = [100, 40, 300].map((len, seq) => ({ len, seq, bytes: codec.encode(CONN, seq, len) }));
+    const v = new StreamVerifier(codec, CONN);
+    const sent = Buffer.concat([Buffer.alloc(5), ...frames.map((f) => f.bytes)]);
+    let at = 5;
+    for (const f of frames) {
+      v.expect(f.seq, f.len, sent, at);
+      at += f.len;
+    }
+    expect(feed(v, sent.subarray(5), 7)).toBe(3);
+    expect(v.diverged).toBe(false);
+    expect(v.pendingBytes).toBe(0);
+
+    const w = new StreamVerifier(codec, CONN);
+    const f0 = codec.encode(CONN, 0, 64);
+    w.expect(0, 64, f0, 0);
+    const echo = Buffer.from(f0);
+    echo[5] ^= 0x01; // the sequence number
+    w.push(echo, 0, echo.length);
+    expect(w.diverged).toBe(true);
+  });
+
   it('names a dropped byte: lost', () => {
     const { v, echo } = setup([200, 200]);
     feed(v, Buffer.concat([echo.subarray(0, 70), echo.subarray(71)]), 50);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import type { FrameCodec } from '../frame.js';
 import type { Diagnosis } from './diagnose.js';
@@ -73,10 +74,10 @@ export class FloodConnection implements SocketEvents {
     const i = this.nextFrame++;
     const len = frameSize(this.plan, i);
     const cut = frameCut(this.plan, i);
-    this.verifier.expect(i, len);
     if (cut > 0) {
       const buf = Buffer.allocUnsafe(len);
       this.host.codec.encodeInto(buf, 0, this.plan.index, i, len);
+      this.verifier.expect(i, len, buf, 0);
       this.socket.write(buf.subarray(0, cut));
       // The rest goes a turn later, so the server is likely to read the frame in two parts.
       this.host.transport.defer(() => {
@@ -88,6 +89,7 @@ export class FloodConnection implements SocketEvents {
       const buf = t.frameBuffer(len);
       const off = t.frameOffset;
       this.host.codec.encodeInto(buf, off, this.plan.index, i, len);
+      this.verifier.expect(i, len, buf, off);
       this.socket.write(buf, len, off);
     }
     this.countSent(1, len);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import { FrameCodec } from '../frame.js';
 import { FloodConnection, type ConnectionHost } from './connection.js';

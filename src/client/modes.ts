@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FloodConnection } from './connection.js';
 import { frameCut, frameSize } from './scenarios.js';
 
@@ -63,7 +64,7 @@ function sendAll(c: FloodConnection): void {
       const len = frameSize(p, k);
       const cut = frameCut(p, k);
       c.host.codec.encodeInto(buf, off, p.index, k, len);
-      c.verifier.expect(k, len);
+      c.verifier.expect(k, len, buf, off);
       if (cut > 0) {
         c.socket.write(buf.subarray(from, off + cut));
         from = off + cut;
@@ -91,7 +92,7 @@ function drip(c: FloodConnection): void {
   const i = c.nextFrame++;
   const len = frameSize(c.plan, i);
   const buf = c.host.codec.encode(c.plan.index, i, len);
-  c.verifier.expect(i, len);
+  c.verifier.expect(i, len, buf, 0);
   c.countSent(1, len);
   c.awaiting = true;
   const piece = Math.max(1, Math.ceil(len / c.plan.dripPieces));

@@ -22,6 +22,7 @@
  * wait runs on libuv's thread pool (koffi's async call) and the turn continues in its callback.
  */
 import { isIPv4 } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { allocArena, freeArena, viewMemory } from '../server/nativeMemory.js';
 import { encodeSockaddr } from '../server/sockaddr.js';
 import {

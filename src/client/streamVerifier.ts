@@ -46,15 +46,24 @@ export class StreamVerifier {
     readonly connId: number,
   ) {}
 
-  /** Registers a frame as sent: its echo is expected after every frame registered before it. */
-  expect(seq: number, length: number): void {
+  /**
+   * Registers a frame as sent: its echo is expected after every frame registered before it.
+   * `sent`, when given, holds the frame as it was encoded, at `at`: an echo must return exactly
+   * those bytes, so its header is taken from there instead of being computed again.
+   */
+  expect(seq: number, length: number, sent?: Uint8Array, at = 0): void {
     if (this.count === this.seqs.length) this.grow();
     const i = (this.head + this.count) & (this.seqs.length - 1);
     this.seqs[i] = seq;
     this.lens[i] = length;
     this.count++;
     this.expectedBytes += length;
-    if (this.count === 1) this.loadHead();
+    if (this.count > 1) return;
+    if (sent) {
+      const hdr = this.hdr;
+      for (let k = 0; k < FRAME_HEADER_BYTES; k++) hdr[k] = sent[at + k]!;
+      this.headPay = this.codec.payloadOffset(this.connId, seq);
+    } else this.loadHead();
   }
 
   /** Bytes sent whose echo has not been verified yet. */
