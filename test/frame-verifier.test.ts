@@ -1,7 +1,7 @@
 // The incremental verifier: any chunking of a correct echo passes; each kind of damage is named.
 import { describe, expect, it } from 'vitest';
 import { FrameCodec } from '../src/frame.js';
-import { StreamVerifier } from '../src/client/streamVerifier.js';
+import { StreamVerifier, warmUpVerifier } from '../src/client/streamVerifier.js';
 
 const codec = new FrameCodec(1234, 8192);
 const CONN = 17;
@@ -57,6 +57,11 @@ describe('StreamVerifier', () => {
     echo[5] ^= 0x01; // the sequence number
     w.push(echo, 0, echo.length);
     expect(w.diverged).toBe(true);
+  });
+
+  it('warms up on in-memory frames, every one of which verifies', () => {
+    expect(warmUpVerifier(codec, 64, 500)).toBe(500);
+    expect(warmUpVerifier(codec, 4096, 50)).toBe(50);
   });
 
   it('names a dropped byte: lost', () => {

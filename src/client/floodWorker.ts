@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ClientEngine, type EngineShare } from './engine.js';
 import type { EngineConfig } from './options.js';
 import { claimer } from './threads.js';
+import { warmUpVerifier } from './streamVerifier.js';
 import type { TimerHandle } from './transport.js';
 
 /**
@@ -40,4 +41,5 @@ port.on('message', (msg: { type: string }) => {
   else if (msg.type === 'stop') engine.stop();
   else if (msg.type === 'abort') engine.abort();
 });
+warmUpVerifier(engine.codec, data.config.size.min, 20_000);
 port.postMessage({ type: 'ready' });

@@ -218,3 +218,20 @@ export class StreamVerifier {
     this.head = 0;
   }
 }
+
+/**
+ * Runs the codec and a verifier over `frames` in-memory frames of `size` bytes, so that their
+ * code is compiled and optimised before a measured flood starts rather than during its first
+ * few hundred milliseconds. Touches no socket. Returns the frames verified (all of them).
+ */
+export function warmUpVerifier(codec: FrameCodec, size: number, frames: number): number {
+  const buf = Buffer.allocUnsafe(size);
+  const v = new StreamVerifier(codec, 0);
+  let done = 0;
+  for (let i = 0; i < frames; i++) {
+    codec.encodeInto(buf, 0, 0, i, size);
+    v.expect(i, size, buf, 0);
+    done += v.push(buf, 0, size);
+  }
+  return done;
+}
