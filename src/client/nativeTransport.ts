@@ -633,7 +633,7 @@ class NativeSocket implements ClientSocket {
   }
 
   private drop(): void {
-    this.queue = [];
+    this.queue.length = 0;
     this.drainFn = null;
     this.t.release(this);
     if (this.fd >= 0) this.libc.close(this.fd);

@@ -27,12 +27,14 @@ export class StreamVerifier {
   /** Set once a byte differs (or arrives beyond what was sent); verification stops there. */
   diverged = false;
 
-  private seqs = new Uint32Array(4);
-  private lens = new Uint32Array(4);
+  // Plain arrays: a typed array per connection costs more to create than it saves (churn makes
+  // one verifier per connection).
+  private seqs: number[] = [0, 0, 0, 0];
+  private lens: number[] = [0, 0, 0, 0];
   private head = 0;
   private count = 0;
   private curOff = 0;
-  private readonly hdr = Buffer.alloc(FRAME_HEADER_BYTES);
+  private readonly hdr = new Uint8Array(FRAME_HEADER_BYTES);
   private headPay = 0;
   private prevSeq = -1;
   private prevLen = 0;
@@ -207,8 +209,8 @@ export class StreamVerifier {
 
   private grow(): void {
     const size = this.seqs.length * 2;
-    const seqs = new Uint32Array(size);
-    const lens = new Uint32Array(size);
+    const seqs: number[] = new Array<number>(size).fill(0);
+    const lens: number[] = new Array<number>(size).fill(0);
     for (let i = 0; i < this.count; i++) {
       seqs[i] = this.seqs[(this.head + i) & (this.seqs.length - 1)]!;
       lens[i] = this.lens[(this.head + i) & (this.seqs.length - 1)]!;
