@@ -64,8 +64,14 @@ export interface PortBackend {
   wait(batch: CompletionBatch, timeoutMs: number): number;
   /** Bind an accepted socket to the port and to its slot. False: the socket is unusable. */
   attach(slot: number, gen: number, handle: number): boolean;
-  /** Receive into ring[offset, offset+len). The caller has already taken the op's reference. */
-  postRecv(slot: number, gen: number, offset: number, len: number): number;
+  /**
+   * Receive into ring[offset, offset+len). The caller has already taken the op's reference.
+   * `echoAtOnce`: the ring is empty and no send is posted, so the engine will post a send of
+   * exactly the received bytes while it handles this completion (or never, if the session is
+   * closing). A backend may then receive into a buffer of its own and send from there, the
+   * ring untouched; it must still leave in ring[offset, ...) whatever such a send does not take.
+   */
+  postRecv(slot: number, gen: number, offset: number, len: number, echoAtOnce: boolean): number;
   /** Send ring[offset, offset+len). The caller has already taken the op's reference. */
   postSend(slot: number, gen: number, offset: number, len: number): number;
   /**

@@ -119,7 +119,7 @@ export class EchoEngine {
     t.lock(slot);
     this.i32[t.base(slot) + F_FLAGS] |= FL_RECV_POSTED;
     t.unlock(slot);
-    this.startRecv(slot, gen, 0, this.size);
+    this.startRecv(slot, gen, 0, this.size, true);
     // Stopping may have begun between the check above and the publication of this slot.
     if (t.stopping()) this.closeSession(slot, true);
     this.release(slot); // the accepting path's reference
@@ -150,6 +150,7 @@ export class EchoEngine {
     let sendLen = 0;
     let recvOff = -1;
     let recvLen = 0;
+    let echoAtOnce = false;
     let finish = false;
     t.lock(slot);
     let flags = i[b + F_FLAGS] & ~(isRecv ? FL_RECV_POSTED : FL_SEND_POSTED);
@@ -178,19 +179,22 @@ export class EchoEngine {
         flags |= FL_SEND_POSTED;
         sendOff = head;
         sendLen = Math.min(count, this.size - head);
-        // The receive is decided after the send is posted (recvBesideSend), not here.
-      } else if (!(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
+        // The receive is decided after the send is posted (recvBesideSend), not here. The
+        // tutorial (naive) posts both at once, as most IOCP samples do.
+      }
+      if ((sendOff < 0 || this.naive) && !(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
         // A receive paused on a full ring resumes as soon as a send made room.
         flags |= FL_RECV_POSTED;
         recvOff = (head + count) % this.size;
         recvLen = Math.min(this.size - count, this.size - recvOff);
+        echoAtOnce = count === 0 && !(flags & FL_SEND_POSTED);
       }
       if (flags & FL_EOF && count === 0 && !(flags & (FL_SEND_POSTED | FL_RECV_POSTED))) finish = true;
     }
     i[b + F_FLAGS] = flags;
     t.unlock(slot);
-    if (sendOff >= 0 && this.startSend(slot, gen, sendOff, sendLen) === POST_PENDING) this.recvBesideSend(slot, gen);
-    if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen);
+    if (sendOff >= 0 && this.startSend(slot, gen, sendOff, sendLen) === POST_PENDING && !this.naive) this.recvBesideSend(slot, gen);
+    if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen, echoAtOnce);
     if (finish) this.finish(slot);
     else if (status !== 0) this.closeSession(slot, false);
     this.release(slot); // this operation's reference
@@ -217,7 +221,8 @@ export class EchoEngine {
       len = Math.min(this.size - count, this.size - off);
     }
     t.unlock(slot);
-    if (off >= 0) this.startRecv(slot, gen, off, len);
+    // Beside a pending send the received bytes wait in the ring for it: never echoAtOnce.
+    if (off >= 0) this.startRecv(slot, gen, off, len, false);
   }
 
   /**
@@ -267,10 +272,10 @@ export class EchoEngine {
     }
   }
 
-  private startRecv(slot: number, gen: number, off: number, len: number): void {
+  private startRecv(slot: number, gen: number, off: number, len: number, echoAtOnce: boolean): void {
     if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
-    const r = this.port.postRecv(slot, gen, off, len);
+    const r = this.port.postRecv(slot, gen, off, len, echoAtOnce);
     this.afterPost(slot, gen, r, OP_RECV);
   }
 

@@ -18,6 +18,14 @@
  * no edge is ever lost, and no receive runs twice.
  *
  * The send registration stays EPOLLONESHOT: it is armed only when a send has to wait.
+ *
+ * A receive posted `echoAtOnce` (the ring is empty and no send is posted, so the engine will send
+ * exactly these bytes while it handles the completion) reads into this worker's scratch buffer,
+ * and the send goes out from there: an echo then never touches the session's ring, whose pages
+ * stay cold (and, for sessions that never had a partial send, never resident). Bytes the socket
+ * does not take at once are copied into the ring, where the pending send finds them. Scratch
+ * contents live only until this worker's next wait(), by which time the engine has sent them or
+ * (a closing session) never will.
  */
 import {
   OP_ACCEPT,
@@ -87,6 +95,8 @@ const BF_SEND_REG = 2; // the dup is in the epoll set
 const BF_ARMED = 4; // a receive is posted and waits for an edge
 const BF_READY = 8; // an edge came while no receive was posted
 const BF_HUP = 16; // the peer's FIN, a reset or an error was seen: a receive returns at once, always
+/** Scratch receive space per worker: one wait's worth of echoAtOnce receives (the rest use the ring). */
+const SCRATCH_MIN_BYTES = 256 * 1024;
 const EMFILE = 24;
 const ENFILE = 23;
 
@@ -113,6 +123,16 @@ export function createEpollPort(
   const ev = new DataView(mem, 0, MAX_EVENTS * EPOLL_EVENT_SIZE);
   const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
   const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
+  // Scratch receives of the current wait: slot -> where its bytes are (see the file comment).
+  const scratchBytes = Math.max(SCRATCH_MIN_BYTES, 2 * size);
+  const scratchBuf = naive ? null : allocArena(scratchBytes);
+  const scratchAt = new Int32Array(table.capacity); // scratch offset of the slot's bytes
+  const scratchLen = new Int32Array(table.capacity); // how many (0: none)
+  const scratchRing = new Int32Array(table.capacity); // the ring offset they stand for
+  const scratchGen = new Int32Array(table.capacity);
+  const scratchEpoch = new Int32Array(table.capacity);
+  let epoch = 1;
+  let scratchUsed = 0;
   let accepting = true;
   let holding = false; // this worker holds a run token
   let turns = 0;
@@ -166,12 +186,30 @@ export function createEpollPort(
     batch.bytes[out] = 0;
     batch.status[out] = 0;
     const fd = i32[b + F_HANDLE];
-    const len = i32[b + F_RECV_LEN];
-    const addr = ringBase + slot * size + i32[b + F_RECV_OFF];
+    // A negative length marks an echoAtOnce receive (postRecv).
+    let len = i32[b + F_RECV_LEN];
+    let addr = 0;
+    let scratchOff = -1;
+    if (len < 0) {
+      len = -len;
+      if (scratchBuf && scratchUsed + len <= scratchBytes) {
+        scratchOff = scratchUsed;
+        addr = scratchBuf.address + scratchOff;
+      }
+    }
+    if (scratchOff < 0) addr = ringBase + slot * size + i32[b + F_RECV_OFF];
     for (;;) {
       const r = libc.recv(fd, addr, len, 0);
       if (r >= 0) {
         batch.bytes[out] = r;
+        if (scratchOff >= 0 && r > 0) {
+          scratchAt[slot] = scratchOff;
+          scratchLen[slot] = r;
+          scratchRing[slot] = i32[b + F_RECV_OFF];
+          scratchGen[slot] = batch.gen[out];
+          scratchEpoch[slot] = epoch;
+          scratchUsed += (r + 63) & ~63;
+        }
         // A full read may have left data behind, and a read of the data before a FIN leaves
         // the FIN: no new edge will announce either.
         if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
@@ -302,6 +340,9 @@ export function createEpollPort(
 
   return {
     wait(batch, timeoutMs) {
+      // The engine has handled the last batch: its scratch bytes are sent or no longer wanted.
+      epoch++;
+      scratchUsed = 0;
       // Receives posted on already readable sockets are this worker's own work, queued while it
       // held its run token: run them first (they never wait behind a yield).
       if (readyHead < readySlots.length) {
@@ -339,10 +380,10 @@ export function createEpollPort(
       return true;
     },
 
-    postRecv(slot, gen, offset, len) {
+    postRecv(slot, gen, offset, len, echoAtOnce) {
       const b = table.base(slot);
       i32[b + F_RECV_OFF] = offset;
-      i32[b + F_RECV_LEN] = len;
+      i32[b + F_RECV_LEN] = echoAtOnce && !naive ? -len : len;
       const old = Atomics.or(i32, b + F_BFLAGS, BF_ARMED | BF_RECV_REG);
       if (!(old & BF_RECV_REG)) {
         // Registered once, armed before: an already readable socket reports an edge at once.
@@ -361,7 +402,32 @@ export function createEpollPort(
     postSend(slot, gen, offset, len) {
       const b = table.base(slot);
       const fd = i32[b + F_HANDLE];
-      const r = libc.send(fd, ringBase + slot * size + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      const ring = ringBase + slot * size;
+      if (scratchLen[slot] > 0) {
+        const held = scratchLen[slot];
+        scratchLen[slot] = 0;
+        if (scratchEpoch[slot] === epoch && scratchGen[slot] === gen) {
+          const from = scratchBuf!.address + scratchAt[slot];
+          if (scratchRing[slot] === offset && held === len) {
+            // The echo of what this worker just received: send it from where it is.
+            const r = libc.send(fd, from, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (r === len) return r;
+            const e = r < 0 ? errno() : 0;
+            if (r < 0 && e !== EAGAIN && e !== EINTR) return POST_FAILED;
+            // What the socket did not take waits in the ring, where the rest of the echo is sent from.
+            const sent = r > 0 ? r : 0;
+            libc.memcpy(ring + offset + sent, from + sent, len - sent);
+            if (r > 0) return r;
+            i32[b + F_SEND_OFF] = offset;
+            i32[b + F_SEND_LEN] = len;
+            return armSend(slot, gen) ? POST_PENDING : POST_FAILED;
+          }
+          // Not the send this receive was for (the engine's promise did not hold): the ring
+          // must hold the bytes before anything is sent from it.
+          libc.memcpy(ring + scratchRing[slot], from, held);
+        }
+      }
+      const r = libc.send(fd, ring + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (r >= 0) return r;
       const e = errno();
       if (e !== EAGAIN && e !== EINTR) return POST_FAILED;

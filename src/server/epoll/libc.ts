@@ -73,6 +73,7 @@ function bind() {
     recv: lib.func('int recv(int sockfd, uintptr_t buf, size_t len, int flags)'),
     send: lib.func('int send(int sockfd, uintptr_t buf, size_t len, int flags)'),
     read: lib.func('intptr_t read(int fd, uintptr_t buf, size_t count)'),
+    memcpy: lib.func('uintptr_t memcpy(uintptr_t dest, uintptr_t src, size_t n)'),
     write: lib.func('intptr_t write(int fd, uintptr_t buf, size_t count)'),
     shutdown: lib.func('int shutdown(int sockfd, int how)'),
     close: lib.func('int close(int fd)'),
