@@ -351,7 +351,12 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       const echoArgs = [target, '--connections', '100', '--total', '100', '--messages', String(m), '--size', '64', '--mix', 'graceful=1', '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
       const fe = await floodRun(echoArgs, (duration * 10 + 60) * 1000);
       rows.push(floodRow(run, 'echo', fe, server.name));
-      log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s`);
+      // The same with a quarter of the messages: the difference between the two runs is the
+      // flood's steady rate, without the fixed costs of a run (JIT warm-up, set-up, tail).
+      const mShort = Math.max(10, Math.ceil(m / 4));
+      const fes = await floodRun(withOption(echoArgs, '--messages', String(mShort)), (duration * 10 + 60) * 1000);
+      steady(rows.at(-1), floodRow(run, 'echo', fes, server.name), 'echo');
+      log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
 
       const cChurn = await clientCell(cBin, server, CELLS[4], duration);
       rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, raw: cChurn });
@@ -359,12 +364,36 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       const churnArgs = [target, '--connections', '50', '--duration', `${duration}s`, '--messages', '1', '--size', '64', '--mix', `${churnMode}=1`, '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
       const fc = await floodRun(churnArgs, (duration * 4 + 60) * 1000);
       rows.push(floodRow(run, 'churn', fc, server.name));
-      log(`  run ${run} flood-vs-C: flood churn -> ${rows.at(-1).rate ?? 'n/a'} conn/s`);
+      const dShort = `${Math.max(0.5, duration / 4)}s`;
+      const fcs = await floodRun(withOption(churnArgs, '--duration', dShort), (duration * 4 + 60) * 1000);
+      steady(rows.at(-1), floodRow(run, 'churn', fcs, server.name), 'churn');
+      log(`  run ${run} flood-vs-C: flood churn -> ${rows.at(-1).rate ?? 'n/a'} conn/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
     }
   } finally {
     await stopServer(server, 'flood');
   }
   return rows;
+}
+
+/** argv with the value of `flag` replaced. */
+function withOption(argv, flag, value) {
+  const out = [...argv];
+  out[out.indexOf(flag) + 1] = value;
+  return out;
+}
+
+/**
+ * The flood's steady rate from a full run and a shorter one: (count difference) / (time
+ * difference). A whole-run rate carries the run's fixed costs (its threads' JIT warming up over
+ * the first few hundred ms, connection set-up, the tail), which echo_client's rate excludes by
+ * starting its clock after its warm-up.
+ */
+function steady(full, short, kind) {
+  full.short = { elapsedMs: short.elapsedMs ?? null, count: short.count ?? null, fault: short.fault ?? null };
+  const dt = (full.elapsedMs ?? 0) - (short.elapsedMs ?? 0);
+  if (full.fault || short.fault || !(dt > 0) || full.count == null || short.count == null) return;
+  full.steadyRate = Math.round(((full.count - short.count) * 1000) / dt);
+  full.steadyKind = kind;
 }
 
 function floodRow(run, kind, { r, j, argv }, serverName) {
@@ -373,6 +402,7 @@ function floodRow(run, kind, { r, j, argv }, serverName) {
     row.fault = `flood printed no JSON (exit ${r.code}${r.timedOut ? ', killed after timeout' : ''}): ${r.stderr.trim().slice(-400)}`;
   } else {
     row.rate = kind === 'echo' ? j.messages.perSec : j.connections.perSec;
+    row.count = kind === 'echo' ? j.messages.verified : j.connections.ok + j.connections.faulted + j.connections.errored;
     row.p50 = j.latencyUs?.roundTrip?.p50 ?? null;
     row.p99 = j.latencyUs?.roundTrip?.p99 ?? null;
     row.elapsedMs = j.elapsedMs;
@@ -499,7 +529,10 @@ async function main() {
   for (const kind of ['echo', 'churn']) {
     for (const client of ['echo_client', 'flood']) {
       const rs = flood.rows.filter((r) => r.kind === kind && r.client === client);
-      if (rs.length) floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), runs: rs.length };
+      if (rs.length) {
+        const st = rs.map((r) => r.steadyRate).filter((x) => x != null);
+        floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), steadyRate: st.length ? median(st) : null, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), runs: rs.length };
+      }
     }
   }
 

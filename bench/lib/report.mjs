@@ -7,6 +7,8 @@ const fmtRate = (n) => (n === null || n === undefined ? '-' : n >= 10_000 ? `${(
 const fmtUs = (n) => (n === null || n === undefined ? '-' : String(Math.round(n)));
 const ratio = (a, b) => (a === null || a === undefined || !b ? null : a / b);
 const fmtRatio = (r) => (r === null ? '-' : r.toFixed(2));
+/** Targets are judged on unrounded ratios: show enough digits that 0.797 does not read as 0.80. */
+const fmtRatio3 = (r) => (r === null ? '-' : r.toFixed(3));
 const kib = (b) => (b === null || b === undefined ? '-' : (b / 1024).toFixed(2));
 
 export function renderReport({ servers, cells, med, idle, flood, floodMed, faults, o, disturbedPct }) {
@@ -80,8 +82,8 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
     out.push(`flood engine vs echo_client: SKIPPED (${flood.reason})`);
   } else {
     const ft = new Table({
-      head: ['on the C server', 'client', 'rate', '×echo_client', 'p50 µs', 'p99 µs'],
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
+      head: ['on the C server', 'client', 'rate', '×echo_client', 'steady', '×echo_client', 'p50 µs', 'p99 µs'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
       style: { head: [], border: [], compact: true },
     });
     for (const kind of ['echo', 'churn']) {
@@ -94,6 +96,8 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
           client,
           fmtRate(m.rate),
           fmtRatio(ratio(m.rate, base?.rate)),
+          client === 'flood' ? fmtRate(m.steadyRate) : '',
+          client === 'flood' ? fmtRatio(ratio(m.steadyRate, base?.rate)) : '',
           fmtUs(m.p50),
           fmtUs(m.p99),
         ]);
@@ -106,7 +110,9 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
     const churnArgv = ex.find((r) => r.kind === 'churn')?.argv;
     if (echoArgv) out.push(`  closed loop: ${echoArgv}`);
     if (churnArgv) out.push(`  churn:       ${churnArgv}`);
-    out.push(`  (flood msg/s and conn/s are over its whole run, connection set-up included; echo_client's exclude its warm-up)`);
+    out.push(`  rate: the flood's own figure, over its whole run (set-up, its threads' JIT warm-up and the tail included);`);
+    out.push(`  steady: (count of that run - count of a run a quarter as long) / (time difference), the fixed costs cancelled;`);
+    out.push(`  echo_client's rate is measured after its warm-up (every connection has echoed once).`);
   }
 
   // Targets of the performance issue.
@@ -116,18 +122,22 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
   const ep = med.epoll ?? {};
   const rs = (den) => echoCells.map((c) => ({ id: c.id, r: ratio(ep[c.id]?.rate, den?.[c.id]?.rate) }));
   const all = (xs, min) => (xs.some((x) => x.r === null) ? null : xs.every((x) => x.r >= min));
-  const list = (xs) => xs.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)}`).join(', ');
+  const list = (xs) => xs.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio3(x.r)}`).join(', ');
   const vsC = rs(med.c);
   add('epoll >= 0.8x C msg/s in every echo cell', all(vsC, 0.8), list(vsC));
   const vsN = rs(med.node);
   add('epoll >= 2x node backend msg/s in every echo cell', all(vsN, 2), list(vsN));
   const churn = cells.find((c) => c.mode === 'churn').id;
   const ch = ratio(ep[churn]?.rate, med.c?.[churn]?.rate);
-  add('epoll >= 0.8x C conn/s under churn', ch === null ? null : ch >= 0.8, `${fmtRatio(ch)}`);
-  const fe = ratio(floodMed['echo/flood']?.rate, floodMed['echo/echo_client']?.rate);
-  add('flood >= 0.8x echo_client msg/s on the C server', fe === null ? null : fe >= 0.8, fe === null ? flood.reason ?? 'no data' : fmtRatio(fe));
-  const fc = ratio(floodMed['churn/flood']?.rate, floodMed['churn/echo_client']?.rate);
-  add('flood >= 0.8x echo_client conn/s on the C server', fc === null ? null : fc >= 0.8, fc === null ? flood.reason ?? 'no data' : fmtRatio(fc));
+  add('epoll >= 0.8x C conn/s under churn', ch === null ? null : ch >= 0.8, `${fmtRatio3(ch)}`);
+  // Judged on both of the flood's figures: the whole run, and the steady rate.
+  for (const [kind, unit] of [['echo', 'msg/s'], ['churn', 'conn/s']]) {
+    const base = floodMed[`${kind}/echo_client`]?.rate;
+    const whole = ratio(floodMed[`${kind}/flood`]?.rate, base);
+    const st = ratio(floodMed[`${kind}/flood`]?.steadyRate, base);
+    add(`flood >= 0.8x echo_client ${unit} on the C server, whole run`, whole === null ? null : whole >= 0.8, whole === null ? flood.reason ?? 'no data' : fmtRatio3(whole));
+    add(`flood >= 0.8x echo_client ${unit} on the C server, steady`, st === null ? null : st >= 0.8, st === null ? flood.reason ?? 'no data' : fmtRatio3(st));
+  }
   const im = idle.epoll?.perSessionBytes;
   add(
     `10,000 idle sessions <= 2 KiB RSS each (epoll)`,
