@@ -28,6 +28,7 @@ describe('server command: bad input', () => {
     [['--lifetime', 'forever'], /argument 'forever' is invalid/],
     [['--buffer-size', 'lots'], /--buffer-size: 'lots' is not a size/],
     [['--host', 'example.com'], /--host must be an IP address/],
+    [['--buffer-size', '4m'], /--max-sessions 10000 with --buffer-size 4194304 needs 39\.1 GiB of session buffers; the limit is 2 GiB/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {
     const r = await runCliProcess(['server', ...args]);

@@ -13,6 +13,9 @@ import { startStatsEndpoint, type StatsEndpoint } from './statsServer.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerStats } from './types.js';
 import { WorkerPool } from './workerPool.js';
 
+/** Native bytes per session besides its ring (the IOCP backend's OVERLAPPED records). */
+const ARENA_SLOT_OVERHEAD = 128;
+
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;
 
@@ -34,6 +37,17 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
     throw new UsageError(`--backend must be one of auto, epoll, iocp, node; got "${o.backend}"`);
   if (o.lifetime !== 'refcount' && o.lifetime !== 'naive')
     throw new UsageError(`--lifetime must be refcount or naive, got "${o.lifetime}"`);
+  if (o.backend !== 'node') {
+    // The completion backends keep every session's ring (and its operation records) in one
+    // native allocation, which cannot exceed 2 GiB.
+    const bytes = o.maxSessions * (o.bufferSize + ARENA_SLOT_OVERHEAD) + o.acceptDepth * 4096 + 65536;
+    if (bytes > 2 ** 31 - 1) {
+      const gib = (o.maxSessions * o.bufferSize) / 2 ** 30;
+      throw new UsageError(
+        `--max-sessions ${o.maxSessions} with --buffer-size ${o.bufferSize} needs ${gib.toFixed(1)} GiB of session buffers; the limit is 2 GiB: lower one of them`,
+      );
+    }
+  }
   if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
   if (!isIP(o.statsHost)) throw new UsageError(`--stats-host must be an IP address, got "${o.statsHost}"`);
   return o;

@@ -95,8 +95,12 @@ const BF_SEND_REG = 2; // the dup is in the epoll set
 const BF_ARMED = 4; // a receive is posted and waits for an edge
 const BF_READY = 8; // an edge came while no receive was posted
 const BF_HUP = 16; // the peer's FIN, a reset or an error was seen: a receive returns at once, always
-/** Scratch receive space per worker: one wait's worth of echoAtOnce receives (the rest use the ring). */
+/**
+ * Scratch receive space per worker: one wait's worth of echoAtOnce receives (the rest use the
+ * ring), at least two rings' worth, never more than 1 MiB (a receive that does not fit uses the ring).
+ */
 const SCRATCH_MIN_BYTES = 256 * 1024;
+const SCRATCH_MAX_BYTES = 1024 * 1024;
 const EMFILE = 24;
 const ENFILE = 23;
 
@@ -124,7 +128,7 @@ export function createEpollPort(
   const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
   const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
   // Scratch receives of the current wait: slot -> where its bytes are (see the file comment).
-  const scratchBytes = Math.max(SCRATCH_MIN_BYTES, 2 * size);
+  const scratchBytes = Math.max(SCRATCH_MIN_BYTES, Math.min(SCRATCH_MAX_BYTES, 2 * size));
   const scratchBuf = naive ? null : allocArena(scratchBytes);
   const scratchAt = new Int32Array(table.capacity); // scratch offset of the slot's bytes
   const scratchLen = new Int32Array(table.capacity); // how many (0: none)
