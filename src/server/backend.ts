@@ -88,6 +88,8 @@ export interface PortBackend {
   reject(handle: number): void;
   /** Stop accepting: no new OP_ACCEPT completions after the pending ones drain. */
   stopAccepting(): void;
+  /** The worker leaves: free this thread's native scratch memory. No call may follow. */
+  dispose(): void;
 }
 
 /** The main-thread half: owns the port, the listener and the native arena. */

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     if (scans) engine.scanIdle();
     if (table.stopping()) port.stopAccepting();
   }
+  port.dispose();
 }
 
 main().then(

@@ -81,7 +81,7 @@ import {
   errno,
   loadLibc,
 } from './libc.js';
-import { allocArena, viewMemory } from '../nativeMemory.js';
+import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
 
 const MAX_EVENTS = 64;
 /** Longest a worker without a run token sleeps before it tries again (ms); a returned token wakes it sooner. */
@@ -473,6 +473,11 @@ export function createEpollPort(
 
     stopAccepting() {
       accepting = false;
+    },
+
+    dispose() {
+      freeArena(scratch.ptr);
+      if (scratchBuf) freeArena(scratchBuf.ptr);
     },
   };
 

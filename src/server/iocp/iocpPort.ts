@@ -18,7 +18,7 @@ import {
   type WorkerInit,
 } from '../backend.js';
 import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES } from '../counters.js';
-import { allocArena, viewMemory } from '../nativeMemory.js';
+import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
 import { F_HANDLE, type SessionTable } from '../sessionTable.js';
 import {
   KEY_CONTROL,
@@ -210,6 +210,10 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
       if (cancelledAccepts) return;
       cancelledAccepts = true;
       w.CancelIoEx(listenSocket, 0); // every pending AcceptEx completes with STATUS_CANCELLED
+    },
+
+    dispose() {
+      freeArena(scratch.ptr); // only GetQueuedCompletionStatusEx writes here, during the call
     },
   };
 }
