@@ -182,10 +182,10 @@ export class EchoEngine {
         // The receive is decided after the send is posted (recvBesideSend), not here. The
         // tutorial (naive) posts both at once, as most IOCP samples do.
       }
-      if ((sendOff < 0 || this.naive) && !(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
-        // A receive paused on a full ring resumes as soon as a send made room.
+      // A receive paused on a full ring resumes as soon as a send made room.
+      if (sendOff < 0 || this.naive) recvOff = this.recvAt(flags, head, count);
+      if (recvOff >= 0) {
         flags |= FL_RECV_POSTED;
-        recvOff = (head + count) % this.size;
         recvLen = Math.min(this.size - count, this.size - recvOff);
         echoAtOnce = count === 0 && !(flags & FL_SEND_POSTED);
       }
@@ -213,16 +213,16 @@ export class EchoEngine {
     t.lock(slot);
     const flags = i[b + F_FLAGS];
     const count = i[b + F_COUNT];
-    let off = -1;
-    let len = 0;
-    if (t.state(slot) === STATE_OPEN && !(flags & (FL_EOF | FL_RECV_POSTED)) && count < this.size) {
-      i[b + F_FLAGS] = flags | FL_RECV_POSTED;
-      off = (i[b + F_HEAD] + count) % this.size;
-      len = Math.min(this.size - count, this.size - off);
-    }
+    const off = t.state(slot) === STATE_OPEN ? this.recvAt(flags, i[b + F_HEAD], count) : -1;
+    if (off >= 0) i[b + F_FLAGS] = flags | FL_RECV_POSTED;
     t.unlock(slot);
     // Beside a pending send the received bytes wait in the ring for it: never echoAtOnce.
-    if (off >= 0) this.startRecv(slot, gen, off, len, false);
+    if (off >= 0) this.startRecv(slot, gen, off, Math.min(this.size - count, this.size - off), false);
+  }
+
+  /** Ring offset for a receive now due (after `count` bytes from `head`), or -1 if none is. */
+  private recvAt(flags: number, head: number, count: number): number {
+    return flags & (FL_EOF | FL_RECV_POSTED) || count >= this.size ? -1 : (head + count) % this.size;
   }
 
   /**
