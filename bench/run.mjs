@@ -355,7 +355,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       // flood's steady rate, without the fixed costs of a run (JIT warm-up, set-up, tail).
       const mShort = Math.max(10, Math.ceil(m / 4));
       const fes = await floodRun(withOption(echoArgs, '--messages', String(mShort)), (duration * 10 + 60) * 1000);
-      steady(rows.at(-1), floodRow(run, 'echo', fes, server.name), 'echo');
+      steady(rows.at(-1), floodRow(run, 'echo', fes, server.name));
       log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
 
       const cChurn = await clientCell(cBin, server, CELLS[4], duration);
@@ -366,7 +366,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       rows.push(floodRow(run, 'churn', fc, server.name));
       const dShort = `${Math.max(0.5, duration / 4)}s`;
       const fcs = await floodRun(withOption(churnArgs, '--duration', dShort), (duration * 4 + 60) * 1000);
-      steady(rows.at(-1), floodRow(run, 'churn', fcs, server.name), 'churn');
+      steady(rows.at(-1), floodRow(run, 'churn', fcs, server.name));
       log(`  run ${run} flood-vs-C: flood churn -> ${rows.at(-1).rate ?? 'n/a'} conn/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
     }
   } finally {
@@ -388,12 +388,11 @@ function withOption(argv, flag, value) {
  * the first few hundred ms, connection set-up, the tail), which echo_client's rate excludes by
  * starting its clock after its warm-up.
  */
-function steady(full, short, kind) {
+function steady(full, short) {
   full.short = { elapsedMs: short.elapsedMs ?? null, count: short.count ?? null, fault: short.fault ?? null };
   const dt = (full.elapsedMs ?? 0) - (short.elapsedMs ?? 0);
   if (full.fault || short.fault || !(dt > 0) || full.count == null || short.count == null) return;
   full.steadyRate = Math.round(((full.count - short.count) * 1000) / dt);
-  full.steadyKind = kind;
 }
 
 function floodRow(run, kind, { r, j, argv }, serverName) {
