@@ -29,6 +29,7 @@ describe('server command: bad input', () => {
     [['--buffer-size', 'lots'], /--buffer-size: 'lots' is not a size/],
     [['--host', 'example.com'], /--host must be an IP address/],
     [['--buffer-size', '4m'], /--max-sessions 10000 with --buffer-size 4194304 needs 39\.1 GiB of session buffers; the limit is 2 GiB/],
+    [['--stop-timeout', '0'], /--stop-timeout/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {
     const r = await runCliProcess(['server', ...args]);

@@ -18,6 +18,7 @@ interface Flags {
   stats: boolean;
   statsHost: string;
   duration?: string;
+  stopTimeout: string;
   acceptDepth: string;
   concurrency: string;
   json?: boolean;
@@ -51,13 +52,15 @@ export function addServerCommand(program: Command): void {
     .option('--no-stats', 'do not serve /stats and /metrics')
     .option('--stats-host <addr>', 'address of the stats endpoint', D.statsHost)
     .option('--duration <time>', 'serve this long (e.g. 30s), then drain and exit')
+    .option('--stop-timeout <time>', 'a stop still running after this long is reported and exits 1', '20s')
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
     .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = CPUs', '0')
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(
       'after',
       '\nStops on SIGINT/SIGTERM or after --duration: closes every session, waits until no\n' +
-        'operation is outstanding, and exits 0 when every session was freed (1 otherwise).',
+        'operation is outstanding (at most 4 s), and exits 0 when every session was freed (1 otherwise).\n' +
+        'A stop still running after --stop-timeout is reported on stderr and exits 1.',
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runServerCommand(flags);
@@ -84,6 +87,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
 async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, 2 ** 31 - 1) : null;
+  const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, 2 ** 31 - 1);
   const server = await startServer(options);
   const log = (event: string, data: Record<string, unknown>, text: string) =>
     process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
@@ -103,7 +107,20 @@ async function runServerCommand(f: Flags): Promise<number> {
     process.once('SIGTERM', onSignal);
     if (durationMs !== null) setTimeout(() => resolve('duration'), durationMs).unref();
   });
+  const live = server.stats().sessions.live;
+  log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
+  // The stop is bounded (drain, then the workers are joined or terminated); should it ever take
+  // longer regardless, say so and exit rather than leave a server that ignores Ctrl-C.
+  const watchdog = setTimeout(() => {
+    const s = server.stats();
+    process.stderr.write(
+      `iocp-bench server: the stop did not finish within ${f.stopTimeout} ` +
+        `(${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding); exiting\n`,
+    );
+    process.exit(1);
+  }, stopLimitMs);
   const stats = await server.close();
+  clearTimeout(watchdog);
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
   log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
   return clean ? 0 : 1;

@@ -29,8 +29,20 @@ export async function startWineServer(args: string[]): Promise<WineServer> {
     statsUrl: j.stats,
     stats: () => fetchStats(j.stats),
     async interrupt(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
       proc.signal('SIGINT');
-      const { code } = await proc.waitForExit(timeoutMs);
+      // The server prints "stopping" as soon as its handler runs. Without it, node.exe never saw
+      // the Ctrl-C (Wine turns SIGINT into a console event on a new thread): say so and send it
+      // once more. What this helper's callers test is the drain after the Ctrl-C;
+      // wine-runtime.test.ts tests the delivery itself.
+      try {
+        await proc.waitForLine(/"event":"stopping"/, 10_000);
+      } catch {
+        if (proc.exited) return proc.exitCode;
+        console.warn(`${proc.name}: no "stopping" line 10 s after SIGINT; sending SIGINT again`);
+        proc.signal('SIGINT');
+      }
+      const { code } = await proc.waitForExit(Math.max(1000, deadline - Date.now()));
       return code;
     },
   };
