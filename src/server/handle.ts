@@ -14,4 +14,6 @@ export interface ServerHandle {
    * workers and release native memory. Resolves with the final counters. Idempotent.
    */
   close(): Promise<ServerStats>;
+  /** The step close() is at ('draining sessions', 'joining workers', ...); null before close(). */
+  stopStage(): string | null;
 }

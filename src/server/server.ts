@@ -57,7 +57,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const options = validateServerOptions(partial);
   const backend = resolveBackend(options.backend);
   const startedAt = Date.now();
-  let stopCore: (drainMs: number) => Promise<unknown>;
+  let stopCore: (drainMs: number, onStage: (stage: string) => void) => Promise<unknown>;
   let snapshot: () => ServerStats;
   let address: { host: string; port: number };
 
@@ -69,7 +69,10 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
         backend, workers: 1, lifetime: options.lifetime, listen: address, startedAt,
         table: null, live: echo.live(), peak: echo.peak(),
       });
-    stopCore = (ms) => echo.close(ms);
+    stopCore = (ms, onStage) => {
+      onStage('draining sessions');
+      return echo.close(ms);
+    };
   } else {
     const table = new SessionTable(options.maxSessions);
     const counters = new Counters(options.workers + 1);
@@ -89,7 +92,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       if (fatal) s.extra.workerFailures = 1;
       return s;
     };
-    stopCore = (ms) => pool.stop(ms);
+    stopCore = (ms, onStage) => pool.stop(ms, onStage);
   }
 
   const read = (): ServerStats => {
@@ -104,7 +107,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     try {
       stats = await startStatsEndpoint(options.statsHost, options.statsPort, () => read());
     } catch (err) {
-      await stopCore(0);
+      await stopCore(0, () => {});
       const e = err as NodeJS.ErrnoException;
       throw new IocpBenchError(
         'E_STATS_LISTEN',
@@ -114,16 +117,20 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   }
 
   let closing: Promise<ServerStats> | null = null;
+  let stage: string | null = null;
   return {
     backend,
     address,
     statsUrl: stats?.url ?? null,
     stats: () => read(),
+    stopStage: () => stage,
     close() {
       closing ??= (async () => {
-        await stopCore(DRAIN_MS);
+        await stopCore(DRAIN_MS, (s) => (stage = s));
         const final = read();
+        stage = 'closing the stats endpoint';
         await stats?.close();
+        stage = 'stopped';
         return final;
       })();
       return closing;

@@ -114,8 +114,8 @@ async function runServerCommand(f: Flags): Promise<number> {
   const watchdog = setTimeout(() => {
     const s = server.stats();
     process.stderr.write(
-      `iocp-bench server: the stop did not finish within ${f.stopTimeout} ` +
-        `(${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding); exiting\n`,
+      `iocp-bench server: the stop did not finish within ${f.stopTimeout} (stuck ${server.stopStage()}: ` +
+        `${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding); exiting\n`,
     );
     process.exit(1);
   }, stopLimitMs);

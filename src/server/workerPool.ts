@@ -74,21 +74,30 @@ export class WorkerPool {
     return pool;
   }
 
-  /** The shutdown sequence. Resolves once every worker has exited and the host is disposed. */
-  async stop(drainMs: number): Promise<{ drained: boolean }> {
+  /**
+   * The shutdown sequence. Resolves once every worker has exited and the host is disposed;
+   * `onStage` hears each step as it begins (for a stop that takes too long to say where).
+   */
+  async stop(drainMs: number, onStage: (stage: string) => void = () => {}): Promise<{ drained: boolean }> {
     this.table.setStopping();
     const alive = this.workers.length - this.exited;
     let drained = true;
     if (alive > 0) {
+      onStage('draining sessions');
       this.host.postControl(CONTROL_CLOSE_ALL, 1);
       drained = await waitFor(
         () => this.counters.outstanding() <= 0 && this.table.live() === 0,
         drainMs,
       );
+      onStage('joining workers');
       this.host.postControl(CONTROL_EXIT, this.workers.length);
       const joined = await waitFor(() => this.exited === this.workers.length, 2000);
-      if (!joined) await Promise.all(this.workers.map((w) => w.terminate()));
+      if (!joined) {
+        onStage('terminating workers');
+        await Promise.all(this.workers.map((w) => w.terminate()));
+      }
     }
+    onStage('closing the backend');
     this.host.dispose();
     return { drained };
   }
