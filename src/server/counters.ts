@@ -23,7 +23,9 @@ export const C_SEND_BACKPRESSURE = 13;
 /** AcceptEx operations (IOCP): kept apart from ops.* so a listening server reads outstanding 0. */
 export const C_ACCEPT_POSTED = 14;
 export const C_ACCEPT_COMPLETED = 15;
-export const ROW = 16;
+/** Receives posted as zero-byte reads (IOCP): no buffer is held while the session waits. */
+export const C_ZERO_READS = 16;
+export const ROW = 17;
 
 /** Names of the counters reported under `extra`. */
 const EXTRA: Array<[string, number]> = [
@@ -31,6 +33,7 @@ const EXTRA: Array<[string, number]> = [
   ['acceptFailures', C_ACCEPT_FAILURES],
   ['doubleFrees', C_DOUBLE_FREES],
   ['sendBackpressure', C_SEND_BACKPRESSURE],
+  ['zeroByteReads', C_ZERO_READS],
 ];
 
 export class Counters {

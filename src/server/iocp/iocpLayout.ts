@@ -3,8 +3,8 @@
  * the first AcceptEx operations) and the workers (which re-post them).
  *
  * Arena: [op areas: capacity x OP_STRIDE][accept contexts: depth x ACCEPT_STRIDE][rings].
- * A slot's op area holds its two OVERLAPPEDs, their WSABUFs, the WSARecv flags word and the
- * generation each operation was posted under. A completion's slot is recovered from its
+ * A slot's op area holds its two OVERLAPPEDs, their WSABUFs, the WSARecv flags word, the
+ * generation each operation was posted under and, for a zero-byte read, the ring range it is for. A completion's slot is recovered from its
  * OVERLAPPED's address, (address - base) / OP_STRIDE; which OVERLAPPED it is gives the op.
  */
 import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES, C_ACCEPT_POSTED } from '../counters.js';
@@ -18,6 +18,10 @@ export const SEND_WSABUF = 80;
 export const RECV_FLAGS = 96;
 export const RECV_GEN = 100;
 export const SEND_GEN = 104;
+/** 1 while the pending receive is a zero-byte read; the ring range it stands for follows. */
+export const RECV_ZERO = 108;
+export const RECV_WANT_OFF = 112;
+export const RECV_WANT_LEN = 116;
 
 export const ACCEPT_STRIDE = 160;
 const ACC_OV = 0;

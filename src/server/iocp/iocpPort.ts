@@ -2,6 +2,8 @@
  * Worker half of the IOCP backend: GetQueuedCompletionStatusEx batches, WSARecv/WSASend with
  * OVERLAPPEDs at fixed places in the native arena, AcceptEx completions turned into accepted
  * sockets (and re-posted), CancelIoEx on close, closesocket only at reference count zero.
+ * Receives are zero-byte reads (the refcount lifetime): the ring is filled by recv() once the
+ * read completes, so an idle session pins no buffer in the kernel.
  *
  * Every operation completes through the port (no FILE_SKIP_COMPLETION_PORT_ON_SUCCESS): an
  * immediate success still queues a packet, so a post returns "pending" unless it failed at once.
@@ -17,9 +19,9 @@ import {
   type PortBackend,
   type WorkerInit,
 } from '../backend.js';
-import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES } from '../counters.js';
+import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES, C_ZERO_READS } from '../counters.js';
 import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
-import { F_HANDLE, type SessionTable } from '../sessionTable.js';
+import { F_HANDLE, STATE_OPEN, type SessionTable } from '../sessionTable.js';
 import {
   KEY_CONTROL,
   KEY_LISTEN,
@@ -27,7 +29,10 @@ import {
   RECV_FLAGS,
   RECV_GEN,
   RECV_OV,
+  RECV_WANT_LEN,
+  RECV_WANT_OFF,
   RECV_WSABUF,
+  RECV_ZERO,
   SEND_GEN,
   SEND_OV,
   SEND_WSABUF,
@@ -64,6 +69,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
   const listenValue = BigInt64Array.of(BigInt(listenSocket));
   const lingerZero = Uint16Array.of(1, 0);
   const one = Int32Array.of(1);
+  const nonBlocking = Uint32Array.of(1);
   let cancelledAccepts = false;
 
   const opRel = (slot: number) => l.opBase - l.base + slot * OP_STRIDE;
@@ -85,6 +91,41 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
     return l.opBase + slot * OP_STRIDE + ovOff;
   }
 
+  /** WSARecv into ring[offset, offset + len) of the slot (len 0: a zero-byte read). */
+  function wsaRecv(slot: number, gen: number, offset: number, len: number): number {
+    const ov = prepare(slot, gen, RECV_OV, RECV_WSABUF, RECV_GEN, offset, len);
+    const base = l.opBase + slot * OP_STRIDE;
+    dv.setUint32(base - l.base + RECV_FLAGS, 0, true);
+    const r = w.WSARecv(handleOf(slot), base + RECV_WSABUF, 1, 0, base + RECV_FLAGS, ov, 0);
+    if (r === 0 || w.WSAGetLastError() === w.WSA_IO_PENDING) return POST_PENDING; // a packet will come
+    return POST_FAILED;
+  }
+
+  /** The Winsock error behind completeZeroRead's -2. */
+  let zeroError = 0;
+  /**
+   * A zero-byte read completed: the socket has bytes, an EOF or an error. Reads them into the
+   * ring range the receive stands for; returns the count (0 = EOF), -1 when the socket turned
+   * out empty and the zero-byte read is pending again, or -2 with `zeroError` set.
+   */
+  function completeZeroRead(slot: number, gen: number, rel: number): number {
+    const s = handleOf(slot);
+    const off = dv.getInt32(rel + RECV_WANT_OFF, true);
+    const n = w.recv(s, l.ringBase + slot * size + off, dv.getInt32(rel + RECV_WANT_LEN, true), 0);
+    if (n >= 0) return n;
+    zeroError = w.WSAGetLastError();
+    if (zeroError !== w.WSAEWOULDBLOCK) return -2;
+    counters[C_ZERO_READS]++;
+    if (wsaRecv(slot, gen, off, 0) !== POST_PENDING) {
+      zeroError = w.WSAGetLastError();
+      return -2;
+    }
+    // A close that raced with this post may have cancelled before it: cancel again, as the
+    // engine does after its own posts.
+    if (table.state(slot) !== STATE_OPEN) w.CancelIoEx(s, 0);
+    return -1;
+  }
+
   return {
     wait(batch, timeoutMs) {
       const max = Math.min(MAX_ENTRIES, batch.op.length);
@@ -97,8 +138,8 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
         const at = k * w.OVERLAPPED_ENTRY_SIZE;
         const key = Number(entries.getBigUint64(at + w.OVERLAPPED_ENTRY_KEY, true));
         const ov = Number(entries.getBigUint64(at + w.OVERLAPPED_ENTRY_OVERLAPPED, true));
-        const status = entries.getUint32(at + w.OVERLAPPED_ENTRY_INTERNAL, true);
-        const bytes = entries.getUint32(at + w.OVERLAPPED_ENTRY_BYTES, true);
+        let status = entries.getUint32(at + w.OVERLAPPED_ENTRY_INTERNAL, true);
+        let bytes = entries.getUint32(at + w.OVERLAPPED_ENTRY_BYTES, true);
         if (ov === 0 && key === KEY_CONTROL) {
           // One exit sentinel per worker: GQCSEx may hand this thread several; give the extras back.
           if (bytes === CONTROL_EXIT && ++exits > 1) {
@@ -139,9 +180,16 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
         const slot = Math.floor(off / OP_STRIDE);
         const isRecv = ov - (l.opBase + slot * OP_STRIDE) === RECV_OV;
         const rel = opRel(slot);
+        const gen = dv.getInt32(rel + (isRecv ? RECV_GEN : SEND_GEN), true);
+        if (isRecv && status === 0 && !naive && dv.getInt32(rel + RECV_ZERO, true) === 1) {
+          const n = completeZeroRead(slot, gen, rel);
+          if (n === -1) continue; // still waiting for the peer
+          if (n === -2) status = zeroError;
+          else bytes = n;
+        }
         batch.op[out] = isRecv ? OP_RECV : OP_SEND;
         batch.slot[out] = slot;
-        batch.gen[out] = dv.getInt32(rel + (isRecv ? RECV_GEN : SEND_GEN), true);
+        batch.gen[out] = gen;
         batch.bytes[out] = status === 0 ? bytes : 0; // a failed op's byte count means nothing
         batch.status[out] = status | 0;
         out++;
@@ -157,19 +205,31 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
         w.closesocket(handle);
         return false;
       }
+      // Non-blocking, for the recv() that follows each zero-byte read (overlapped operations are
+      // not affected by the mode).
+      if (!naive && w.ioctlsocket(handle, w.FIONBIO, nonBlocking) !== 0) {
+        w.closesocket(handle);
+        return false;
+      }
       i32[table.base(slot) + F_HANDLE] = handle;
       w.setsockopt(handle, w.IPPROTO_TCP, w.TCP_NODELAY, one, 4);
       return true;
     },
 
     postRecv(slot, gen, offset, len) {
-      const ov = prepare(slot, gen, RECV_OV, RECV_WSABUF, RECV_GEN, offset, len);
       const rel = opRel(slot);
-      dv.setUint32(rel + RECV_FLAGS, 0, true);
-      const base = l.opBase + slot * OP_STRIDE;
-      const r = w.WSARecv(handleOf(slot), base + RECV_WSABUF, 1, 0, base + RECV_FLAGS, ov, 0);
-      if (r === 0 || w.WSAGetLastError() === w.WSA_IO_PENDING) return POST_PENDING; // a packet will come
-      return POST_FAILED;
+      if (naive) {
+        // The tutorial's shape: the receive posted with its buffer.
+        dv.setInt32(rel + RECV_ZERO, 0, true);
+        return wsaRecv(slot, gen, offset, len);
+      }
+      // A zero-byte read, as libuv posts on Windows: while the session waits for its peer the
+      // kernel holds (and locks) none of its ring; the bytes are copied when it completes.
+      dv.setInt32(rel + RECV_ZERO, 1, true);
+      dv.setInt32(rel + RECV_WANT_OFF, offset, true);
+      dv.setInt32(rel + RECV_WANT_LEN, len, true);
+      counters[C_ZERO_READS]++;
+      return wsaRecv(slot, gen, offset, 0);
     },
 
     postSend(slot, gen, offset, len) {

@@ -82,6 +82,8 @@ export const SO_UPDATE_CONNECT_CONTEXT = 0x7010;
 export const TCP_NODELAY = 0x0001;
 export const SD_RECEIVE = 0;
 export const SD_SEND = 1;
+/** ioctlsocket: non-blocking mode on (argp -> 1) or off (0). _IOW('f', 126, u_long). */
+export const FIONBIO = 0x8004667e | 0;
 export const SD_BOTH = 2;
 export const WSA_FLAG_OVERLAPPED = 0x01;
 export const WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
@@ -162,7 +164,7 @@ export const WIN32_CONSTANTS = {
   WSADATA_SIZE, ACCEPTEX_ADDRESS_LENGTH, ACCEPTEX_OUTPUT_SIZE,
   WINSOCK_VERSION, AF_INET, SOCK_STREAM, IPPROTO_TCP, INVALID_SOCKET, SOCKET_ERROR, SOMAXCONN,
   SOL_SOCKET, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_LINGER, SO_SNDBUF, SO_RCVBUF,
-  SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT, TCP_NODELAY, SD_RECEIVE, SD_SEND, SD_BOTH,
+  SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT, TCP_NODELAY, SD_RECEIVE, SD_SEND, SD_BOTH, FIONBIO,
   WSA_FLAG_OVERLAPPED, WSA_FLAG_NO_HANDLE_INHERIT, SIO_GET_EXTENSION_FUNCTION_POINTER,
   WSAID_ACCEPTEX, WSAID_CONNECTEX,
   INVALID_HANDLE_VALUE, INFINITE, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, FILE_SKIP_SET_EVENT_ON_HANDLE,
@@ -214,6 +216,9 @@ export interface Win32Functions {
   listen(s: number, backlog: number): number;
   connect(s: number, name: VoidPtr, namelen: number): number;
   closesocket(s: number): number;
+  /** Copies what the socket holds (up to len bytes) to buf; -1 with WSAEWOULDBLOCK on an empty non-blocking socket. */
+  recv(s: number, buf: Addr, len: number, flags: number): number;
+  ioctlsocket(s: number, cmd: number, argp: VoidPtr): number;
   setsockopt(s: number, level: number, optname: number, optval: VoidPtr, optlen: number): number;
   getsockopt(s: number, level: number, optname: number, optval: VoidPtr, optlen: VoidPtr): number;
   getsockname(s: number, name: VoidPtr, namelen: VoidPtr): number;
@@ -303,6 +308,8 @@ function bind(): Win32 {
     listen: fn(ws2, 'int32_t __stdcall listen(intptr_t s, int32_t backlog)'),
     connect: fn(ws2, 'int32_t __stdcall connect(intptr_t s, void *name, int32_t namelen)'),
     closesocket: fn(ws2, 'int32_t __stdcall closesocket(intptr_t s)'),
+    recv: fn(ws2, 'int32_t __stdcall recv(intptr_t s, uintptr_t buf, int32_t len, int32_t flags)'),
+    ioctlsocket: fn(ws2, 'int32_t __stdcall ioctlsocket(intptr_t s, int32_t cmd, void *argp)'),
     setsockopt: fn(ws2,
       'int32_t __stdcall setsockopt(intptr_t s, int32_t level, int32_t optname, void *optval, int32_t optlen)'),
     getsockopt: fn(ws2,
