@@ -18,10 +18,9 @@ export const SEND_WSABUF = 80;
 export const RECV_FLAGS = 96;
 export const RECV_GEN = 100;
 export const SEND_GEN = 104;
-/** 1 while the pending receive is a zero-byte read; the ring range it stands for follows. */
-export const RECV_ZERO = 108;
-export const RECV_WANT_OFF = 112;
-export const RECV_WANT_LEN = 116;
+/** A zero-byte read (refcount lifetime): the ring range its bytes go to once it completes. */
+export const RECV_WANT_OFF = 108;
+export const RECV_WANT_LEN = 112;
 
 export const ACCEPT_STRIDE = 160;
 const ACC_OV = 0;

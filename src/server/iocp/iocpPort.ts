@@ -32,7 +32,6 @@ import {
   RECV_WANT_LEN,
   RECV_WANT_OFF,
   RECV_WSABUF,
-  RECV_ZERO,
   SEND_GEN,
   SEND_OV,
   SEND_WSABUF,
@@ -94,8 +93,8 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
   /** WSARecv into ring[offset, offset + len) of the slot (len 0: a zero-byte read). */
   function wsaRecv(slot: number, gen: number, offset: number, len: number): number {
     const ov = prepare(slot, gen, RECV_OV, RECV_WSABUF, RECV_GEN, offset, len);
+    dv.setUint32(opRel(slot) + RECV_FLAGS, 0, true);
     const base = l.opBase + slot * OP_STRIDE;
-    dv.setUint32(base - l.base + RECV_FLAGS, 0, true);
     const r = w.WSARecv(handleOf(slot), base + RECV_WSABUF, 1, 0, base + RECV_FLAGS, ov, 0);
     if (r === 0 || w.WSAGetLastError() === w.WSA_IO_PENDING) return POST_PENDING; // a packet will come
     return POST_FAILED;
@@ -181,7 +180,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
         const isRecv = ov - (l.opBase + slot * OP_STRIDE) === RECV_OV;
         const rel = opRel(slot);
         const gen = dv.getInt32(rel + (isRecv ? RECV_GEN : SEND_GEN), true);
-        if (isRecv && status === 0 && !naive && dv.getInt32(rel + RECV_ZERO, true) === 1) {
+        if (isRecv && status === 0 && !naive) {
           const n = completeZeroRead(slot, gen, rel);
           if (n === -1) continue; // still waiting for the peer
           if (n === -2) status = zeroError;
@@ -217,15 +216,11 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
     },
 
     postRecv(slot, gen, offset, len) {
-      const rel = opRel(slot);
-      if (naive) {
-        // The tutorial's shape: the receive posted with its buffer.
-        dv.setInt32(rel + RECV_ZERO, 0, true);
-        return wsaRecv(slot, gen, offset, len);
-      }
+      // The tutorial's shape: the receive posted with its buffer.
+      if (naive) return wsaRecv(slot, gen, offset, len);
       // A zero-byte read, as libuv posts on Windows: while the session waits for its peer the
       // kernel holds (and locks) none of its ring; the bytes are copied when it completes.
-      dv.setInt32(rel + RECV_ZERO, 1, true);
+      const rel = opRel(slot);
       dv.setInt32(rel + RECV_WANT_OFF, offset, true);
       dv.setInt32(rel + RECV_WANT_LEN, len, true);
       counters[C_ZERO_READS]++;
