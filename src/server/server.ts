@@ -12,9 +12,7 @@ import { SessionTable } from './sessionTable.js';
 import { startStatsEndpoint, type StatsEndpoint } from './statsServer.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerStats } from './types.js';
 import { WorkerPool } from './workerPool.js';
-
-/** Native bytes per session besides its ring (the IOCP backend's OVERLAPPED records). */
-const ARENA_SLOT_OVERHEAD = 128;
+import { OP_STRIDE } from './iocp/iocpLayout.js';
 
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;
@@ -38,9 +36,9 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   if (o.lifetime !== 'refcount' && o.lifetime !== 'naive')
     throw new UsageError(`--lifetime must be refcount or naive, got "${o.lifetime}"`);
   if (o.backend !== 'node') {
-    // The completion backends keep every session's ring (and its operation records) in one
-    // native allocation, which cannot exceed 2 GiB.
-    const bytes = o.maxSessions * (o.bufferSize + ARENA_SLOT_OVERHEAD) + o.acceptDepth * 4096 + 65536;
+    // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
+    // operation records) in one native allocation, which cannot exceed 2 GiB.
+    const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + o.acceptDepth * 4096 + 65536;
     if (bytes > 2 ** 31 - 1) {
       const gib = (o.maxSessions * o.bufferSize) / 2 ** 30;
       throw new UsageError(
