@@ -47,6 +47,8 @@ export class FloodConnection implements SocketEvents {
   /** Free for the mode's own state machine (modes.ts). */
   phase = 0;
   done = false;
+  /** Where the engine keeps this connection while it runs (-1: ended). */
+  activeIndex = -1;
   private readonly connectStart: number;
   private sentAt = 0;
   /** Only closed-loop sends (one frame in flight) give a meaningful round-trip time. */

@@ -65,7 +65,8 @@ export class ClientEngine implements ConnectionHost {
   readonly connectLatency: Histogram = newHistogram();
   readonly codec: FrameCodec;
   readonly transport: ClientTransport;
-  private readonly active = new Set<FloodConnection>();
+  /** Running connections, each at its `activeIndex` (swap-removed when it ends). */
+  private readonly active: FloodConnection[] = [];
   private readonly faultSamples: FaultSample[] = [];
   private readonly errorSamples: ErrorSample[] = [];
   private claiming = true;
@@ -140,7 +141,7 @@ export class ClientEngine implements ConnectionHost {
   /** End every running connection now (counted as aborted, not as faults). */
   abort(): void {
     this.stop();
-    for (const conn of [...this.active]) {
+    for (const conn of this.active.slice()) {
       conn.done = true;
       if (conn.timer) this.transport.clearTimer(conn.timer);
       conn.socket.destroy();
@@ -159,7 +160,14 @@ export class ClientEngine implements ConnectionHost {
   }
 
   finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void {
-    if (!this.active.delete(conn)) return;
+    const at = conn.activeIndex;
+    if (at < 0) return;
+    const last = this.active.pop()!;
+    if (last !== conn) {
+      this.active[at] = last;
+      last.activeIndex = at;
+    }
+    conn.activeIndex = -1;
     const c = this.counters;
     const mode = conn.plan.mode;
     c[C.active]!--;
@@ -190,7 +198,7 @@ export class ClientEngine implements ConnectionHost {
     if (this.burstPending) return;
     if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) this.stop();
     let burst = 0;
-    while (this.claiming && this.active.size < this.share.maxActive) {
+    while (this.claiming && this.active.length < this.share.maxActive) {
       if (burst++ === BURST) {
         this.burstPending = true;
         this.transport.defer(() => {
@@ -222,7 +230,8 @@ export class ClientEngine implements ConnectionHost {
       this.counters[C.started]!++;
       this.counters[C.active]!++;
       this.counters[modeSlot(plan.mode, 'started')]!++;
-      this.active.add(new FloodConnection(this, plan));
+      const conn = new FloodConnection(this, plan);
+      conn.activeIndex = this.active.push(conn) - 1;
     }
     this.checkDone();
   }
@@ -230,7 +239,8 @@ export class ClientEngine implements ConnectionHost {
   private sweep(): void {
     const now = performance.now();
     const limit = this.cfg.timeoutMs;
-    for (const conn of this.active) {
+    for (const conn of this.active.slice()) {
+      if (conn.activeIndex < 0) continue; // ended by an earlier one's callbacks
       if (conn.divergedAt > 0 && now - conn.divergedAt >= Math.min(DIVERGE_GRACE_MS, limit)) conn.diagnoseNow();
       else if (conn.awaiting && now - conn.lastProgress >= limit) conn.onTimeout();
     }
@@ -239,7 +249,7 @@ export class ClientEngine implements ConnectionHost {
   }
 
   private checkDone(): void {
-    if (this.claiming || this.active.size > 0 || !this.resolveDone) return;
+    if (this.claiming || this.active.length > 0 || !this.resolveDone) return;
     if (this.sweepTimer) this.transport.clearTimer(this.sweepTimer);
     if (this.paceTimer) this.transport.clearTimer(this.paceTimer);
     this.sweepTimer = this.paceTimer = null;
