@@ -4,8 +4,9 @@
  *
  * Arena: [op areas: capacity x OP_STRIDE][accept contexts: depth x ACCEPT_STRIDE][rings].
  * A slot's op area holds its two OVERLAPPEDs, their WSABUFs, the WSARecv flags word, the
- * generation each operation was posted under and, for a zero-byte read, the ring range it is for. A completion's slot is recovered from its
- * OVERLAPPED's address, (address - base) / OP_STRIDE; which OVERLAPPED it is gives the op.
+ * generation each operation was posted under and, for a zero-byte read, the ring range it is
+ * for. A completion's slot is recovered from its OVERLAPPED's address, (address - base) /
+ * OP_STRIDE; which OVERLAPPED it is gives the op.
  */
 import { C_ACCEPT_COMPLETED, C_ACCEPT_FAILURES, C_ACCEPT_POSTED } from '../counters.js';
 import type { Win32 } from './win32.js';

@@ -82,9 +82,9 @@ export const SO_UPDATE_CONNECT_CONTEXT = 0x7010;
 export const TCP_NODELAY = 0x0001;
 export const SD_RECEIVE = 0;
 export const SD_SEND = 1;
+export const SD_BOTH = 2;
 /** ioctlsocket: non-blocking mode on (argp -> 1) or off (0). _IOW('f', 126, u_long). */
 export const FIONBIO = 0x8004667e | 0;
-export const SD_BOTH = 2;
 export const WSA_FLAG_OVERLAPPED = 0x01;
 export const WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
 export const SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
@@ -216,7 +216,10 @@ export interface Win32Functions {
   listen(s: number, backlog: number): number;
   connect(s: number, name: VoidPtr, namelen: number): number;
   closesocket(s: number): number;
-  /** Copies what the socket holds (up to len bytes) to buf; -1 with WSAEWOULDBLOCK on an empty non-blocking socket. */
+  /**
+   * Copies what the socket holds (up to len bytes) to buf; -1 with WSAEWOULDBLOCK on an empty
+   * non-blocking socket.
+   */
   recv(s: number, buf: Addr, len: number, flags: number): number;
   ioctlsocket(s: number, cmd: number, argp: VoidPtr): number;
   setsockopt(s: number, level: number, optname: number, optval: VoidPtr, optlen: number): number;
