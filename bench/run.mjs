@@ -2,8 +2,8 @@
 //
 //   npm run bench -- [--ref DIR] [--duration S | --quick] [--runs N] [--servers a,b] [--no-rss] [--no-flood]
 //
-// Every server (our epoll and node backends, the C reference echo server, refbench's plain Node
-// `net` server) is started on its own and driven by the same closed-loop C client (echo_client -t 2)
+// Every server (our epoll and node backends, the C reference echo server in its two modes, the koffi
+// floor, refbench's plain Node `net` server) is started on its own and driven by the same closed-loop C client (echo_client -t 2)
 // in the same cells; then resident memory per idle session is measured by holding 10,000 idle
 // connections; then the flood engine is measured against the C client on the C server.
 // One table, ratios to the C reference and to our `node` backend, raw JSON in bench/results/.
@@ -63,7 +63,9 @@ const HELP = `usage: npm run bench -- [options]
   --duration <s>     measured seconds per cell (default 5)
   --quick            2 s cells, 1 run (unless --duration / --runs say otherwise)
   --runs <n>         repetitions of the echo matrix and the flood comparison; medians are shown (default 3)
-  --servers <list>   subset of epoll,node,c,node-ref (default: all available)
+  --servers <list>   subset of epoll,node,c,c-shared,floor,node-ref (default: all available);
+                     c-shared = the C server with both threads on one epoll set (-m shared),
+                     floor = the C server's design in JavaScript over koffi (bench/lib/koffi-floor.mjs)
   --idle <n>         idle connections for the memory measurement (default ${IDLE_SESSIONS})
   --quiet-wait <s>   before each measurement, wait up to this long for the rest of the machine
                      to use < ${QUIET_PCT}% of a core (default 8, --quick 3; 0 = do not wait)
@@ -130,7 +132,7 @@ function parseCli() {
   const quietWait = a['quiet-wait'] !== undefined ? Number(a['quiet-wait']) : a.quick ? 3 : 8;
   if (!(quietWait >= 0 && quietWait <= 600)) die(`--quiet-wait: '${a['quiet-wait']}' is not a number of seconds 0..600`);
   const servers = a.servers ? a.servers.split(',').map((s) => s.trim()) : null;
-  for (const s of servers ?? []) if (!['epoll', 'node', 'c', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
+  for (const s of servers ?? []) if (!['epoll', 'node', 'c', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
   return { duration, runs, idle, quietWait, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
 }
 
@@ -474,7 +476,8 @@ async function main() {
 
   const idleRows = [];
   if (o.rss) {
-    for (const def of defs) {
+    // The floor and the C server's second mode add nothing to what idle memory shows.
+    for (const def of defs.filter((d) => d.name !== 'floor' && d.name !== 'c-shared')) {
       log(`  idle memory: ${def.name}, ${o.idle} connections ...`);
       const row = await idleMemory(def, o.idle);
       idleRows.push(row);

@@ -73,6 +73,19 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
   out.push(`clean: samples during which everything else used <= ${disturbedPct}% of a core; the medians are over those when there are any,`);
   out.push(`       over all samples when there are none (marked !). Raw samples: the JSON file.`);
   out.push(`NOTE: client and server share this machine's ${ncpu} CPUs (nothing pinned): every rate is client + server together on this box, not server capacity.`);
+  // Where the gap to C comes from, when the two servers that split it were measured.
+  const echoIds = cells.filter((c) => c.mode === 'echo').map((c) => c.id);
+  const perCell = (a, b) => echoIds.map((id) => fmtRatio(ratio(med[a]?.[id]?.rate, med[b]?.[id]?.rate)).padStart(6)).join('');
+  const split = [
+    ['floor', 'c', 'floor ×C', "C's design in JavaScript over koffi: the price of calling the kernel from JavaScript"],
+    ['c-shared', 'c', 'c-shared ×C', 'C with both threads on one epoll set, re-armed per message (EPOLLONESHOT): a shared port in C'],
+    ['epoll', 'floor', 'epoll ÷ floor', 'the price of the completion contract (shared port, refcounted sessions, per-session state)'],
+    ['epoll', 'c-shared', 'epoll ÷ c-shared', 'our server against C with a shared port'],
+  ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
+  if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
+    out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
+    for (const [a, b, label, what] of split) out.push(`  ${label.padEnd(17)}${perCell(a, b)}   ${what}`);
+  }
   const dirty = cells.flatMap((c) => servers.filter((s) => med[s]?.[c.id] && !med[s][c.id].clean).map((s) => `${s} ${c.id}`));
   if (dirty.length) out.push(`WARNING: other work on the box disturbed every sample of ${dirty.length} row(s) (${dirty.join('; ')}): compare those with care.`);
 

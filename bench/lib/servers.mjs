@@ -8,14 +8,22 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
  *   epoll    - our server, --backend epoll
  *   node     - our server, --backend node (the `net` baseline every ratio "×node" refers to)
  *   c        - the C reference echo server (refbench echo_server -t 2)
+ *   c-shared - the same in its shared mode (-m shared): both threads on one epoll set with
+ *              EPOLLONESHOT, the completion-port model that our servers follow
  *   node-ref - refbench's plain `net` echo server (node_echo.mjs, socket.pipe(socket))
+ *   floor    - the C server's design in JavaScript over koffi (koffi-floor.mjs): what calling the
+ *              kernel from JavaScript costs here, without the completion contract
  */
 export function serverDefs({ root, refDir, cBin }) {
   const defs = [
     { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
     { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
   ];
-  if (cBin) defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
+  if (cBin) {
+    defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
+    defs.push({ name: 'c-shared', what: 'refbench echo_server -t 2 -m shared (C, one epoll set)', kind: 'c', bin: join(cBin, 'echo_server'), args: ['-m', 'shared'] });
+  }
+  defs.push({ name: 'floor', what: 'koffi floor: the C server design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-floor.mjs') });
   if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
   return defs.map((d) => ({ ...d, root }));
 }
@@ -77,7 +85,7 @@ async function startOurs(def, extraArgs) {
 
 async function startRef(def, argv) {
   const port = await freePort();
-  const child = spawn(argv[0], [...argv.slice(1), ...(def.kind === 'c' ? ['-p', String(port), '-t', '2'] : ['--port', String(port)])], {
+  const child = spawn(argv[0], [...argv.slice(1), ...(def.kind === 'c' ? ['-p', String(port), '-t', '2'] : ['--port', String(port)]), ...(def.args ?? [])], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
