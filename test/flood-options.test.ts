@@ -108,7 +108,9 @@ describe('flood command line', () => {
   it('refuses bad values with a UsageError naming the flag', () => {
     const bad: [string[], RegExp][] = [
       [['-c', '0'], /--connections/],
-      [['--size', '8'], /--size/],
+      [['--size', '8'], /--size: 8 is outside 16\.\.16777216$/],
+      [['--size', '17m'], /--size: 17825792 is outside 16\.\.16777216$/],
+      [['--messages', '2m'], /--messages: 2000000 is outside 1\.\.1000000$/],
       [['--size', '4096-16'], /--size/],
       [['--timeout', 'soon'], /--timeout/],
       [['--mix', 'graceful=x'], /--mix/],

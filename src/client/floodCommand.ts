@@ -5,6 +5,8 @@ import type { BackendName, Lifetime } from '../server/types.js';
 import { runFlood, type FloodOptions } from './flood.js';
 import { attachProgress } from './progress.js';
 import { renderReport } from './report.js';
+import { MAX_MESSAGES } from './options.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
 import { DISCONNECT_MODES, parseMix } from './scenarios.js';
 import { parseBytes, parseCount, parseDurationMs, parseRange } from '../units.js';
 
@@ -36,8 +38,8 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   const o: FloodOptions = {
     connections: parseCount('--connections', f.connections, 1),
     rate: parseCount('--rate', f.rate),
-    messages: parseRange('--messages', f.messages, (n, v) => parseCount(n, v, 1)),
-    size: parseRange('--size', f.size, (n, v) => parseBytes(n, v, 16)),
+    messages: parseRange('--messages', f.messages, (n, v) => parseCount(n, v, 1, MAX_MESSAGES)),
+    size: parseRange('--size', f.size, (n, v) => parseBytes(n, v, FRAME_HEADER_BYTES, MAX_FRAME_BYTES)),
     split: f.split ?? false,
     workers: parseCount('--workers', f.workers, 0, 64),
     timeoutMs: parseDurationMs('--timeout', f.timeout, 's', 1),

@@ -9,6 +9,9 @@ import { parseAssertions, type Assertion } from './assertions.js';
 import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './scenarios.js';
 import { parseTarget, type Range } from '../units.js';
 
+/** Most messages one connection may be planned to send. */
+export const MAX_MESSAGES = 1_000_000;
+
 /** Options of runFlood(). Every field is optional; see the defaults below. */
 export interface FloodOptions {
   /** `host:port` or {host, port}. Omitted: start an embedded server on an ephemeral port. */
@@ -105,7 +108,7 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
   const rate = o.rate ?? 0;
   if (!(rate >= 0) || !Number.isFinite(rate)) throw new UsageError('--rate: must be a number >= 0');
   const size = range('--size', o.size, { min: 16, max: 4096 }, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
-  const messages = range('--messages', o.messages, { min: 1, max: 20 }, 1, 1_000_000);
+  const messages = range('--messages', o.messages, { min: 1, max: 20 }, 1, MAX_MESSAGES);
   const mix = { ...DEFAULT_MIX, ...(o.mix ? Object.fromEntries(DISCONNECT_MODES.map((m) => [m, o.mix![m] ?? 0])) : {}) } as Mix;
   for (const m of DISCONNECT_MODES) {
     if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw new UsageError(`--mix: weight of ${m} must be a number >= 0`);

@@ -27,7 +27,7 @@ interface Flags {
 export function addServerCommand(program: Command): void {
   program
     .command('server')
-    .description('run the TCP echo server on the OS completion machinery (IOCP / epoll)')
+    .description('Run the TCP echo server on the OS completion machinery (IOCP / epoll).')
     .option('--host <addr>', 'address to listen on (IPv4 or IPv6)', D.host)
     .option('-p, --port <n>', 'port to listen on; 0 picks a free one', String(D.port))
     .option('-w, --workers <n>', 'worker threads blocking on the completion port', String(D.workers))
