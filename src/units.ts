@@ -23,7 +23,9 @@ function parseWithUnit(name: string, raw: string, units: Record<string, number>,
 
 function requireInteger(name: string, raw: string, v: number, min: number, max: number): number {
   if (!Number.isInteger(v)) throw new UsageError(`${name}: '${raw}' is not a whole number`);
-  if (v < min || v > max) throw new UsageError(`${name}: ${v} is outside ${min}..${max}`);
+  if (v < min || v > max) {
+    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `${name}: ${v} is below ${min}` : `${name}: ${v} is outside ${min}..${max}`);
+  }
   return v;
 }
 
@@ -42,8 +44,16 @@ export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' 
   const trimmed = raw.trim();
   const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
   const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration (like 30s or 500ms)');
-  if (v < min || v > max) throw new UsageError(`${name}: '${raw}' is outside ${min}ms..${max}ms`);
+  if (v < min || v > max) throw new UsageError(`${name}: '${raw}' is outside ${formatMs(min)}..${formatMs(max)}`);
   return v;
+}
+
+/** A limit in the largest unit that keeps it whole: 86400000 -> 24h, 1 -> 1ms. */
+function formatMs(ms: number): string {
+  for (const [unit, size] of [['h', 3600e3], ['m', 60e3], ['s', 1e3]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
 }
 
 /** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one`. */

@@ -1,4 +1,5 @@
 // The leak verdict: not run without stats (PASS if the data is right), clean or leak with them.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlood } from '../src/client/flood.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
@@ -51,12 +52,17 @@ describe('leak verdict', () => {
     expect(r.reasons.join()).toMatch(/leak/);
   });
 
-  it('an unreachable stats URL stops the flood before it starts', async () => {
+  it('an unreachable stats URL stops the flood before it starts, saying why', async () => {
     const s = await echo();
-    const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: 'http://127.0.0.1:1/stats', workers: 0 });
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const closedPort = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: `http://127.0.0.1:${closedPort}/stats`, workers: 0 });
     let started = false;
     run.on('start', () => (started = true));
-    await expect(run.result).rejects.toThrow(/cannot read server stats/);
+    await expect(run.result).rejects.toThrow(/cannot read server stats from http:\/\/127\.0\.0\.1:\d+\/stats: ECONNREFUSED$/);
     expect(started).toBe(false);
   });
 });

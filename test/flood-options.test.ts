@@ -30,7 +30,8 @@ describe('unit parsers', () => {
     expect(parseCount('-c', '2m')).toBe(2_000_000);
     expect(() => parseCount('-c', 'ten')).toThrow(UsageError);
     expect(() => parseCount('-c', '1.5')).toThrow(/whole number/);
-    expect(() => parseCount('-c', '0', 1)).toThrow(/outside/);
+    expect(() => parseCount('-c', '0', 1)).toThrow(/^-c: 0 is below 1$/);
+    expect(() => parseCount('-c', '11', 1, 10)).toThrow(/^-c: 11 is outside 1\.\.10$/);
   });
 
   it('reads durations in ms, s, m and us; a bare number is seconds', () => {
@@ -111,6 +112,8 @@ describe('flood command line', () => {
       [['--size', '8'], /--size: 8 is outside 16\.\.16777216$/],
       [['--size', '17m'], /--size: 17825792 is outside 16\.\.16777216$/],
       [['--messages', '2m'], /--messages: 2000000 is outside 1\.\.1000000$/],
+      [['--timeout', '0'], /--timeout: '0' is outside 1ms\.\.24h$/],
+      [['--total', '0'], /--total: 0 is below 1$/],
       [['--size', '4096-16'], /--size/],
       [['--timeout', 'soon'], /--timeout/],
       [['--mix', 'graceful=x'], /--mix/],

@@ -30,7 +30,10 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
     try {
       res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${(err as Error).message}`);
+      // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+      const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
     }
     if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}`);
     const body = (await res.json()) as ServerStats;
