@@ -29,7 +29,8 @@ describe('server command: bad input', () => {
     [['--buffer-size', 'lots'], /--buffer-size: 'lots' is not a size/],
     [['--host', 'example.com'], /--host must be an IP address/],
     [['--buffer-size', '4m'], /--max-sessions 10000 with --buffer-size 4194304 needs 39\.1 GiB of session buffers; the limit is 2 GiB/],
-    [['--stop-timeout', '0'], /--stop-timeout/],
+    [['--stop-timeout', '0'], /--stop-timeout: '0' is outside 1ms\.\.576h$/],
+    [['--duration', '600h'], /--duration: '600h' is outside 1ms\.\.576h$/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {
     const r = await runCliProcess(['server', ...args]);

@@ -5,6 +5,9 @@ import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 
+/** Longest time option: 576 hours (24 days), under the 2^31 - 1 ms a timer can wait. */
+const MAX_TIMER_MS = 576 * 3600e3;
+
 interface Flags {
   host: string;
   port: string;
@@ -74,7 +77,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     workers: parseInteger('--workers', f.workers),
     backend: f.backend as BackendName | 'auto',
     maxSessions: parseCount('--max-sessions', f.maxSessions),
-    idleTimeoutMs: parseDurationMs('--idle-timeout', f.idleTimeout, 's', 0, 2 ** 31 - 1),
+    idleTimeoutMs: parseDurationMs('--idle-timeout', f.idleTimeout, 's', 0, MAX_TIMER_MS),
     bufferSize: parseBytes('--buffer-size', f.bufferSize),
     lifetime: f.lifetime as Lifetime,
     statsPort: f.stats ? parseInteger('--stats-port', f.statsPort) : null,
@@ -86,8 +89,8 @@ function toOptions(f: Flags): Partial<ServerOptions> {
 
 async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
-  const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, 2 ** 31 - 1) : null;
-  const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, 2 ** 31 - 1);
+  const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
+  const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
   const server = await startServer(options);
   const log = (event: string, data: Record<string, unknown>, text: string) =>
     process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
