@@ -1,5 +1,5 @@
 // The bench's printed output: one table of every server and cell with ratios, the flood
-// comparison, the targets of the performance issue as met / not met, and the caveats.
+// comparison, the project's performance targets as met / not met, and the caveats.
 import os from 'node:os';
 import Table from 'cli-table3';
 
@@ -128,7 +128,7 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
     out.push(`  echo_client's rate is measured after its warm-up (every connection has echoed once).`);
   }
 
-  // Targets of the performance issue.
+  // The project's performance targets (README, "Performance").
   const targets = [];
   const add = (name, met, detail) => targets.push({ name, status: met === null ? 'not measured' : met ? 'met' : 'not met', detail });
   const echoCells = cells.filter((c) => c.mode === 'echo');
@@ -159,7 +159,7 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
   );
   add('zero data faults in every run', faults.length === 0, faults.length ? `${faults.length} fault(s), see below` : 'none');
   out.push('');
-  out.push('targets (issue 5):');
+  out.push('performance targets:');
   for (const x of targets) out.push(`  ${x.status === 'met' ? 'MET    ' : x.status === 'not met' ? 'NOT MET' : 'N/A    '}  ${x.name}  [${x.detail}]`);
   return { text: out.join('\n'), targets };
 }
