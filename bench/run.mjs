@@ -67,6 +67,9 @@ const HELP = `usage: npm run bench -- [options]
                      c-shared = the C server with both threads on one epoll set (-m shared),
                      floor = the C server's design in JavaScript over koffi (bench/lib/koffi-floor.mjs)
   --idle <n>         idle connections for the memory measurement (default ${IDLE_SESSIONS})
+  --warmup <s>       unmeasured run of each echo cell on the same server before its measured
+                     run, so that servers that compile as they run are measured at speed
+                     (default 1, --quick 0.5; 0 = none)
   --quiet-wait <s>   before each measurement, wait up to this long for the rest of the machine
                      to use < ${QUIET_PCT}% of a core (default 8, --quick 3; 0 = do not wait)
   --no-rss           skip the idle-memory measurement
@@ -97,6 +100,7 @@ function parseCli() {
         'no-rss': { type: 'boolean', default: false },
         'no-flood': { type: 'boolean', default: false },
         'quiet-wait': { type: 'string' },
+        warmup: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: false,
@@ -133,7 +137,9 @@ function parseCli() {
   if (!(quietWait >= 0 && quietWait <= 600)) die(`--quiet-wait: '${a['quiet-wait']}' is not a number of seconds 0..600`);
   const servers = a.servers ? a.servers.split(',').map((s) => s.trim()) : null;
   for (const s of servers ?? []) if (!['epoll', 'node', 'c', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
-  return { duration, runs, idle, quietWait, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
+  const warmup = a.warmup !== undefined ? Number(a.warmup) : a.quick ? 0.5 : 1;
+  if (!(warmup >= 0 && warmup <= 600)) die(`--warmup: '${a.warmup}' is not a number of seconds 0..600`);
+  return { duration, runs, idle, quietWait, warmup, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
 }
 
 /** Compiles the reference C server and client into .cache/bench-bin when missing or stale. */
@@ -160,9 +166,28 @@ const median = (xs) => {
 const faults = [];
 const log = (msg) => console.error(msg);
 
-/** One echo_client run against a running server, with CPU accounting for server, client and the rest. */
-async function clientCell(cBin, server, cell, duration) {
-  const args = ['-h', '127.0.0.1', '-p', String(server.port), '-m', cell.mode, '-c', String(cell.conns), '-s', String(cell.size), '-d', String(duration), '-t', String(CLIENT_THREADS)];
+/**
+ * One echo_client run against a running server, with CPU accounting for server, client and the
+ * rest. With warmupS > 0 an unmeasured run of the same cell comes first: a server that compiles
+ * its code as it runs (ours, node-ref, the floor) is then measured at speed, as the C server is
+ * from its first message. Faults during the warm-up count like any other.
+ */
+async function clientCell(cBin, server, cell, duration, warmupS = 0) {
+  const cellArgs = (d) => ['-h', '127.0.0.1', '-p', String(server.port), '-m', cell.mode, '-c', String(cell.conns), '-s', String(cell.size), '-d', String(d), '-t', String(CLIENT_THREADS)];
+  const args = cellArgs(duration);
+  let warmFault = null;
+  if (warmupS > 0) {
+    const w = await runCapture(join(cBin, 'echo_client'), cellArgs(warmupS), { timeoutMs: (warmupS + 40) * 1000, clkTck: CLK_TCK });
+    let wj = null;
+    try {
+      wj = JSON.parse(w.stdout.trim().split('\n').pop());
+    } catch {
+      /* below */
+    }
+    if (!wj || w.code !== 0 || wj.errors || wj.mismatches) {
+      warmFault = `warm-up: ${wj ? `exit ${w.code}, ${wj.errors} errors, ${wj.mismatches} mismatches` : `no JSON from echo_client (exit ${w.code})`}`;
+    }
+  }
   const bgCpuPct = QUIET_WAIT_S > 0 ? await waitQuiet(server.pid) : null;
   const s0 = procCpuSeconds(server.pid, CLK_TCK);
   const m0 = machineTicks();
@@ -191,9 +216,10 @@ async function clientCell(cBin, server, cell, duration) {
     cliCpuPct: Math.round(cliPct),
     otherCpuPct: srvPct === null ? null : Math.max(0, Math.round(machinePct - srvPct - cliPct)),
     bgCpuPctBefore: bgCpuPct,
+    warmupS,
     ...(j ?? {}),
   };
-  const why = [];
+  const why = warmFault ? [warmFault] : [];
   if (!j) why.push(`no JSON from echo_client (exit ${r.code}${r.timedOut ? ', killed after timeout' : ''}): ${r.stderr.trim().slice(-300)}`);
   else {
     if (r.code !== 0) why.push(`echo_client exit ${r.code}`);
@@ -443,7 +469,7 @@ async function main() {
   };
   log(`bench: ${env.cpus} CPUs (${env.cpuModel}), ${env.kernel}, node ${env.node}, gcc ${env.gcc}, load ${env.loadAvgAtStart.join(' ')}`);
   log(`bench: ${o.refNote}`);
-  log(`bench: ${o.runs} run(s) x ${o.duration} s cells; client echo_client -t ${CLIENT_THREADS}; servers: ${defs.map((d) => d.name).join(', ')}`);
+  log(`bench: ${o.runs} run(s) x ${o.duration} s cells${o.warmup > 0 ? `, each after a ${o.warmup} s unmeasured warm-up on the same server` : ''}; client echo_client -t ${CLIENT_THREADS}; servers: ${defs.map((d) => d.name).join(', ')}`);
   if (env.loadAvgAtStart[0] > 0.5 * env.cpus) log(`bench: WARNING the machine is already busy (load ${env.loadAvgAtStart[0]}); see the "other CPU" column`);
 
   const cellRows = [];
@@ -460,7 +486,7 @@ async function main() {
         for (const def of order) {
           const server = await startServer(def);
           try {
-            const row = await clientCell(cBin, server, cell, o.duration);
+            const row = await clientCell(cBin, server, cell, o.duration, o.warmup);
             row.run = run;
             if (server.statsUrl) row.serverStats = await server.stats().catch(() => null);
             cellRows.push(row);
@@ -541,7 +567,7 @@ async function main() {
   const result = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    options: { duration: o.duration, runs: o.runs, idle: o.idle, ref: o.refDir, clientThreads: CLIENT_THREADS, cells: CELLS },
+    options: { duration: o.duration, runs: o.runs, warmup: o.warmup, idle: o.idle, ref: o.refDir, clientThreads: CLIENT_THREADS, cells: CELLS },
     env: { ...env, loadAvgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
     note: 'client and server share this machine\'s CPUs; rates are client+server together on this box, not server capacity',
     servers: defs.map(({ name, what }) => ({ name, what })),

@@ -65,11 +65,11 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
     first = false;
   }
   out.push('');
-  out.push(`median of ${o.runs} run(s), ${o.duration} s measured windows, same client for every server: echo_client -t 2`);
+  out.push(`median of ${o.runs} run(s), ${o.duration} s measured windows${o.warmup > 0 ? ` after ${o.warmup} s of unmeasured warm-up on the same server` : ''}, same client for every server: echo_client -t 2`);
   out.push(`rate = messages/s (echo, one message in flight per connection) or connections/s (churn: connect, echo, RST);`);
   out.push(`×C and ×node = this figure divided by the C reference's / our node backend's in this run (latency, memory: lower is better)`);
   out.push(t.toString());
-  out.push(`CPU%: median % of one core over the client run (warm-up included) used by the server / the client / everything else on the box.`);
+  out.push(`CPU%: median % of one core over the measured client run (its connection set-up included) used by the server / the client / everything else on the box.`);
   out.push(`clean: samples during which everything else used <= ${disturbedPct}% of a core; the medians are over those when there are any,`);
   out.push(`       over all samples when there are none (marked !). Raw samples: the JSON file.`);
   out.push(`NOTE: client and server share this machine's ${ncpu} CPUs (nothing pinned): every rate is client + server together on this box, not server capacity.`);
