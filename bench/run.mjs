@@ -31,6 +31,8 @@ export const CELLS = [
   { id: 'churn c=50 s=64', mode: 'churn', conns: 50, size: 64 },
 ];
 const CLIENT_THREADS = 2;
+/** echo_client -w: seconds it waits for every connection's first echo (unmeasured). */
+const CLIENT_WARM_TIMEOUT_S = 60;
 const IDLE_SESSIONS = 10_000;
 /** Background CPU (% of one core, everything on the box) below which a measurement may start. */
 const QUIET_PCT = 30;
@@ -173,11 +175,14 @@ const log = (msg) => console.error(msg);
  * from its first message. Faults during the warm-up count like any other.
  */
 async function clientCell(cBin, server, cell, duration, warmupS = 0) {
-  const cellArgs = (d) => ['-h', '127.0.0.1', '-p', String(server.port), '-m', cell.mode, '-c', String(cell.conns), '-s', String(cell.size), '-d', String(d), '-t', String(CLIENT_THREADS)];
+  // -w: how long echo_client waits for every connection's first echo before it starts the
+  // clock. Node's `net` servers accept one connection per turn of their event loop, so under
+  // load 1,000 connections take 10-15 s to be accepted; its default (15 s) is too short.
+  const cellArgs = (d) => ['-h', '127.0.0.1', '-p', String(server.port), '-m', cell.mode, '-c', String(cell.conns), '-s', String(cell.size), '-d', String(d), '-t', String(CLIENT_THREADS), '-w', String(CLIENT_WARM_TIMEOUT_S)];
   const args = cellArgs(duration);
   let warmFault = null;
   if (warmupS > 0) {
-    const w = await runCapture(join(cBin, 'echo_client'), cellArgs(warmupS), { timeoutMs: (warmupS + 40) * 1000, clkTck: CLK_TCK });
+    const w = await runCapture(join(cBin, 'echo_client'), cellArgs(warmupS), { timeoutMs: (CLIENT_WARM_TIMEOUT_S + warmupS + 40) * 1000, clkTck: CLK_TCK });
     let wj = null;
     try {
       wj = JSON.parse(w.stdout.trim().split('\n').pop());
@@ -192,7 +197,7 @@ async function clientCell(cBin, server, cell, duration, warmupS = 0) {
   const s0 = procCpuSeconds(server.pid, CLK_TCK);
   const m0 = machineTicks();
   const w0 = performance.now();
-  const r = await runCapture(join(cBin, 'echo_client'), args, { timeoutMs: (duration + 40) * 1000, clkTck: CLK_TCK });
+  const r = await runCapture(join(cBin, 'echo_client'), args, { timeoutMs: (CLIENT_WARM_TIMEOUT_S + duration + 40) * 1000, clkTck: CLK_TCK });
   const wall = (performance.now() - w0) / 1000;
   const s1 = procCpuSeconds(server.pid, CLK_TCK);
   const m1 = machineTicks();
