@@ -11,7 +11,26 @@ const fmtRatio = (r) => (r === null ? '-' : r.toFixed(2));
 const fmtRatio3 = (r) => (r === null ? '-' : r.toFixed(3));
 const kib = (b) => (b === null || b === undefined ? '-' : (b / 1024).toFixed(2));
 
-export function renderReport({ servers, cells, med, idle, flood, floodMed, faults, o, disturbedPct }) {
+/**
+ * Median over rounds of (a's rate ÷ b's rate in the same round), per echo cell. A ratio of
+ * medians can pair one server's slow round with another's fast one when the machine's speed
+ * drifts between rounds; a paired ratio compares servers measured minutes apart.
+ */
+export function pairedRatios(rows, cells, a, b) {
+  return cells.map((cell) => {
+    const rate = (r) => (cell.mode === 'churn' ? r.connections_per_s : r.msgs_per_s);
+    const rs = [];
+    for (const ra of rows.filter((r) => r.server === a && r.cell === cell.id)) {
+      const rb = rows.find((r) => r.server === b && r.cell === cell.id && r.run === ra.run);
+      if (rb && rate(rb)) rs.push(rate(ra) / rate(rb));
+    }
+    rs.sort((x, y) => x - y);
+    const m = rs.length >> 1;
+    return { id: cell.id, r: rs.length ? (rs.length % 2 ? rs[m] : (rs[m - 1] + rs[m]) / 2) : null, rounds: rs.map((x) => +x.toFixed(3)) };
+  });
+}
+
+export function renderReport({ result, servers, cells, med, idle, flood, floodMed, faults, o, disturbedPct }) {
   const out = [];
   const ncpu = os.availableParallelism();
   const hasC = servers.includes('c');
@@ -82,6 +101,10 @@ export function renderReport({ servers, cells, med, idle, flood, floodMed, fault
     ['epoll', 'floor', 'epoll ÷ floor', 'the price of the completion contract (shared port, refcounted sessions, per-session state)'],
     ['epoll', 'c-shared', 'epoll ÷ c-shared', 'our server against C with a shared port'],
   ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
+  if (servers.includes('epoll') && servers.includes('c') && o.runs > 1) {
+    const pr = pairedRatios(result.raw.cells, cells.filter((c) => c.mode === 'echo'), 'epoll', 'c');
+    out.push(`epoll ×C paired (median over rounds of epoll ÷ C in the same round): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
+  }
   if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
     out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
     for (const [a, b, label, what] of split) out.push(`  ${label.padEnd(17)}${perCell(a, b)}   ${what}`);
