@@ -12,9 +12,10 @@ const fmtRatio3 = (r) => (r === null ? '-' : r.toFixed(3));
 const kib = (b) => (b === null || b === undefined ? '-' : (b / 1024).toFixed(2));
 
 /**
- * Median over rounds of (a's rate ÷ b's rate in the same round), per echo cell. A ratio of
- * medians can pair one server's slow round with another's fast one when the machine's speed
- * drifts between rounds; a paired ratio compares servers measured minutes apart.
+ * Median over rounds of (a's rate ÷ b's rate in the same round), per cell, with each round's
+ * ratio in round order. A ratio of medians can pair one server's slow round with another's fast
+ * one when the machine's speed drifts between rounds; a paired ratio compares servers measured
+ * minutes apart.
  */
 export function pairedRatios(rows, cells, a, b) {
   return cells.map((cell) => {
@@ -24,9 +25,10 @@ export function pairedRatios(rows, cells, a, b) {
       const rb = rows.find((r) => r.server === b && r.cell === cell.id && r.run === ra.run);
       if (rb && rate(rb)) rs.push(rate(ra) / rate(rb));
     }
-    rs.sort((x, y) => x - y);
-    const m = rs.length >> 1;
-    return { id: cell.id, r: rs.length ? (rs.length % 2 ? rs[m] : (rs[m - 1] + rs[m]) / 2) : null, rounds: rs.map((x) => +x.toFixed(3)) };
+    const sorted = [...rs].sort((x, y) => x - y);
+    const m = sorted.length >> 1;
+    const r = sorted.length ? (sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2) : null;
+    return { id: cell.id, r, rounds: rs.map((x) => +x.toFixed(3)) };
   });
 }
 
@@ -103,7 +105,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
   ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
   if (servers.includes('epoll') && servers.includes('c') && o.runs > 1) {
     const pr = pairedRatios(result.raw.cells, cells.filter((c) => c.mode === 'echo'), 'epoll', 'c');
-    out.push(`epoll ×C paired (median over rounds of epoll ÷ C in the same round): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
+    out.push(`epoll ×C paired (median over rounds of epoll ÷ C in the same round; each round in order): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
   }
   if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
     out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
