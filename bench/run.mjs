@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lineReader, machineTicks, procCpuSeconds, procRss, runCapture, sleep } from './lib/procs.mjs';
-import { renderReport } from './lib/report.mjs';
+import { median, renderReport } from './lib/report.mjs';
 import { serverDefs, serverFaults, startServer } from './lib/servers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -158,12 +158,14 @@ function buildRef(refDir) {
   return out;
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** The JSON object a client prints as its last stdout line, or null. */
+function lastJsonLine(stdout) {
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop());
+  } catch {
+    return null;
+  }
+}
 
 const faults = [];
 const log = (msg) => console.error(msg);
@@ -183,12 +185,7 @@ async function clientCell(cBin, server, cell, duration, warmupS = 0) {
   let warmFault = null;
   if (warmupS > 0) {
     const w = await runCapture(join(cBin, 'echo_client'), cellArgs(warmupS), { timeoutMs: (CLIENT_WARM_TIMEOUT_S + warmupS + 40) * 1000, clkTck: CLK_TCK });
-    let wj = null;
-    try {
-      wj = JSON.parse(w.stdout.trim().split('\n').pop());
-    } catch {
-      /* below */
-    }
+    const wj = lastJsonLine(w.stdout);
     if (!wj || w.code !== 0 || wj.errors || wj.mismatches) {
       warmFault = `warm-up: ${wj ? `exit ${w.code}, ${wj.errors} errors, ${wj.mismatches} mismatches` : `no JSON from echo_client (exit ${w.code})`}`;
     }
@@ -201,12 +198,7 @@ async function clientCell(cBin, server, cell, duration, warmupS = 0) {
   const wall = (performance.now() - w0) / 1000;
   const s1 = procCpuSeconds(server.pid, CLK_TCK);
   const m1 = machineTicks();
-  let j = null;
-  try {
-    j = JSON.parse(r.stdout.trim().split('\n').pop());
-  } catch {
-    /* below */
-  }
+  const j = lastJsonLine(r.stdout);
   const srvPct = s0 !== null && s1 !== null ? ((s1 - s0) / wall) * 100 : null;
   const cliPct = (r.cpuSeconds / wall) * 100;
   const machinePct = ((m1.busy - m0.busy) / CLK_TCK / wall) * 100;
@@ -357,13 +349,7 @@ function floodCli() {
 async function floodRun(args, timeoutMs) {
   const full = [join(ROOT, 'bin/iocp-bench.js'), 'flood', ...args];
   const r = await runCapture(process.execPath, full, { timeoutMs, clkTck: CLK_TCK, cwd: ROOT });
-  let j = null;
-  try {
-    j = JSON.parse(r.stdout.trim().split('\n').pop());
-  } catch {
-    /* below */
-  }
-  return { r, j, argv: ['iocp-bench', 'flood', ...args] };
+  return { r, j: lastJsonLine(r.stdout), argv: ['iocp-bench', 'flood', ...args] };
 }
 
 async function floodPhase(cDef, cBin, runs, duration, cli) {

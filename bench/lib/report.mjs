@@ -11,6 +11,14 @@ const fmtRatio = (r) => (r === null ? '-' : r.toFixed(2));
 const fmtRatio3 = (r) => (r === null ? '-' : r.toFixed(3));
 const kib = (b) => (b === null || b === undefined ? '-' : (b / 1024).toFixed(2));
 
+/** Median of the finite numbers in xs, or null when there are none. */
+export const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 /**
  * Median over rounds of (a's rate ÷ b's rate in the same round), per cell, with each round's
  * ratio in round order. A ratio of medians can pair one server's slow round with another's fast
@@ -25,10 +33,7 @@ export function pairedRatios(rows, cells, a, b) {
       const rb = rows.find((r) => r.server === b && r.cell === cell.id && r.run === ra.run);
       if (rb && rate(rb)) rs.push(rate(ra) / rate(rb));
     }
-    const sorted = [...rs].sort((x, y) => x - y);
-    const m = sorted.length >> 1;
-    const r = sorted.length ? (sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2) : null;
-    return { id: cell.id, r, rounds: rs.map((x) => +x.toFixed(3)) };
+    return { id: cell.id, r: median(rs), rounds: rs.map((x) => +x.toFixed(3)) };
   });
 }
 
