@@ -25,7 +25,7 @@ describe('iocp-bench flood (process)', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ verdict: 'PASS', leak: { status: 'not-run' }, connections: { started: 100, ok: 100 }, options: { transport } });
+    expect(j).toMatchObject({ verdict: 'PASS', stoppedEarly: null, leak: { status: 'not-run' }, connections: { started: 100, ok: 100 }, options: { transport } });
   });
 
   it.each(TRANSPORTS)('FAIL against a server that reorders: exit 1, the report names the fault (%s transport)', async (transport) => {

@@ -80,6 +80,7 @@ describe('client transports', () => {
     expect(s.verdict, s.reasons.join('; ')).toBe('PASS');
     expect(s.connections.started).toBeGreaterThan(20);
     expect(s.connections.aborted).toBe(0);
+    expect(s.stoppedEarly).toBe('stop');
 
     const aborted = runFlood(opts({ transport, workers: 2, total: undefined, durationMs: 60_000, connections: 20, mix: { idle: 1 }, idleHoldMs: 30_000 }));
     aborted.on('tick', (t) => {
@@ -88,6 +89,7 @@ describe('client transports', () => {
     const a = await aborted.result;
     expect(a.connections.aborted).toBeGreaterThan(0);
     expect(a.faults.total).toBe(0);
+    expect(a.stoppedEarly).toBe('abort');
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });

@@ -65,6 +65,11 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     this.result.catch(() => undefined);
   }
 
+  /** What stop() or abort() has asked for so far (null: neither). */
+  get stopRequested(): 'stop' | 'abort' | null {
+    return this.stopped;
+  }
+
   /** Open no more connections; those running finish (the result follows as usual). */
   stop(): void {
     this.stopped ??= 'stop';
@@ -113,9 +118,10 @@ export class FloodRun extends EventEmitter<FloodEvents> {
       threads.start();
       const merged = await threads.done;
       const elapsed = performance.now() - t0;
+      const stoppedEarly = this.stopped;
       this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
       const leak = await checkLeaks(stats, before, o.settleTimeoutMs);
-      const result = buildResult(o, { host, port, backend }, merged, elapsed, leak);
+      const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly);
       this.emit('done', result);
       return result;
     } finally {

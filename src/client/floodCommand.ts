@@ -96,10 +96,16 @@ export function addFloodCommand(program: Command): void {
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug)').choices(['refcount', 'naive']))
     .action(async (target: string | undefined, flags: FloodFlags) => {
       const run = runFlood(floodOptionsFromFlags(target, flags));
-      if (flags.progress && process.stderr.isTTY) attachProgress(run, process.stderr);
+      const bar = flags.progress && process.stderr.isTTY;
+      if (bar) attachProgress(run, process.stderr);
       // First Ctrl-C: open no more connections and report; second: abort the running ones too.
+      // The progress bar says so; without it, one line on stderr does.
       let interrupts = 0;
-      const onSigint = () => (++interrupts === 1 ? run.stop() : run.abort());
+      const onSigint = () => {
+        if (++interrupts === 1) run.stop();
+        else run.abort();
+        if (!bar) process.stderr.write(interrupts === 1 ? 'flood: stopping: no new connections, those running finish (Ctrl-C again aborts them)\n' : 'flood: aborting the connections still running\n');
+      };
       process.on('SIGINT', onSigint);
       try {
         const result = await run.result;

@@ -2,6 +2,9 @@ import cliProgress from 'cli-progress';
 import type { FloodRun, FloodStartInfo, FloodTick } from './flood.js';
 import { formatCount } from '../units.js';
 
+/** What the bar says once a stop was asked for (the CLI's Ctrl-C). */
+const NOTE = { none: '', stop: ' | stopping: Ctrl-C again aborts', abort: ' | aborting' } as const;
+
 /**
  * Live progress on a terminal: listens to the flood's events and draws one bar. The caller decides
  * whether there is a terminal; this module only renders.
@@ -16,6 +19,7 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream): void 
     mps: formatCount(t.messagesPerSec),
     faults: t.faults,
     errors: t.errors,
+    note: NOTE[run.stopRequested ?? 'none'],
   });
   run.on('start', (info: FloodStartInfo) => {
     // A duration-bound run shows time; otherwise connections done out of the total.
@@ -23,7 +27,7 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream): void 
     bar = new cliProgress.SingleBar(
       {
         stream,
-        format: `flood {bar} {percentage}% | {done}/{totalText} conns | active {active} | {mps} msg/s | faults {faults} | errors {errors}`,
+        format: `flood {bar} {percentage}% | {done}/{totalText} conns | active {active} | {mps} msg/s | faults {faults} | errors {errors}{note}`,
         hideCursor: true,
         clearOnComplete: true,
         fps: 5,
@@ -32,7 +36,7 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream): void 
       cliProgress.Presets.shades_classic,
     );
     bar.start(byTime ? Math.max(1, info.durationMs) : Math.max(1, info.total!), 0, {
-      done: 0, totalText: info.total === null ? '-' : formatCount(info.total), active: 0, mps: '0', faults: 0, errors: 0,
+      done: 0, totalText: info.total === null ? '-' : formatCount(info.total), active: 0, mps: '0', faults: 0, errors: 0, note: '',
     });
   });
   run.on('tick', (t: FloodTick) => {

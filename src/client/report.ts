@@ -10,6 +10,11 @@ import { formatCount, formatMicros } from '../units.js';
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;
 
+const STOPPED_EARLY = {
+  stop: 'stopped early on request: no connection was opened after it, those running finished; the verdict covers what ran',
+  abort: 'aborted on request: the connections still running were cut off; the verdict covers what ran',
+} as const;
+
 /** The final report as text: tables per section, PASS or FAIL on the last line. */
 export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -19,8 +24,9 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
   out.push(
     c.bold(`iocp-bench flood -> ${where}`),
     `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ${(r.elapsedMs / 1000).toFixed(2)} s`,
-    '',
   );
+  if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
+  out.push('');
 
   const modes = table(c, ['mode', 'started', 'ok', 'fault', 'error']);
   for (const m of DISCONNECT_MODES) {
@@ -78,7 +84,8 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
       out.push(`  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
     }
   }
-  out.push('', r.verdict === 'PASS' ? c.bold.green('PASS') : c.bold.red(`FAIL: ${r.reasons.join('; ')}`));
+  const early = r.stoppedEarly ? ' (stopped early)' : '';
+  out.push('', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`));
   return out.join('\n') + '\n';
 }
 

@@ -34,6 +34,12 @@ export interface FloodResult {
     transport: TransportName;
   };
   elapsedMs: number;
+  /**
+   * The run was cut short by FloodRun.stop() (the CLI's first Ctrl-C: no more connections were
+   * opened, those running finished) or abort() (the second: those running were aborted too);
+   * null when it ran its full plan. The verdict covers what ran.
+   */
+  stoppedEarly: 'stop' | 'abort' | null;
   connections: {
     started: number;
     connected: number;
@@ -68,6 +74,7 @@ export function buildResult(
   merged: MergedReport,
   elapsedMs: number,
   leak: LeakVerdict,
+  stoppedEarly: 'stop' | 'abort' | null = null,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -94,6 +101,7 @@ export function buildResult(
       transport: o.transport,
     },
     elapsedMs: Math.round(elapsedMs),
+    stoppedEarly,
     connections: {
       started: c[C.started]!,
       connected: c[C.connected]!,
