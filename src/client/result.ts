@@ -137,7 +137,16 @@ export function buildResult(
   }
   if (leak.status === 'leak') reasons.push(`leak: ${leak.reasons.join('; ')}`);
   if (leak.status === 'error') reasons.push(`leak check failed: ${leak.reasons.join('; ')}`);
-  if (result.connections.started > 0 && result.connections.ok === 0) reasons.push('no connection completed its plan');
+  const conns = result.connections;
+  if (conns.started > 0 && conns.connected === 0 && conns.errored > 0) {
+    // A wrong port or a server that is down: modes that never wait for the connect (connect-abort)
+    // would otherwise pass on their own.
+    const e = result.errors;
+    const why = (Object.entries({ refused: e.refused, 'timed out': e.timeout, reset: e.reset, other: e.other }) as [string, number][])
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`);
+    reasons.push(`no connection reached the server (${why.join(', ')})`);
+  } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
   for (const a of result.assertions) {
     if (!a.ok) reasons.push(`assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
   }
