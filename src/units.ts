@@ -83,8 +83,11 @@ export function parseTarget(raw: string): { host: string; port: number } {
     host = t.slice(0, colon) || host;
     portText = t.slice(colon + 1);
   }
-  if (!/^\d+$/.test(portText) || host.includes(':') && !t.startsWith('[')) {
-    throw new UsageError(`target: '${raw}' is not host:port`);
+  if (host.includes(':') && !t.startsWith('[')) {
+    throw new UsageError(`target: '${raw}': an IPv6 address goes in brackets, before the port: [::1]:7777`);
+  }
+  if (!/^\d+$/.test(portText)) {
+    throw new UsageError(t.includes(':') ? `target: '${raw}' is not host:port` : `target: '${raw}' has no port (host:port, like ${raw}:7777)`);
   }
   const port = Number(portText);
   if (port < 1 || port > 65535) throw new UsageError(`target: port ${port} is outside 1..65535`);

@@ -62,7 +62,11 @@ describe('unit parsers', () => {
     expect(parseTarget(':7000')).toEqual({ host: '127.0.0.1', port: 7000 });
     expect(parseTarget('[::1]:7777')).toEqual({ host: '::1', port: 7777 });
     expect(() => parseTarget('host:70000')).toThrow(/outside/);
-    expect(() => parseTarget('nohost')).toThrow(UsageError);
+    expect(() => parseTarget('nohost')).toThrow(new UsageError("target: 'nohost' has no port (host:port, like nohost:7777)"));
+    expect(() => parseTarget('127.0.0.1')).toThrow(new UsageError("target: '127.0.0.1' has no port (host:port, like 127.0.0.1:7777)"));
+    expect(() => parseTarget('::1:7777')).toThrow(new UsageError("target: '::1:7777': an IPv6 address goes in brackets, before the port: [::1]:7777"));
+    expect(() => parseTarget('host:http')).toThrow(new UsageError("target: 'host:http' is not host:port"));
+    expect(() => parseTarget('[::1]7777')).toThrow(new UsageError("target: '[::1]7777' is not host:port"));
   });
 
   it('reads mixes by weight or by name', () => {
