@@ -1,6 +1,7 @@
-// Ctrl-C on the real CLI: the first stops opening connections and reports what ran (exit by its
-// verdict), the second aborts those still running; both say so on stderr, in the report and in
-// the JSON. Node cannot deliver Ctrl-C to a child process on Windows, so this runs elsewhere.
+// Ctrl-C on the real CLI: the first (or a SIGTERM) stops opening connections and reports what ran
+// (exit by its verdict), the second aborts those still running; both say so on stderr, in the
+// report and in the JSON. Node cannot deliver either signal to a child process on Windows, so
+// this runs elsewhere.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
@@ -13,8 +14,8 @@ interface Done {
   ms: number;
 }
 
-/** Runs `flood` against the echo server, sends SIGINT `signals` times once it is under way. */
-function interrupted(args: string[], signals: number): Promise<Done> {
+/** Runs `flood` against the echo server, sends `signal` `times` times once it is under way. */
+function interrupted(args: string[], times: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Done> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, 'flood', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -22,7 +23,7 @@ function interrupted(args: string[], signals: number): Promise<Done> {
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    const timers = [1500, 2000].slice(0, signals).map((ms) => setTimeout(() => child.kill('SIGINT'), ms));
+    const timers = [1500, 2000].slice(0, times).map((ms) => setTimeout(() => child.kill(signal), ms));
     const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', (code) => {
       for (const t of [...timers, guard]) clearTimeout(t);
@@ -40,8 +41,8 @@ describe.skipIf(process.platform === 'win32')('flood interrupted with Ctrl-C', (
     await server?.close();
   });
 
-  it('the first Ctrl-C opens no more connections and reports what ran', async () => {
-    const r = await interrupted([`127.0.0.1:${server.port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1);
+  it.each(['SIGINT', 'SIGTERM'] as const)('the first %s opens no more connections and reports what ran', async (signal) => {
+    const r = await interrupted([`127.0.0.1:${server.port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1, signal);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stderr).toBe('flood: stopping: no new connections, those running finish (Ctrl-C again aborts them)\n');

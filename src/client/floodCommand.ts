@@ -98,21 +98,24 @@ export function addFloodCommand(program: Command): void {
       const run = runFlood(floodOptionsFromFlags(target, flags));
       const bar = flags.progress && process.stderr.isTTY;
       if (bar) attachProgress(run, process.stderr);
-      // First Ctrl-C: open no more connections and report; second: abort the running ones too.
-      // The progress bar says so; without it, one line on stderr does.
+      // First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report;
+      // second: abort the running ones too. The progress bar says so; without it, one line on
+      // stderr does.
       let interrupts = 0;
-      const onSigint = () => {
+      const onSignal = () => {
         if (++interrupts === 1) run.stop();
         else run.abort();
         if (!bar) process.stderr.write(interrupts === 1 ? 'flood: stopping: no new connections, those running finish (Ctrl-C again aborts them)\n' : 'flood: aborting the connections still running\n');
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const result = await run.result;
         process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: process.stdout.isTTY }));
         process.exitCode = result.verdict === 'PASS' ? 0 : 1;
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }
