@@ -1,4 +1,5 @@
 // The leak verdict: not run without stats (PASS if the data is right), clean or leak with them.
+import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlood } from '../src/client/flood.js';
@@ -64,5 +65,30 @@ describe('leak verdict', () => {
     run.on('start', () => (started = true));
     await expect(run.result).rejects.toThrow(/cannot read server stats from http:\/\/127\.0\.0\.1:\d+\/stats: ECONNREFUSED$/);
     expect(started).toBe(false);
+  });
+
+  it('a stats URL that answers something else stops the flood before it starts, saying so', async () => {
+    const s = await echo();
+    // An ordinary web server: HTML on /page, an empty JSON object on /empty.
+    const web = http.createServer((req, res) => {
+      if (req.url === '/empty') res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>hello</p>');
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => {
+      web.closeAllConnections();
+      web.close(() => r());
+    }));
+    const base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    for (const [path, why] of [
+      ['/page', "did not answer JSON: is it the server's /stats URL?"],
+      ['/empty', 'did not return server stats (no sessions/ops fields)'],
+    ] as const) {
+      const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: `${base}${path}`, workers: 0 });
+      let started = false;
+      run.on('start', () => (started = true));
+      await expect(run.result).rejects.toThrow(`${base}${path} ${why}`);
+      expect(started).toBe(false);
+    }
   });
 });

@@ -36,7 +36,12 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
       throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
     }
     if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}`);
-    const body = (await res.json()) as ServerStats;
+    let body: ServerStats;
+    try {
+      body = (await res.json()) as ServerStats;
+    } catch {
+      throw new IocpBenchError('E_STATS', `${url} did not answer JSON: is it the server's /stats URL?`);
+    }
     if (!body || typeof body !== 'object' || !body.sessions || !body.ops) {
       throw new IocpBenchError('E_STATS', `${url} did not return server stats (no sessions/ops fields)`);
     }
