@@ -1,10 +1,11 @@
 // The leak verdict: not run without stats (PASS if the data is right), clean or leak with them.
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlood } from '../src/client/flood.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
 import { quickFlood } from './helpers/floodRun.js';
+import { deadPort } from './helpers/ports.js';
 import { serveStats } from './helpers/floodStatsServer.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
@@ -55,11 +56,7 @@ describe('leak verdict', () => {
 
   it('an unreachable stats URL stops the flood before it starts, saying why', async () => {
     const s = await echo();
-    // A port that was free a moment ago: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const closedPort = (probe.address() as AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const closedPort = await deadPort();
     const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: `http://127.0.0.1:${closedPort}/stats`, workers: 0 });
     let started = false;
     run.on('start', () => (started = true));
@@ -75,10 +72,13 @@ describe('leak verdict', () => {
       else res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>hello</p>');
     });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
-    cleanup.push(() => new Promise<void>((r) => {
-      web.closeAllConnections();
-      web.close(() => r());
-    }));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          web.closeAllConnections();
+          web.close(() => r());
+        }),
+    );
     const base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     for (const [path, why] of [
       ['/page', "did not answer JSON: is it the server's /stats URL?"],

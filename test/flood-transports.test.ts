@@ -7,6 +7,7 @@ import { resolveFloodOptions, resolveTransport } from '../src/client/options.js'
 import { nativeClientTransportAvailable } from '../src/server/backend.js';
 import { UsageError } from '../src/errors.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { deadPort } from './helpers/ports.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
 describe('client transports', () => {
@@ -61,9 +62,7 @@ describe('client transports', () => {
   });
 
   it.each(TRANSPORTS)('a refused connection is counted as refused, not thrown (%s transport)', async (transport) => {
-    const gone = await startEchoServer();
-    const port = gone.port;
-    await gone.close();
+    const port = await deadPort();
     const r = await runFlood({ target: `127.0.0.1:${port}`, connections: 5, total: 5, workers: 0, transport, mix: { graceful: 1 }, timeoutMs: 2000 }).result;
     expect(r.errors.refused).toBe(5);
     expect(r.verdict).toBe('FAIL');

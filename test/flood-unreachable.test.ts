@@ -1,19 +1,10 @@
 // A flood whose target does not answer (a wrong port, a server that is down) fails and says why,
 // even when its mix holds modes that never wait for the connect (connect-abort), which would
 // otherwise complete their plan on their own and make the run look like a PASS.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCliProcess } from './helpers/cli.js';
+import { deadPort } from './helpers/ports.js';
 import { TRANSPORTS } from './helpers/transports.js';
-
-/** A loopback port nothing listens on: one just freed. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('flood against a port nothing listens on', () => {
   it.each(TRANSPORTS)('FAIL, exit 1: no connection reached the server (%s transport)', async (transport) => {
