@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lineReader, machineTicks, procCpuSeconds, procRss, runCapture, sleep } from './lib/procs.mjs';
 import { median, renderReport } from './lib/report.mjs';
-import { serverDefs, serverFaults, startServer } from './lib/servers.mjs';
+import { measureOrder, serverDefs, serverFaults, startServer } from './lib/servers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -468,11 +468,11 @@ async function main() {
   if (!cBin) {
     log('bench: echo cells SKIPPED: the common client (echo_client) comes from the reference folder');
   } else {
-    // Cell-major, one server at a time, each started fresh for the cell, and the order of the
-    // servers rotated every run: the servers compared in a cell are measured minutes apart at
-    // most, so a burst of other work on the box hits one sample, not one server's whole column.
+    // Cell-major, one server at a time, each started fresh for the cell: a burst of other work
+    // on the box hits one sample, not one server's whole column. Within a cell-round the servers
+    // whose ratios are judged are measured one after the other (measureOrder).
     for (let run = 1; run <= o.runs; run++) {
-      const order = defs.map((_, i) => defs[(i + run - 1) % defs.length]);
+      const order = measureOrder(defs.map((d) => d.name), run).map((n) => defs.find((d) => d.name === n));
       for (const cell of CELLS) {
         for (const def of order) {
           const server = await startServer(def);

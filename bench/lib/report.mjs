@@ -22,8 +22,8 @@ export const median = (xs) => {
 /**
  * Median over rounds of (a's rate ÷ b's rate in the same round), per cell, with each round's
  * ratio in round order. A ratio of medians can pair one server's slow round with another's fast
- * one when the machine's speed drifts between rounds; a paired ratio compares servers measured
- * minutes apart.
+ * one when the machine's speed drifts between rounds; a paired ratio compares samples of the same
+ * round (taken back to back for the judged pairs: measureOrder).
  */
 export function pairedRatios(rows, cells, a, b) {
   return cells.map((cell) => {

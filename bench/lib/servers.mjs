@@ -14,6 +14,23 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
  *   floor    - the C server's design in JavaScript over koffi (koffi-floor.mjs): what calling the
  *              kernel from JavaScript costs here, without the completion contract
  */
+/**
+ * The servers of a cell-round in the order they are measured. This machine's speed drifts by
+ * 10-30% over a minute or so, and a round of six servers lasts about a minute, so a ratio is
+ * only as good as the distance between its two samples. The order is a fixed chain in which each
+ * ratio the targets judge is between neighbours (`node`, `epoll`, `c`: ×node and ×C), the floor
+ * sits next to C (floor ×C) and the plain `net` server next to the node backend; odd rounds walk
+ * the chain forwards and even rounds backwards, so that neither server of a pair is always
+ * measured first. Names outside the chain follow it, in the order given.
+ */
+export const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared'];
+
+export function measureOrder(names, run) {
+  const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
+  if (run % 2 === 0) chain.reverse();
+  return [...chain, ...names.filter((n) => !MEASURE_CHAIN.includes(n))];
+}
+
 export function serverDefs({ root, refDir, cBin }) {
   const defs = [
     { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
