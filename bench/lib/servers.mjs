@@ -14,6 +14,20 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
  *   floor    - the C server's design in JavaScript over koffi (koffi-floor.mjs): what calling the
  *              kernel from JavaScript costs here, without the completion contract
  */
+export function serverDefs({ root, refDir, cBin }) {
+  const defs = [
+    { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
+    { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
+  ];
+  if (cBin) {
+    defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
+    defs.push({ name: 'c-shared', what: 'refbench echo_server -t 2 -m shared (C, one epoll set)', kind: 'c', bin: join(cBin, 'echo_server'), args: ['-m', 'shared'] });
+  }
+  defs.push({ name: 'floor', what: 'koffi floor: the C server design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-floor.mjs') });
+  if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
+  return defs.map((d) => ({ ...d, root }));
+}
+
 /**
  * The servers of a cell-round in the order they are measured. This machine's speed drifts by
  * 10-30% over a minute or so, and a round of six servers lasts about a minute, so a ratio is
@@ -29,20 +43,6 @@ export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
   if (run % 2 === 0) chain.reverse();
   return [...chain, ...names.filter((n) => !MEASURE_CHAIN.includes(n))];
-}
-
-export function serverDefs({ root, refDir, cBin }) {
-  const defs = [
-    { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
-    { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
-  ];
-  if (cBin) {
-    defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
-    defs.push({ name: 'c-shared', what: 'refbench echo_server -t 2 -m shared (C, one epoll set)', kind: 'c', bin: join(cBin, 'echo_server'), args: ['-m', 'shared'] });
-  }
-  defs.push({ name: 'floor', what: 'koffi floor: the C server design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-floor.mjs') });
-  if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
-  return defs.map((d) => ({ ...d, root }));
 }
 
 async function startOurs(def, extraArgs) {
