@@ -37,7 +37,7 @@ export function serverDefs({ root, refDir, cBin }) {
  * the chain forwards and even rounds backwards, so that neither server of a pair is always
  * measured first. Names outside the chain follow it, in the order given.
  */
-export const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared'];
+const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared'];
 
 export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
