@@ -1,10 +1,11 @@
-// The client transports: both run every disconnect mode with the same plan and the same outcome
-// for the same seed; the native one is chosen by `auto` where it runs, refuses what it cannot do,
-// and obeys stop and abort while its threads block in their own loop.
+// The client transports: each runs every disconnect mode with the same plan and the same outcome
+// for the same seed; a native one is chosen by `auto` where it runs (uring where io_uring passes
+// its probe), each refuses what it cannot do, and obeys stop and abort while its threads block in
+// their own loop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlood, type FloodOptions } from '../src/client/flood.js';
 import { resolveFloodOptions, resolveTransport } from '../src/client/options.js';
-import { nativeClientTransportAvailable } from '../src/server/backend.js';
+import { clientRingAvailable, nativeClientTransportAvailable } from '../src/server/backend.js';
 import { UsageError } from '../src/errors.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
 import { deadPort } from './helpers/ports.js';
@@ -24,14 +25,27 @@ describe('client transports', () => {
     seed: 77, timeoutMs: 2000, idleHoldMs: { min: 5, max: 40 }, pendingBytes: 256 * 1024, settleTimeoutMs: 2000, stats: server.stats, ...o,
   });
 
-  it('auto is native where it runs and the target is an address, net otherwise', () => {
+  it('auto is uring, else native, where they run and the target is an address, net otherwise', () => {
     const native = nativeClientTransportAvailable();
-    expect(resolveFloodOptions({ target: '127.0.0.1:9' }).transport).toBe(native ? 'native' : 'net');
+    const ring = clientRingAvailable();
+    expect(resolveFloodOptions({ target: '127.0.0.1:9' }).transport).toBe(native ? (ring ? 'uring' : 'native') : 'net');
     expect(resolveTransport('auto', 'localhost')).toBe('net');
     expect(resolveTransport('net', '127.0.0.1')).toBe('net');
-    if (native) expect(() => resolveTransport('native', 'localhost')).toThrow(UsageError);
-    else expect(() => resolveTransport('native', '127.0.0.1')).toThrow(/needs Linux/);
+    for (const t of ['uring', 'native'] as const) {
+      if (native) expect(() => resolveTransport(t, 'localhost')).toThrow(UsageError);
+      else expect(() => resolveTransport(t, '127.0.0.1')).toThrow(/needs Linux/);
+    }
+    if (native && ring) expect(resolveTransport('uring', '::1')).toBe('uring');
+    if (native && !ring) expect(() => resolveTransport('uring', '127.0.0.1')).toThrow(/io_uring is not available/);
     expect(() => resolveFloodOptions({ transport: 'udp' as never })).toThrow(/--transport/);
+  });
+
+  it.each(TRANSPORTS)('frames larger than one read, cut and whole, come back verified (%s transport)', async (transport) => {
+    const mix = { graceful: 1, 'half-close': 1, 'rst-mid-frame': 1 };
+    const r = await runFlood(opts({ transport, workers: 1, total: 24, connections: 12, mix, messages: { min: 2, max: 4 }, size: { min: 17_000, max: 70_000 }, split: true })).result;
+    expect(r.verdict, r.reasons.join('; ')).toBe('PASS');
+    expect(r.connections.ok).toBe(24);
+    expect(r.bytes.received).toBeGreaterThan(24 * 17_000);
   });
 
   it('the same seed gives the same work and the same outcome on every transport and thread count', async () => {

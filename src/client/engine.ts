@@ -92,7 +92,8 @@ export class ClientEngine implements ConnectionHost {
     private readonly control: Int32Array | null = null,
   ) {
     this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
-    this.transport = cfg.transport === 'native' ? new NativeTransport(cfg.host, cfg.port) : new NetTransport(cfg.host, cfg.port);
+    this.transport =
+      cfg.transport === 'net' ? new NetTransport(cfg.host, cfg.port) : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring');
   }
 
   /**

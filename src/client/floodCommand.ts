@@ -91,7 +91,7 @@ export function addFloodCommand(program: Command): void {
     .option('--json', 'print one JSON object (the result) instead of the report')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
     .option('--no-progress', 'no live progress line on stderr')
-    .option('--transport <name>', 'client sockets: native (non-blocking sockets over epoll, Linux), net (Node net) or auto (native where it runs)', 'auto')
+    .option('--transport <name>', 'client sockets: uring (native, its reads and sends batched through io_uring), native (non-blocking sockets over epoll, Linux), net (Node net) or auto (uring, else native, where they run; else net)', 'auto')
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug)').choices(['refcount', 'naive']))
     .action(async (target: string | undefined, flags: FloodFlags) => {

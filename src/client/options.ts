@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
 import { isIP } from 'node:net';
-import { nativeClientTransportAvailable } from '../server/backend.js';
+import { clientRingAvailable, nativeClientTransportAvailable } from '../server/backend.js';
 import type { ServerOptions, ServerStats } from '../server/types.js';
 import type { TransportName } from './transport.js';
 import { parseAssertions, type Assertion } from './assertions.js';
@@ -142,15 +142,24 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
   };
 }
 
-/** auto: native where it runs and the target is an address literal (it resolves no names). */
+/**
+ * auto: where the native transports run and the target is an address literal (they resolve no
+ * names), uring if io_uring passes its probe here, else native; net otherwise.
+ */
 export function resolveTransport(requested: TransportName | 'auto', host: string): TransportName {
-  if (requested !== 'auto' && requested !== 'native' && requested !== 'net') {
-    throw new UsageError(`--transport: '${String(requested)}' is not auto, native or net`);
+  if (requested !== 'auto' && requested !== 'uring' && requested !== 'native' && requested !== 'net') {
+    throw new UsageError(`--transport: '${String(requested)}' is not auto, uring, native or net`);
   }
   const native = nativeClientTransportAvailable();
   if (requested === 'net') return 'net';
-  if (requested === 'auto') return native && isIP(host) !== 0 ? 'native' : 'net';
-  if (!native) throw new UsageError('--transport native needs Linux; use --transport net');
-  if (isIP(host) === 0) throw new UsageError(`--transport native needs an IPv4 or IPv6 address, not '${host}'`);
-  return 'native';
+  if (requested === 'auto') {
+    if (!native || isIP(host) === 0) return 'net';
+    return clientRingAvailable() ? 'uring' : 'native';
+  }
+  if (!native) throw new UsageError(`--transport ${requested} needs Linux; use --transport net`);
+  if (isIP(host) === 0) throw new UsageError(`--transport ${requested} needs an IPv4 or IPv6 address, not '${host}'`);
+  if (requested === 'uring' && !clientRingAvailable()) {
+    throw new UsageError('--transport uring: io_uring is not available here (kernel too old, or blocked); use --transport native');
+  }
+  return requested;
 }

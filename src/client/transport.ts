@@ -1,9 +1,10 @@
 /**
  * How a client thread talks to the network: a socket per flood connection, plus the timers and
  * deferred calls its modes need. Two implementations: Node's `net` (every OS) and a native one
- * over non-blocking sockets and epoll (Linux, nativeTransport.ts), which runs its own loop.
+ * over non-blocking sockets and epoll (Linux, nativeTransport.ts), which runs its own loop; as
+ * `uring` it makes each turn's reads, and each batch's sends, in one io_uring call.
  */
-export type TransportName = 'native' | 'net';
+export type TransportName = 'uring' | 'native' | 'net';
 
 /** An opaque timer returned by setTimer(). */
 export type TimerHandle = object;

@@ -7,6 +7,7 @@
  * This is the only module that reads process.platform.
  */
 import { UnsupportedError } from '../errors.js';
+import { uringAvailable } from './epoll/uring.js';
 import type { Counters } from './counters.js';
 import type { SessionTable } from './sessionTable.js';
 import type { BackendName, ServerOptions } from './types.js';
@@ -128,6 +129,11 @@ export function resolveBackend(requested: ServerOptions['backend']): BackendName
 /** Whether the flood's native client transport (non-blocking sockets over epoll) runs here. */
 export function nativeClientTransportAvailable(): boolean {
   return process.platform === 'linux';
+}
+
+/** Whether the flood's native transport can batch its calls through io_uring here (probed once). */
+export function clientRingAvailable(): boolean {
+  return process.platform === 'linux' && uringAvailable();
 }
 
 export async function createHost(ctx: HostContext, name: BackendName): Promise<BackendHost> {

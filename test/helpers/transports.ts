@@ -1,5 +1,7 @@
-import { nativeClientTransportAvailable } from '../../src/server/backend.js';
+import { clientRingAvailable, nativeClientTransportAvailable } from '../../src/server/backend.js';
 import type { TransportName } from '../../src/client/transport.js';
 
 /** The flood's client transports that run on this OS: behaviour tests run against each. */
-export const TRANSPORTS: TransportName[] = nativeClientTransportAvailable() ? ['native', 'net'] : ['net'];
+export const TRANSPORTS: TransportName[] = nativeClientTransportAvailable()
+  ? [...(clientRingAvailable() ? (['uring'] as const) : []), 'native', 'net']
+  : ['net'];
