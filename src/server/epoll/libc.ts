@@ -8,6 +8,7 @@ import koffi from 'koffi';
 import { constants } from 'node:os';
 import { SysError } from '../../errors.js';
 
+export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;
@@ -82,6 +83,7 @@ function bind() {
       'int setsockopt(int sockfd, int level, int optname, uintptr_t optval, uint32_t optlen)',
     ),
     connect: lib.func('int connect(int sockfd, uintptr_t addr, uint32_t addrlen)'),
+    socketpair: lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)'),
     getsockopt: lib.func(
       'int getsockopt(int sockfd, int level, int optname, uintptr_t optval, uintptr_t optlen)',
     ),

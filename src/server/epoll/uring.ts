@@ -14,7 +14,7 @@
  * Layouts are those of <linux/io_uring.h> on 64-bit Linux.
  */
 import koffi from 'koffi';
-import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './libc.js';
+import { AF_UNIX, EAGAIN, EINTR, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc } from './libc.js';
 import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
 
 const SYS_io_uring_setup = 425;
@@ -29,7 +29,6 @@ const IORING_OP_SEND = 26;
 const IORING_OP_RECV = 27;
 const PROT_READ_WRITE = 0x3;
 const MAP_SHARED_POPULATE = 0x01 | 0x8000;
-const AF_UNIX = 1;
 const EBUSY = 16;
 const SQE_BYTES = 64;
 const CQE_BYTES = 16;
@@ -44,8 +43,7 @@ function bind() {
     // MAP_FAILED, (void *)-1, does not fit a double and comes back as a BigInt.
     mmap: lib.func('uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
     munmap: lib.func('int munmap(uintptr_t addr, size_t length)'),
-    socketpair: lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)'),
-    close: lib.func('int close(int fd)'),
+    libc: loadLibc(),
   };
 }
 
@@ -115,7 +113,7 @@ export class Uring {
       if (fd < 0) return null;
       const ring = Uring.map(b, fd, p);
       if (!ring) {
-        b.close(fd);
+        b.libc.close(fd);
         return null;
       }
       if (!ring.probe()) {
@@ -147,7 +145,7 @@ export class Uring {
   /** On a fresh socketpair: an empty recv must fail EAGAIN at once, then one byte must go across. */
   private probe(): boolean {
     const sv = [-1, -1];
-    if (this.b.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) !== 0) return false;
+    if (this.b.libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) !== 0) return false;
     const mem = allocArena(8);
     try {
       const out = new Int32Array(2);
@@ -159,8 +157,8 @@ export class Uring {
       this.prepRecv(sv[0]!, mem.address + 4, 1, 0, 1);
       return this.run(out) === 2 && out[0] === 1 && out[1] === 1;
     } finally {
-      this.b.close(sv[0]!);
-      this.b.close(sv[1]!);
+      this.b.libc.close(sv[0]!);
+      this.b.libc.close(sv[1]!);
       freeArena(mem.ptr);
     }
   }
@@ -272,7 +270,7 @@ export class Uring {
     this.closed = true;
     this.b.munmap(this.sqesAddr, this.sqesBytes);
     this.b.munmap(this.ringAddr, this.ringBytes);
-    this.b.close(this.fd);
+    this.b.libc.close(this.fd);
   }
 }
 
