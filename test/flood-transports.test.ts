@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlood, type FloodOptions } from '../src/client/flood.js';
 import { resolveFloodOptions, resolveTransport } from '../src/client/options.js';
-import { clientRingAvailable, nativeClientTransportAvailable } from '../src/server/backend.js';
+import { ioUringAvailable, nativeClientTransportAvailable } from '../src/server/backend.js';
 import { UsageError } from '../src/errors.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
 import { deadPort } from './helpers/ports.js';
@@ -27,7 +27,7 @@ describe('client transports', () => {
 
   it('auto is uring, else native, where they run and the target is an address, net otherwise', () => {
     const native = nativeClientTransportAvailable();
-    const ring = clientRingAvailable();
+    const ring = ioUringAvailable();
     expect(resolveFloodOptions({ target: '127.0.0.1:9' }).transport).toBe(native ? (ring ? 'uring' : 'native') : 'net');
     expect(resolveTransport('auto', 'localhost')).toBe('net');
     expect(resolveTransport('net', '127.0.0.1')).toBe('net');

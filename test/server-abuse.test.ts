@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { abuse } from './helpers/abuse.js';
 import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
+import { COMPLETION_VARIANTS } from './helpers/serverVariants.js';
 
 const PER_MODE = Number(process.env.ABUSE_PER_MODE ?? 2000);
 
-describe('the platform backend under abuse (refcount lifetime)', () => {
-  const server = useServerProcess([]);
+describe.each(COMPLETION_VARIANTS)('the $name backend under abuse (refcount lifetime)', ({ args }) => {
+  const server = useServerProcess(args);
 
   it('frees every session after three rounds of abrupt clients, with flat memory', async () => {
     const rss: number[] = [];

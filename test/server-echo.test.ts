@@ -2,11 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { abuse } from './helpers/abuse.js';
 import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
+import { SERVER_VARIANTS } from './helpers/serverVariants.js';
 
-const backends = process.platform === 'linux' ? ['epoll', 'node'] : process.platform === 'win32' ? ['iocp', 'node'] : ['node'];
-
-describe.each(backends)('%s backend echo', (backend) => {
-  const server = useServerProcess(['--backend', backend]);
+describe.each(SERVER_VARIANTS)('$name backend echo', ({ backend, args, ioUring }) => {
+  const server = useServerProcess(args);
 
   it('echoes every byte back to the connection that sent it', async () => {
     const r = await abuse({ port: server().port, perMode: 300, modes: ['echo', 'half-close'], concurrency: 100 });
@@ -17,6 +16,10 @@ describe.each(backends)('%s backend echo', (backend) => {
     expect(s.bytes.in).toBe(300 * 4096 + 300 * 32 * 1024);
     expect(s.bytes.out).toBe(s.bytes.in);
     expect(s.staleCompletions).toBe(0);
+    // With io_uring, every worker batched: the receives and sends went through its ring.
+    expect(s.extra.ioUringWorkers ?? 0).toBe(ioUring ? 5 : 0);
+    if (ioUring) expect(s.extra.ioUringOps).toBeGreaterThanOrEqual(2 * 600);
+    else expect(s.extra.ioUringOps ?? 0).toBe(0);
   });
 
   it('reports its workers: five on a completion backend, each with completions', async () => {

@@ -4,15 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { lateReader, pattern } from './helpers/lateReader.js';
 import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
+import { SERVER_VARIANTS } from './helpers/serverVariants.js';
 
-const backends = process.platform === 'linux' ? ['epoll', 'node'] : process.platform === 'win32' ? ['iocp', 'node'] : ['node'];
 const TOTAL = 16 * 1024 * 1024;
 
 // 16k: rings smaller than the echo; 4m: rings larger than a worker's scratch buffer (epoll).
-const cases = backends.flatMap((b) => (b === 'node' ? [[b, '16k']] : [[b, '16k'], [b, '4m']]));
+const cases = SERVER_VARIANTS.flatMap((v) => (v.backend === 'node' ? [{ ...v, bufferSize: '16k' }] : ['16k', '4m'].map((bufferSize) => ({ ...v, bufferSize }))));
 
-describe.each(cases)('%s backend with --buffer-size %s, a client that reads late', (backend, bufferSize) => {
-  const server = useServerProcess(['--backend', backend!, '--buffer-size', bufferSize!, '--max-sessions', '100']);
+describe.each(cases)('$name backend with --buffer-size $bufferSize, a client that reads late', ({ backend, args, bufferSize }) => {
+  const server = useServerProcess([...args, '--buffer-size', bufferSize, '--max-sessions', '100']);
 
   it('gets every byte back in order, the server\'s sends having waited', async () => {
     const inputs = [pattern(TOTAL, 1), pattern(TOTAL, 2)];

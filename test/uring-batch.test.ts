@@ -2,7 +2,7 @@
 // result (bytes, or -errno) lands under its own tag, one bad entry does not stop the others, and
 // a socket's bytes cross intact.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientRingAvailable } from '../src/server/backend.js';
+import { ioUringAvailable } from '../src/server/backend.js';
 import { Uring } from '../src/server/epoll/uring.js';
 import { AF_UNIX, EAGAIN, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc } from '../src/server/epoll/libc.js';
 import { allocArena, freeArena, viewMemory } from '../src/server/nativeMemory.js';
@@ -11,7 +11,7 @@ const EBADF = 9;
 const PAIRS = 8;
 const BYTES = 4096;
 
-describe.runIf(clientRingAvailable())('io_uring batch', () => {
+describe.runIf(ioUringAvailable())('io_uring batch', () => {
   let ring: Uring;
   let mem: { ptr: bigint; address: number };
   let view: Uint8Array;

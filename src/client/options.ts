@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
 import { isIP } from 'node:net';
-import { clientRingAvailable, nativeClientTransportAvailable } from '../server/backend.js';
+import { ioUringAvailable, nativeClientTransportAvailable } from '../server/backend.js';
 import type { ServerOptions, ServerStats } from '../server/types.js';
 import type { TransportName } from './transport.js';
 import { parseAssertions, type Assertion } from './assertions.js';
@@ -154,11 +154,11 @@ export function resolveTransport(requested: TransportName | 'auto', host: string
   if (requested === 'net') return 'net';
   if (requested === 'auto') {
     if (!native || isIP(host) === 0) return 'net';
-    return clientRingAvailable() ? 'uring' : 'native';
+    return ioUringAvailable() ? 'uring' : 'native';
   }
   if (!native) throw new UsageError(`--transport ${requested} needs Linux; use --transport net`);
   if (isIP(host) === 0) throw new UsageError(`--transport ${requested} needs an IPv4 or IPv6 address, not '${host}'`);
-  if (requested === 'uring' && !clientRingAvailable()) {
+  if (requested === 'uring' && !ioUringAvailable()) {
     throw new UsageError('--transport uring: io_uring is not available here (kernel too old, or blocked); use --transport native');
   }
   return requested;

@@ -22,6 +22,12 @@ export const CONTROL_EXIT = 2;
 
 /** Results of postRecv/postSend besides ">= 0: completed inline with that many bytes". */
 export const POST_PENDING = -1;
+/**
+ * Taken, to be made at the port's next wait() together with the others taken by then (one
+ * system call for the lot); its completion comes from that wait. Pending, but not because the
+ * socket pushed back: the engine treats it as an inline send that has not happened yet.
+ */
+export const POST_QUEUED = -3;
 /** Failed at once: no completion will come; the caller releases the reference itself. */
 export const POST_FAILED = -2;
 
@@ -73,7 +79,10 @@ export interface PortBackend {
    * ring untouched; it must still leave in ring[offset, ...) whatever such a send does not take.
    */
   postRecv(slot: number, gen: number, offset: number, len: number, echoAtOnce: boolean): number;
-  /** Send ring[offset, offset+len). The caller has already taken the op's reference. */
+  /**
+   * Send ring[offset, offset+len). The caller has already taken the op's reference. May return
+   * POST_QUEUED: the send is made at this port's next wait(), which reports its completion.
+   */
   postSend(slot: number, gen: number, offset: number, len: number): number;
   /**
    * Abort the slot's pending operations; each still completes (with an error) later.
@@ -131,8 +140,11 @@ export function nativeClientTransportAvailable(): boolean {
   return process.platform === 'linux';
 }
 
-/** Whether the flood's native transport can batch its calls through io_uring here (probed once). */
-export function clientRingAvailable(): boolean {
+/**
+ * Whether io_uring passes its probe here (checked once per thread): the epoll server's workers
+ * and the flood's uring transport then batch their recv()/send() calls through it.
+ */
+export function ioUringAvailable(): boolean {
   return process.platform === 'linux' && uringAvailable();
 }
 

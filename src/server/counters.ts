@@ -25,7 +25,11 @@ export const C_ACCEPT_POSTED = 14;
 export const C_ACCEPT_COMPLETED = 15;
 /** Receives posted as zero-byte reads (IOCP): no buffer is held while the session waits. */
 export const C_ZERO_READS = 16;
-export const ROW = 17;
+/** epoll workers that batch through io_uring (each adds 1), its calls, and the operations they carried. */
+export const C_RING_WORKERS = 17;
+export const C_RING_CALLS = 18;
+export const C_RING_OPS = 19;
+export const ROW = 20;
 
 /** Names of the counters reported under `extra`. */
 const EXTRA: Array<[string, number]> = [
@@ -34,6 +38,9 @@ const EXTRA: Array<[string, number]> = [
   ['doubleFrees', C_DOUBLE_FREES],
   ['sendBackpressure', C_SEND_BACKPRESSURE],
   ['zeroByteReads', C_ZERO_READS],
+  ['ioUringWorkers', C_RING_WORKERS],
+  ['ioUringCalls', C_RING_CALLS],
+  ['ioUringOps', C_RING_OPS],
 ];
 
 export class Counters {

@@ -22,6 +22,7 @@ import {
   OP_SEND,
   POST_FAILED,
   POST_PENDING,
+  POST_QUEUED,
   type CompletionBatch,
   type PortBackend,
 } from './backend.js';
@@ -279,7 +280,10 @@ export class EchoEngine {
     this.afterPost(slot, gen, r, OP_RECV);
   }
 
-  /** Returns the post's result: POST_PENDING, or the inline outcome (already handled). */
+  /**
+   * Returns the post's result: POST_PENDING, POST_QUEUED (no receive goes beside it: like an
+   * inline send, its completion decides), or the inline outcome (already handled).
+   */
   private startSend(slot: number, gen: number, off: number, len: number): number {
     if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
@@ -290,7 +294,7 @@ export class EchoEngine {
   }
 
   private afterPost(slot: number, gen: number, r: number, op: number): void {
-    if (r === POST_PENDING) {
+    if (r === POST_PENDING || r === POST_QUEUED) {
       // A close that raced with this post may have cancelled before the post: cancel again.
       if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot, false);
       return;

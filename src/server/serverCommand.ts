@@ -24,6 +24,7 @@ interface Flags {
   stopTimeout: string;
   acceptDepth: string;
   concurrency: string;
+  ioUring: boolean;
   json?: boolean;
 }
 
@@ -58,6 +59,7 @@ export function addServerCommand(program: Command): void {
     .option('--stop-timeout <time>', 'a stop still running after this long is reported and exits 1', '20s')
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
     .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = CPUs', '0')
+    .option('--no-io-uring', 'epoll: make each recv and send its own system call instead of batching them through io_uring (where it passes a probe)')
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(
       'after',
@@ -84,6 +86,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     statsHost: f.statsHost,
     acceptDepth: parseInteger('--accept-depth', f.acceptDepth),
     concurrency: parseInteger('--concurrency', f.concurrency),
+    ioUring: f.ioUring,
   };
 }
 
@@ -97,11 +100,14 @@ async function runServerCommand(f: Flags): Promise<number> {
   const { host, port } = server.address;
   const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const opts = { ...D, ...options };
+  const started = server.stats();
+  // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
+  const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
   log(
     'listening',
-    { backend: server.backend, workers: server.stats().workers, lifetime: opts.lifetime, listen: server.address, stats: server.statsUrl },
-    `iocp-bench server: ${server.backend}, ${server.stats().workers} workers, lifetime ${opts.lifetime}, ` +
-      `echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
+    { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
+    `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} workers, ` +
+      `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
   );
 
   const reason = await new Promise<string>((resolve) => {

@@ -24,6 +24,11 @@ export interface ServerOptions {
   concurrency: number;
   /** How many AcceptEx operations stay posted (IOCP) / connections accepted per wake-up (epoll). */
   acceptDepth: number;
+  /**
+   * epoll: batch each worker's recv()/send() calls through io_uring where it passes its probe
+   * (false: one system call each). Other backends ignore it.
+   */
+  ioUring: boolean;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -39,6 +44,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   statsHost: '127.0.0.1',
   acceptDepth: 64,
   concurrency: 0,
+  ioUring: true,
 };
 
 /** The shape GET /stats returns. Fields may be added; none may be renamed. */

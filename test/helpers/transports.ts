@@ -1,7 +1,7 @@
-import { clientRingAvailable, nativeClientTransportAvailable } from '../../src/server/backend.js';
+import { ioUringAvailable, nativeClientTransportAvailable } from '../../src/server/backend.js';
 import type { TransportName } from '../../src/client/transport.js';
 
 /** The flood's client transports that run on this OS: behaviour tests run against each. */
 export const TRANSPORTS: TransportName[] = nativeClientTransportAvailable()
-  ? [...(clientRingAvailable() ? (['uring'] as const) : []), 'native', 'net']
+  ? [...(ioUringAvailable() ? (['uring'] as const) : []), 'native', 'net']
   : ['net'];

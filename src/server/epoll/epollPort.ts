@@ -19,6 +19,15 @@
  *
  * The send registration stays EPOLLONESHOT: it is armed only when a send has to wait.
  *
+ * Where io_uring passes its probe (and the lifetime is not naive), a worker batches its calls:
+ * the receives its edges claim in one wait are made together in one io_uring call, and the
+ * sends the engine posts while it handles a batch are queued (POST_QUEUED) and made together at
+ * the worker's next wait(), whose completions they are. Each is the same non-blocking recv() or
+ * send() as without the ring, done before the call returns: nothing the kernel holds outlives
+ * it, so every lifetime rule above is unchanged. A queued send the socket refuses (EAGAIN)
+ * completes with 0 bytes and marks the slot, so the engine's retry is a plain send() that arms
+ * EPOLLOUT and goes pending the usual way (with a receive beside it).
+ *
  * A receive posted `echoAtOnce` (the ring is empty and no send is posted, so the engine will send
  * exactly these bytes while it handles the completion) reads into this worker's scratch buffer,
  * and the send goes out from there: an echo then never touches the session's ring, whose pages
@@ -34,13 +43,14 @@ import {
   OP_SEND,
   POST_FAILED,
   POST_PENDING,
+  POST_QUEUED,
   CONTROL_CLOSE_ALL,
   CONTROL_EXIT,
   type CompletionBatch,
   type PortBackend,
   type WorkerInit,
 } from '../backend.js';
-import { C_ACCEPT_FAILURES } from '../counters.js';
+import { C_ACCEPT_FAILURES, C_RING_CALLS, C_RING_OPS, C_RING_WORKERS } from '../counters.js';
 import {
   F_AUX,
   F_BFLAGS,
@@ -82,6 +92,7 @@ import {
   loadLibc,
 } from './libc.js';
 import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
+import { Uring } from './uring.js';
 
 const MAX_EVENTS = 64;
 /** Longest a worker without a run token sleeps before it tries again (ms); a returned token wakes it sooner. */
@@ -101,6 +112,10 @@ const BF_HUP = 16; // the peer's FIN, a reset or an error was seen: a receive re
  */
 const SCRATCH_MIN_BYTES = 256 * 1024;
 const SCRATCH_MAX_BYTES = 1024 * 1024;
+/** With the ring: the most one claimed echoAtOnce receive reads into scratch (a full one leaves READY). */
+const SCRATCH_SLICE = 16 * 1024;
+/** Sends queued between two waits at most (a dispatch posts at most one per completion). */
+const SEND_QUEUE = 256;
 const EMFILE = 24;
 const ENFILE = 23;
 
@@ -127,8 +142,29 @@ export function createEpollPort(
   const ev = new DataView(mem, 0, MAX_EVENTS * EPOLL_EVENT_SIZE);
   const ctl = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE, 16);
   const opt = new DataView(mem, MAX_EVENTS * EPOLL_EVENT_SIZE + 16, 16);
+  // Batched calls (see the file comment); null: one system call each.
+  const ring = naive || !init.options.ioUring ? null : Uring.open(Math.max(MAX_EVENTS, SEND_QUEUE));
+  const ringRes = new Int32Array(ring ? ring.capacity : 0);
+  if (ring) counters[C_RING_WORKERS] = 1;
+  // Receives claimed in this wait and made through the ring: batch index -> address, length,
+  // scratch offset (-1: into the ring).
+  const rxAddr = new Float64Array(ring ? MAX_EVENTS : 0);
+  const rxLen = new Int32Array(ring ? MAX_EVENTS : 0);
+  const rxScratch = new Int32Array(ring ? MAX_EVENTS : 0);
+  const rxOut = new Int32Array(ring ? MAX_EVENTS : 0);
+  // Sends queued for the next wait.
+  const txSlot = new Int32Array(ring ? SEND_QUEUE : 0);
+  const txGen = new Int32Array(ring ? SEND_QUEUE : 0);
+  const txOff = new Int32Array(ring ? SEND_QUEUE : 0);
+  const txLen = new Int32Array(ring ? SEND_QUEUE : 0);
+  const txFrom = new Float64Array(ring ? SEND_QUEUE : 0);
+  let txCount = 0;
+  // A queued send this slot's socket refused: its next send is a plain one (see the file comment).
+  const sendPlain = new Uint8Array(ring ? table.capacity : 0);
   // Scratch receives of the current wait: slot -> where its bytes are (see the file comment).
-  const scratchBytes = Math.max(SCRATCH_MIN_BYTES, Math.min(SCRATCH_MAX_BYTES, 2 * size));
+  const scratchBytes = ring
+    ? MAX_EVENTS * SCRATCH_SLICE
+    : Math.max(SCRATCH_MIN_BYTES, Math.min(SCRATCH_MAX_BYTES, 2 * size));
   const scratchBuf = naive ? null : allocArena(scratchBytes);
   const scratchAt = new Int32Array(table.capacity); // scratch offset of the slot's bytes
   const scratchLen = new Int32Array(table.capacity); // how many (0: none)
@@ -228,6 +264,155 @@ export function createEpollPort(
     }
   }
 
+  /**
+   * As recvEdge, with the ring: claim, and prepare the receive as ring entry `k` (made by
+   * finishRingRecvs). Returns 1 if it claimed a receive, whose completion is batch[out].
+   */
+  function claimRecv(batch: CompletionBatch, out: number, slot: number, k: number): number {
+    const b = table.base(slot);
+    if (!claimOnEdge(b)) return 0;
+    batch.op[out] = OP_RECV;
+    batch.slot[out] = slot;
+    batch.gen[out] = table.generation(slot);
+    batch.bytes[out] = 0;
+    batch.status[out] = 0;
+    let len = i32[b + F_RECV_LEN];
+    let scratchOff = -1;
+    let addr = 0;
+    if (len < 0) {
+      len = Math.min(-len, SCRATCH_SLICE);
+      if (scratchUsed + len <= scratchBytes) {
+        scratchOff = scratchUsed;
+        scratchUsed += (len + 63) & ~63;
+        addr = scratchBuf!.address + scratchOff;
+      } else len = -i32[b + F_RECV_LEN];
+    }
+    if (scratchOff < 0) addr = ringBase + slot * size + i32[b + F_RECV_OFF];
+    rxAddr[k] = addr;
+    rxLen[k] = len;
+    rxScratch[k] = scratchOff;
+    rxOut[k] = out;
+    ring!.prepRecv(i32[b + F_HANDLE], addr, len, 0, k);
+    return 1;
+  }
+
+  /**
+   * Makes the `n` receives claimRecv prepared, in one call, and fills in their completions. One
+   * that found nothing is re-armed (its batch entry becomes op -1, dropped by the caller), or,
+   * if an edge came meanwhile, read again at once.
+   */
+  function finishRingRecvs(batch: CompletionBatch, n: number): number {
+    ring!.run(ringRes);
+    counters[C_RING_CALLS]++;
+    counters[C_RING_OPS] += n;
+    let dropped = 0;
+    for (let k = 0; k < n; k++) {
+      const out = rxOut[k];
+      const slot = batch.slot[out];
+      const b = table.base(slot);
+      const r = ringRes[k];
+      if (r >= 0) {
+        batch.bytes[out] = r;
+        const scratchOff = rxScratch[k];
+        if (scratchOff >= 0 && r > 0) {
+          scratchAt[slot] = scratchOff;
+          scratchLen[slot] = r;
+          scratchRing[slot] = i32[b + F_RECV_OFF];
+          scratchGen[slot] = batch.gen[out];
+          scratchEpoch[slot] = epoch;
+        }
+        if (r === rxLen[k] || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
+        continue;
+      }
+      if (r !== -EAGAIN && r !== -EINTR) {
+        batch.status[out] = -r;
+        continue;
+      }
+      if (rearm(b)) {
+        batch.op[out] = -1; // still pending
+        dropped++;
+        continue;
+      }
+      // An edge came after the ring's read: read again, as recvEdge does.
+      if (readAgain(batch, out, b, rxAddr[k], rxLen[k], rxScratch[k]) === 0) {
+        batch.op[out] = -1;
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** The plain receive loop of recvEdge for a claimed receive; 0 if it went back to pending. */
+  function readAgain(batch: CompletionBatch, out: number, b: number, addr: number, len: number, scratchOff: number): number {
+    const slot = batch.slot[out];
+    for (;;) {
+      const r = libc.recv(i32[b + F_HANDLE], addr, len, 0);
+      if (r >= 0) {
+        batch.bytes[out] = r;
+        if (scratchOff >= 0 && r > 0) {
+          scratchAt[slot] = scratchOff;
+          scratchLen[slot] = r;
+          scratchRing[slot] = i32[b + F_RECV_OFF];
+          scratchGen[slot] = batch.gen[out];
+          scratchEpoch[slot] = epoch;
+        }
+        if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
+        return 1;
+      }
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) {
+        batch.status[out] = e || -1;
+        return 1;
+      }
+      if (rearm(b)) return 0;
+    }
+  }
+
+  /**
+   * Makes the queued sends (as many as `batch` has room for) in one call and reports each as a
+   * completion. Bytes of a scratch send the socket did not take go to the ring, where the
+   * engine's next send finds them.
+   */
+  function flushSends(batch: CompletionBatch): number {
+    const n = Math.min(txCount, batch.op.length, ring!.capacity);
+    for (let k = 0; k < n; k++) {
+      ring!.prepSend(i32[table.base(txSlot[k]) + F_HANDLE], txFrom[k], txLen[k], MSG_NOSIGNAL, k);
+    }
+    ring!.run(ringRes);
+    counters[C_RING_CALLS]++;
+    counters[C_RING_OPS] += n;
+    for (let k = 0; k < n; k++) {
+      const slot = txSlot[k];
+      const len = txLen[k];
+      const from = txFrom[k];
+      const to = ringBase + slot * size + txOff[k];
+      let r = ringRes[k];
+      batch.op[k] = OP_SEND;
+      batch.slot[k] = slot;
+      batch.gen[k] = txGen[k];
+      batch.bytes[k] = 0;
+      batch.status[k] = 0;
+      if (r === -EAGAIN || r === -EINTR) {
+        sendPlain[slot] = 1;
+        r = 0;
+      }
+      if (r < 0) batch.status[k] = -r;
+      else {
+        batch.bytes[k] = r;
+        if (r < len && from !== to) libc.memcpy(to + r, from + r, len - r);
+      }
+    }
+    txCount -= n;
+    if (txCount > 0) {
+      txSlot.copyWithin(0, n, n + txCount);
+      txGen.copyWithin(0, n, n + txCount);
+      txOff.copyWithin(0, n, n + txCount);
+      txLen.copyWithin(0, n, n + txCount);
+      txFrom.copyWithin(0, n, n + txCount);
+    }
+    return n;
+  }
+
   /** Arm the send registration, on a dup() of the socket made the first time it is needed. */
   function armSend(slot: number, gen: number): boolean {
     const b = table.base(slot);
@@ -282,6 +467,7 @@ export function createEpollPort(
 
   function waitWithToken(batch: CompletionBatch, timeoutMs: number): number {
     let out = 0;
+    let rx = 0; // receives prepared in the ring
     const n = libc.epoll_wait(
       epfd, evAddr, Math.min(MAX_EVENTS, batch.op.length), readyHead < readySlots.length ? 0 : timeoutMs,
     );
@@ -313,7 +499,11 @@ export function createEpollPort(
       }
       if (op === OP_RECV) {
         if (ev.getUint32(at, true) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
-        out += recvEdge(batch, out, slot, gen);
+        if (ring) {
+          const got = claimRecv(batch, out, slot, rx);
+          rx += got;
+          out += got;
+        } else out += recvEdge(batch, out, slot, gen);
         continue;
       }
       batch.op[out] = op;
@@ -339,11 +529,32 @@ export function createEpollPort(
       } else batch.bytes[out] = r;
       out++;
     }
+    if (rx > 0 && finishRingRecvs(batch, rx) > 0) out = dropPending(batch, out);
     return out;
+  }
+
+  /** Closes the gaps (op -1) left by receives that went back to pending. */
+  function dropPending(batch: CompletionBatch, n: number): number {
+    let w = 0;
+    for (let k = 0; k < n; k++) {
+      if (batch.op[k] < 0) continue;
+      if (w !== k) {
+        batch.op[w] = batch.op[k];
+        batch.slot[w] = batch.slot[k];
+        batch.gen[w] = batch.gen[k];
+        batch.bytes[w] = batch.bytes[k];
+        batch.status[w] = batch.status[k];
+        batch.handle[w] = batch.handle[k];
+      }
+      w++;
+    }
+    return w;
   }
 
   return {
     wait(batch, timeoutMs) {
+      // Sends queued while the last batch was handled go first (some may be from scratch).
+      if (txCount > 0) return flushSends(batch);
       // The engine has handled the last batch: its scratch bytes are sent or no longer wanted.
       epoch++;
       scratchUsed = 0;
@@ -406,7 +617,9 @@ export function createEpollPort(
     postSend(slot, gen, offset, len) {
       const b = table.base(slot);
       const fd = i32[b + F_HANDLE];
-      const ring = ringBase + slot * size;
+      const ringAt = ringBase + slot * size;
+      if (ring && txCount < SEND_QUEUE && sendPlain[slot] === 0) return queueSend(slot, gen, offset, len);
+      if (ring) sendPlain[slot] = 0;
       if (scratchLen[slot] > 0) {
         const held = scratchLen[slot];
         scratchLen[slot] = 0;
@@ -420,7 +633,7 @@ export function createEpollPort(
             if (r < 0 && e !== EAGAIN && e !== EINTR) return POST_FAILED;
             // What the socket did not take waits in the ring, where the rest of the echo is sent from.
             const sent = r > 0 ? r : 0;
-            libc.memcpy(ring + offset + sent, from + sent, len - sent);
+            libc.memcpy(ringAt + offset + sent, from + sent, len - sent);
             if (r > 0) return r;
             i32[b + F_SEND_OFF] = offset;
             i32[b + F_SEND_LEN] = len;
@@ -428,10 +641,10 @@ export function createEpollPort(
           }
           // Not the send this receive was for (the engine's promise did not hold): the ring
           // must hold the bytes before anything is sent from it.
-          libc.memcpy(ring + scratchRing[slot], from, held);
+          libc.memcpy(ringAt + scratchRing[slot], from, held);
         }
       }
-      const r = libc.send(fd, ring + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      const r = libc.send(fd, ringAt + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (r >= 0) return r;
       const e = errno();
       if (e !== EAGAIN && e !== EINTR) return POST_FAILED;
@@ -476,10 +689,36 @@ export function createEpollPort(
     },
 
     dispose() {
+      ring?.close();
       freeArena(scratch.ptr);
       if (scratchBuf) freeArena(scratchBuf.ptr);
     },
   };
+
+  /**
+   * Queues a send for the next wait(): from scratch when it is the echo of what this worker just
+   * received there (as postSend's plain path sends it), else from the ring.
+   */
+  function queueSend(slot: number, gen: number, offset: number, len: number): number {
+    const ringAt = ringBase + slot * size;
+    let from = ringAt + offset;
+    if (scratchLen[slot] > 0) {
+      const held = scratchLen[slot];
+      scratchLen[slot] = 0;
+      if (scratchEpoch[slot] === epoch && scratchGen[slot] === gen) {
+        const at = scratchBuf!.address + scratchAt[slot];
+        if (scratchRing[slot] === offset && held === len) from = at;
+        else libc.memcpy(ringAt + scratchRing[slot], at, held);
+      }
+    }
+    const k = txCount++;
+    txSlot[k] = slot;
+    txGen[k] = gen;
+    txOff[k] = offset;
+    txLen[k] = len;
+    txFrom[k] = from;
+    return POST_QUEUED;
+  }
 
   /** SO_LINGER {1, 0}: close() sends RST instead of FIN. */
   function setLingerZero(fd: number): void {
