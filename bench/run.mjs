@@ -65,7 +65,8 @@ const HELP = `usage: npm run bench -- [options]
   --duration <s>     measured seconds per cell (default 5)
   --quick            2 s cells, 1 run (unless --duration / --runs say otherwise)
   --runs <n>         repetitions of the echo matrix and the flood comparison; medians are shown (default 3)
-  --servers <list>   subset of epoll,node,c,c-shared,floor,node-ref (default: all available);
+  --servers <list>   subset of epoll,epoll-plain,node,c,c-shared,floor,node-ref (default: all available);
+                     epoll-plain = our epoll server with --no-io-uring (only where io_uring is available),
                      c-shared = the C server with both threads on one epoll set (-m shared),
                      floor = the C server's design in JavaScript over koffi (bench/lib/koffi-floor.mjs)
   --idle <n>         idle connections for the memory measurement (default ${IDLE_SESSIONS})
@@ -138,7 +139,7 @@ function parseCli() {
   const quietWait = a['quiet-wait'] !== undefined ? Number(a['quiet-wait']) : a.quick ? 3 : 8;
   if (!(quietWait >= 0 && quietWait <= 600)) die(`--quiet-wait: '${a['quiet-wait']}' is not a number of seconds 0..600`);
   const servers = a.servers ? a.servers.split(',').map((s) => s.trim()) : null;
-  for (const s of servers ?? []) if (!['epoll', 'node', 'c', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
+  for (const s of servers ?? []) if (!['epoll', 'epoll-plain', 'node', 'c', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
   const warmup = a.warmup !== undefined ? Number(a.warmup) : a.quick ? 0.5 : 1;
   if (!(warmup >= 0 && warmup <= 600)) die(`--warmup: '${a.warmup}' is not a number of seconds 0..600`);
   return { duration, runs, idle, quietWait, warmup, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
@@ -447,7 +448,11 @@ async function main() {
   QUIET_WAIT_S = o.quietWait;
   const started = new Date();
   const cBin = o.refDir ? buildRef(o.refDir) : null;
-  let defs = serverDefs({ root: ROOT, refDir: o.refDir, cBin });
+  // The built server's own probe: where io_uring is usable, its batching is measured against
+  // the same server making one system call per recv/send (epoll-plain).
+  const { ioUringAvailable } = await import(join(ROOT, 'dist/server/backend.js'));
+  const ioUring = ioUringAvailable();
+  let defs = serverDefs({ root: ROOT, refDir: o.refDir, cBin, ioUring });
   if (o.servers) defs = defs.filter((d) => o.servers.includes(d.name));
   const env = {
     cpus: os.availableParallelism(),
@@ -493,8 +498,8 @@ async function main() {
 
   const idleRows = [];
   if (o.rss) {
-    // The floor and the C server's second mode add nothing to what idle memory shows.
-    for (const def of defs.filter((d) => d.name !== 'floor' && d.name !== 'c-shared')) {
+    // The floor, the C server's second mode and epoll-plain add nothing to what idle memory shows.
+    for (const def of defs.filter((d) => d.name !== 'floor' && d.name !== 'c-shared' && d.name !== 'epoll-plain')) {
       log(`  idle memory: ${def.name}, ${o.idle} connections ...`);
       const row = await idleMemory(def, o.idle);
       idleRows.push(row);

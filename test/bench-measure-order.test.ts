@@ -6,7 +6,7 @@ type MeasureOrder = (names: string[], run: number) => string[];
 const servers = '../bench/lib/servers.mjs';
 const { measureOrder } = (await import(servers)) as { measureOrder: MeasureOrder };
 
-const ALL = ['epoll', 'node', 'c', 'c-shared', 'floor', 'node-ref']; // serverDefs' order
+const ALL = ['epoll', 'node', 'epoll-plain', 'c', 'c-shared', 'floor', 'node-ref']; // serverDefs' order
 
 /** Distance between two servers in a round's order. */
 const gap = (order: string[], a: string, b: string) => Math.abs(order.indexOf(a) - order.indexOf(b));
@@ -23,8 +23,8 @@ describe('bench measuring order', () => {
   });
 
   it('alternates which server of a pair goes first', () => {
-    expect(measureOrder(ALL, 1)).toEqual(['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared']);
-    expect(measureOrder(ALL, 2)).toEqual(['c-shared', 'floor', 'c', 'epoll', 'node', 'node-ref']);
+    expect(measureOrder(ALL, 1)).toEqual(['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared', 'epoll-plain']);
+    expect(measureOrder(ALL, 2)).toEqual(['epoll-plain', 'c-shared', 'floor', 'c', 'epoll', 'node', 'node-ref']);
     expect(measureOrder(ALL, 3)).toEqual(measureOrder(ALL, 1));
   });
 

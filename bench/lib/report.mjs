@@ -107,6 +107,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     ['c-shared', 'c', 'c-shared ×C', 'C with both threads on one epoll set, re-armed per message (EPOLLONESHOT): a shared port in C'],
     ['epoll', 'floor', 'epoll ÷ floor', 'the price of the completion contract (shared port, refcounted sessions, per-session state)'],
     ['epoll', 'c-shared', 'epoll ÷ c-shared', 'our server against C with a shared port'],
+    ['epoll', 'epoll-plain', 'epoll ÷ plain', 'what batching each worker\'s recv/send calls through io_uring buys'],
   ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
   if (servers.includes('epoll') && servers.includes('c') && o.runs > 1) {
     const pr = pairedRatios(result.raw.cells, cells.filter((c) => c.mode === 'echo'), 'epoll', 'c');

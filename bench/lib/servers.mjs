@@ -5,7 +5,10 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
 
 /**
  * name: the column/row key used everywhere (results JSON, ratios).
- *   epoll    - our server, --backend epoll
+ *   epoll    - our server, --backend epoll (its workers batch recv/send through io_uring where
+ *              the kernel allows it)
+ *   epoll-plain - the same with --no-io-uring: one system call per recv and per send; measured
+ *              only where io_uring is available (elsewhere it is `epoll`)
  *   node     - our server, --backend node (the `net` baseline every ratio "×node" refers to)
  *   c        - the C reference echo server (refbench echo_server -t 2)
  *   c-shared - the same in its shared mode (-m shared): both threads on one epoll set with
@@ -14,11 +17,12 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
  *   floor    - the C server's design in JavaScript over koffi (koffi-floor.mjs): what calling the
  *              kernel from JavaScript costs here, without the completion contract
  */
-export function serverDefs({ root, refDir, cBin }) {
+export function serverDefs({ root, refDir, cBin, ioUring = false }) {
   const defs = [
-    { name: 'epoll', what: 'iocp-bench server --backend epoll', kind: 'ours', backend: 'epoll' },
+    { name: 'epoll', what: `iocp-bench server --backend epoll${ioUring ? ' (recv/send batched through io_uring)' : ''}`, kind: 'ours', backend: 'epoll' },
     { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
   ];
+  if (ioUring) defs.push({ name: 'epoll-plain', what: 'iocp-bench server --backend epoll --no-io-uring', kind: 'ours', backend: 'epoll', args: ['--no-io-uring'] });
   if (cBin) {
     defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
     defs.push({ name: 'c-shared', what: 'refbench echo_server -t 2 -m shared (C, one epoll set)', kind: 'c', bin: join(cBin, 'echo_server'), args: ['-m', 'shared'] });
@@ -37,7 +41,7 @@ export function serverDefs({ root, refDir, cBin }) {
  * the chain forwards and even rounds backwards, so that neither server of a pair is always
  * measured first. Names outside the chain follow it, in the order given.
  */
-const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared'];
+const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared', 'epoll-plain'];
 
 export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
@@ -46,7 +50,7 @@ export function measureOrder(names, run) {
 }
 
 async function startOurs(def, extraArgs) {
-  const args = [join(def.root, 'bin/iocp-bench.js'), 'server', '--port', '0', '--stats-port', '0', '--json', '--backend', def.backend, ...extraArgs];
+  const args = [join(def.root, 'bin/iocp-bench.js'), 'server', '--port', '0', '--stats-port', '0', '--json', '--backend', def.backend, ...(def.args ?? []), ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: def.root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-4000)));
