@@ -58,7 +58,7 @@ export function addServerCommand(program: Command): void {
     .option('--duration <time>', 'serve this long (e.g. 30s), then drain and exit')
     .option('--stop-timeout <time>', 'a stop still running after this long is reported and exits 1', '20s')
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
-    .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = CPUs', '0')
+    .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = every worker on IOCP, half the CPUs on epoll (the rest is left to a load generator on the same machine; use the CPU count on a dedicated server)', '0')
     .option('--no-io-uring', 'epoll: make each recv and send its own system call instead of batching them through io_uring (where it passes a probe)')
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(

@@ -19,7 +19,8 @@ export interface ServerOptions {
   statsHost: string;
   /**
    * How many workers may wait on the port at once (an IOCP's NumberOfConcurrentThreads);
-   * 0 = the number of CPUs. The other workers wait their turn.
+   * 0 = the default: every worker on IOCP, half the CPUs (at least one) on epoll, leaving the
+   * rest to a load generator on the same machine. The other workers wait their turn.
    */
   concurrency: number;
   /** How many AcceptEx operations stay posted (IOCP) / connections accepted per wake-up (epoll). */

@@ -71,7 +71,11 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       writeEvent(dv, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, exitFd, scratch.address));
       const arena = allocArena(ctx.table.capacity * options.bufferSize);
-      ctx.table.setWaitTokens(Math.min(options.workers, options.concurrency || availableParallelism()));
+      // Default: half the CPUs. This tool's server usually shares the machine with its flood
+      // (or another load generator); on two cores, two running workers beside a two-thread
+      // client made every echo dearer (more migrations and preemptions) than one did.
+      const running = options.concurrency || Math.max(1, Math.floor(availableParallelism() / 2));
+      ctx.table.setWaitTokens(Math.min(options.workers, running));
       let disposed = false;
       return {
         name: 'epoll',
