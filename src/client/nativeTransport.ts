@@ -149,7 +149,7 @@ export class NativeTransport implements ClientTransport {
   private readonly results = new Int32Array(MAX_EVENTS);
   private readonly sendResults = new Int32Array(CORK_FRAMES);
   /** Per event of the turn: the read already made for it (its slice and result), if any. */
-  readonly preRead = new Int8Array(MAX_EVENTS);
+  private readonly preRead = new Int8Array(MAX_EVENTS);
 
   constructor(
     readonly host: string,
