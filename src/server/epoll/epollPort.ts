@@ -225,7 +225,6 @@ export function createEpollPort(
     batch.gen[out] = naive ? gen : table.generation(slot);
     batch.bytes[out] = 0;
     batch.status[out] = 0;
-    const fd = i32[b + F_HANDLE];
     // A negative length marks an echoAtOnce receive (postRecv).
     let len = i32[b + F_RECV_LEN];
     let addr = 0;
@@ -238,21 +237,18 @@ export function createEpollPort(
       }
     }
     if (scratchOff < 0) addr = ringBase + slot * size + i32[b + F_RECV_OFF];
+    const done = readClaimed(batch, out, b, addr, len, scratchOff);
+    // Scratch is taken as far as the read went (the ring's receives take theirs up front).
+    if (done && scratchOff >= 0) scratchUsed += (batch.bytes[out] + 63) & ~63;
+    return done;
+  }
+
+  /** recv() for a claimed receive until it has an outcome; 0 if it went back to pending. */
+  function readClaimed(batch: CompletionBatch, out: number, b: number, addr: number, len: number, scratchOff: number): number {
     for (;;) {
-      const r = libc.recv(fd, addr, len, 0);
+      const r = libc.recv(i32[b + F_HANDLE], addr, len, 0);
       if (r >= 0) {
-        batch.bytes[out] = r;
-        if (scratchOff >= 0 && r > 0) {
-          scratchAt[slot] = scratchOff;
-          scratchLen[slot] = r;
-          scratchRing[slot] = i32[b + F_RECV_OFF];
-          scratchGen[slot] = batch.gen[out];
-          scratchEpoch[slot] = epoch;
-          scratchUsed += (r + 63) & ~63;
-        }
-        // A full read may have left data behind, and a read of the data before a FIN leaves
-        // the FIN: no new edge will announce either.
-        if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
+        received(batch, out, b, r, len, scratchOff);
         return 1;
       }
       const e = errno();
@@ -262,6 +258,22 @@ export function createEpollPort(
       }
       if (rearm(b)) return 0; // still pending
     }
+  }
+
+  /** A claimed receive read r >= 0 bytes: its completion, where the bytes are, and READY if more may wait. */
+  function received(batch: CompletionBatch, out: number, b: number, r: number, len: number, scratchOff: number): void {
+    const slot = batch.slot[out];
+    batch.bytes[out] = r;
+    if (scratchOff >= 0 && r > 0) {
+      scratchAt[slot] = scratchOff;
+      scratchLen[slot] = r;
+      scratchRing[slot] = i32[b + F_RECV_OFF];
+      scratchGen[slot] = batch.gen[out];
+      scratchEpoch[slot] = epoch;
+    }
+    // A full read may have left data behind, and a read of the data before a FIN leaves the FIN:
+    // no new edge will announce either.
+    if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
   }
 
   /**
@@ -308,64 +320,17 @@ export function createEpollPort(
     let dropped = 0;
     for (let k = 0; k < n; k++) {
       const out = rxOut[k];
-      const slot = batch.slot[out];
-      const b = table.base(slot);
+      const b = table.base(batch.slot[out]);
       const r = ringRes[k];
-      if (r >= 0) {
-        batch.bytes[out] = r;
-        const scratchOff = rxScratch[k];
-        if (scratchOff >= 0 && r > 0) {
-          scratchAt[slot] = scratchOff;
-          scratchLen[slot] = r;
-          scratchRing[slot] = i32[b + F_RECV_OFF];
-          scratchGen[slot] = batch.gen[out];
-          scratchEpoch[slot] = epoch;
-        }
-        if (r === rxLen[k] || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
-        continue;
-      }
-      if (r !== -EAGAIN && r !== -EINTR) {
-        batch.status[out] = -r;
-        continue;
-      }
-      if (rearm(b)) {
-        batch.op[out] = -1; // still pending
-        dropped++;
-        continue;
-      }
-      // An edge came after the ring's read: read again, as recvEdge does.
-      if (readAgain(batch, out, b, rxAddr[k], rxLen[k], rxScratch[k]) === 0) {
+      if (r >= 0) received(batch, out, b, r, rxLen[k], rxScratch[k]);
+      else if (r !== -EAGAIN && r !== -EINTR) batch.status[out] = -r;
+      // Nothing there: pending again, or, if an edge came after the ring's read, read at once.
+      else if (rearm(b) || readClaimed(batch, out, b, rxAddr[k], rxLen[k], rxScratch[k]) === 0) {
         batch.op[out] = -1;
         dropped++;
       }
     }
     return dropped;
-  }
-
-  /** The plain receive loop of recvEdge for a claimed receive; 0 if it went back to pending. */
-  function readAgain(batch: CompletionBatch, out: number, b: number, addr: number, len: number, scratchOff: number): number {
-    const slot = batch.slot[out];
-    for (;;) {
-      const r = libc.recv(i32[b + F_HANDLE], addr, len, 0);
-      if (r >= 0) {
-        batch.bytes[out] = r;
-        if (scratchOff >= 0 && r > 0) {
-          scratchAt[slot] = scratchOff;
-          scratchLen[slot] = r;
-          scratchRing[slot] = i32[b + F_RECV_OFF];
-          scratchGen[slot] = batch.gen[out];
-          scratchEpoch[slot] = epoch;
-        }
-        if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
-        return 1;
-      }
-      const e = errno();
-      if (e !== EAGAIN && e !== EINTR) {
-        batch.status[out] = e || -1;
-        return 1;
-      }
-      if (rearm(b)) return 0;
-    }
   }
 
   /**
