@@ -580,34 +580,25 @@ export function createEpollPort(
     },
 
     postSend(slot, gen, offset, len) {
+      if (ring && txCount < SEND_QUEUE && sendPlain[slot] === 0) return queueSend(slot, gen, offset, len);
+      if (ring) sendPlain[slot] = 0;
       const b = table.base(slot);
       const fd = i32[b + F_HANDLE];
       const ringAt = ringBase + slot * size;
-      if (ring && txCount < SEND_QUEUE && sendPlain[slot] === 0) return queueSend(slot, gen, offset, len);
-      if (ring) sendPlain[slot] = 0;
-      if (scratchLen[slot] > 0) {
-        const held = scratchLen[slot];
-        scratchLen[slot] = 0;
-        if (scratchEpoch[slot] === epoch && scratchGen[slot] === gen) {
-          const from = scratchBuf!.address + scratchAt[slot];
-          if (scratchRing[slot] === offset && held === len) {
-            // The echo of what this worker just received: send it from where it is.
-            const r = libc.send(fd, from, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (r === len) return r;
-            const e = r < 0 ? errno() : 0;
-            if (r < 0 && e !== EAGAIN && e !== EINTR) return POST_FAILED;
-            // What the socket did not take waits in the ring, where the rest of the echo is sent from.
-            const sent = r > 0 ? r : 0;
-            libc.memcpy(ringAt + offset + sent, from + sent, len - sent);
-            if (r > 0) return r;
-            i32[b + F_SEND_OFF] = offset;
-            i32[b + F_SEND_LEN] = len;
-            return armSend(slot, gen) ? POST_PENDING : POST_FAILED;
-          }
-          // Not the send this receive was for (the engine's promise did not hold): the ring
-          // must hold the bytes before anything is sent from it.
-          libc.memcpy(ringAt + scratchRing[slot], from, held);
-        }
+      const from = scratchSource(slot, gen, offset, len);
+      if (from !== 0) {
+        // The echo of what this worker just received: send it from where it is.
+        const r = libc.send(fd, from, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (r === len) return r;
+        const e = r < 0 ? errno() : 0;
+        if (r < 0 && e !== EAGAIN && e !== EINTR) return POST_FAILED;
+        // What the socket did not take waits in the ring, where the rest of the echo is sent from.
+        const sent = r > 0 ? r : 0;
+        libc.memcpy(ringAt + offset + sent, from + sent, len - sent);
+        if (r > 0) return r;
+        i32[b + F_SEND_OFF] = offset;
+        i32[b + F_SEND_LEN] = len;
+        return armSend(slot, gen) ? POST_PENDING : POST_FAILED;
       }
       const r = libc.send(fd, ringAt + offset, len, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (r >= 0) return r;
@@ -665,24 +656,30 @@ export function createEpollPort(
    * received there (as postSend's plain path sends it), else from the ring.
    */
   function queueSend(slot: number, gen: number, offset: number, len: number): number {
-    const ringAt = ringBase + slot * size;
-    let from = ringAt + offset;
-    if (scratchLen[slot] > 0) {
-      const held = scratchLen[slot];
-      scratchLen[slot] = 0;
-      if (scratchEpoch[slot] === epoch && scratchGen[slot] === gen) {
-        const at = scratchBuf!.address + scratchAt[slot];
-        if (scratchRing[slot] === offset && held === len) from = at;
-        else libc.memcpy(ringAt + scratchRing[slot], at, held);
-      }
-    }
     const k = txCount++;
+    const from = scratchSource(slot, gen, offset, len);
     txSlot[k] = slot;
     txGen[k] = gen;
     txOff[k] = offset;
     txLen[k] = len;
-    txFrom[k] = from;
+    txFrom[k] = from !== 0 ? from : ringBase + slot * size + offset;
     return POST_QUEUED;
+  }
+
+  /**
+   * Where this send's bytes are in scratch, when it is the echo of what this worker's current
+   * wait received there (0 otherwise). Scratch bytes it does not stand for (the engine's promise
+   * did not hold) are first copied into the ring, where every other send reads them.
+   */
+  function scratchSource(slot: number, gen: number, offset: number, len: number): number {
+    const held = scratchLen[slot];
+    if (held === 0) return 0;
+    scratchLen[slot] = 0;
+    if (scratchEpoch[slot] !== epoch || scratchGen[slot] !== gen) return 0;
+    const at = scratchBuf!.address + scratchAt[slot];
+    if (scratchRing[slot] === offset && held === len) return at;
+    libc.memcpy(ringBase + slot * size + scratchRing[slot], at, held);
+    return 0;
   }
 
   /** SO_LINGER {1, 0}: close() sends RST instead of FIN. */
