@@ -66,7 +66,6 @@ export class Uring {
   private readonly cqTail: Uint32Array;
   private readonly cqMask: number;
   private readonly cqes: Int32Array;
-  private readonly sqe8: Uint8Array;
   private readonly sqe32: Uint32Array;
   private pending = 0;
   private closed = false;
@@ -93,7 +92,6 @@ export class Uring {
     const cqEntries = p.getUint32(4, true);
     this.cqes = new Int32Array(ring, p.getUint32(100, true), (cqEntries * CQE_BYTES) / 4);
     const sqes = viewMemory(sqesAddr, sqesBytes);
-    this.sqe8 = new Uint8Array(sqes);
     this.sqe32 = new Uint32Array(sqes);
     this.capacity = Math.min(sqEntries, cqEntries);
   }
@@ -191,9 +189,7 @@ export class Uring {
     const i = (tail + this.pending) & this.sqMask;
     const w = i * (SQE_BYTES / 4);
     const q = this.sqe32;
-    this.sqe8[i * SQE_BYTES] = op;
-    this.sqe8[i * SQE_BYTES + 1] = 0; // flags
-    q[w] &= 0xffff; // ioprio
+    q[w] = op; // opcode, with flags and ioprio 0 (little-endian)
     q[w + 1] = fd;
     q[w + 2] = 0; // off
     q[w + 3] = 0;
