@@ -2,7 +2,7 @@
 // resident memory flat across rounds.
 import { describe, expect, it } from 'vitest';
 import { abuse } from './helpers/abuse.js';
-import { quiescent, settle, useServerProcess } from './helpers/serverProcess.js';
+import { drained, settle, useServerProcess } from './helpers/serverProcess.js';
 import { COMPLETION_VARIANTS } from './helpers/serverVariants.js';
 
 const PER_MODE = Number(process.env.ABUSE_PER_MODE ?? 2000);
@@ -21,7 +21,7 @@ describe.each(COMPLETION_VARIANTS)('the $name backend under abuse (refcount life
       expect(r.errors).toBe(0);
       expect(r.timeouts).toBe(0);
       expect(r.verified).toBe(PER_MODE * 2);
-      const s = await settle(server().stats, quiescent, 15_000);
+      const s = await settle(server().stats, drained(PER_MODE * 5 * (round + 1)), 15_000);
       expect(s.sessions.live).toBe(0);
       expect(s.ops.outstanding).toBe(0);
       expect(s.sessions.accepted).toBe(s.sessions.freed);

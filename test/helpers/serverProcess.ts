@@ -98,6 +98,15 @@ export async function settle(
 export const quiescent = (s: ServerStats) =>
   s.sessions.live === 0 && s.ops.outstanding === 0 && s.sessions.accepted === s.sessions.freed;
 
+/** Connections the server has dealt with: sessions accepted, plus accepts that failed (IOCP). */
+export const reached = (s: ServerStats) => s.sessions.accepted + (s.extra.acceptFailures ?? 0);
+
+/**
+ * Quiescent, and at least `n` connections reached. Quiescent alone is not enough after a burst:
+ * nothing is in flight while connections still wait in the listen queue for an accept.
+ */
+export const drained = (n: number) => (s: ServerStats) => quiescent(s) && reached(s) >= n;
+
 /**
  * A server process for the enclosing describe block: started before its tests, killed after.
  * Returns a getter (the process exists only once the tests run).
