@@ -1,15 +1,37 @@
 // The io_uring batch behind the uring transport: every operation of a run() is done and its
 // result (bytes, or -errno) lands under its own tag, one bad entry does not stop the others, and
-// a socket's bytes cross intact.
+// a socket's bytes cross intact; where the kernel runs them through the ring, setsockopt,
+// epoll_ctl and close do what the plain calls do.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ioUringAvailable } from '../src/server/backend.js';
 import { Uring } from '../src/server/epoll/uring.js';
-import { AF_UNIX, EAGAIN, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc } from '../src/server/epoll/libc.js';
+import {
+  AF_UNIX,
+  EAGAIN,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLLIN,
+  SO_LINGER,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  loadLibc,
+} from '../src/server/epoll/libc.js';
 import { allocArena, freeArena, viewMemory } from '../src/server/nativeMemory.js';
 
 const EBADF = 9;
 const PAIRS = 8;
 const BYTES = 4096;
+
+/** Whether this kernel runs setsockopt, epoll_ctl and close through a ring (asked at collection). */
+function extrasHere(): boolean {
+  if (!ioUringAvailable()) return false;
+  const r = Uring.open(8)!;
+  const all = r.supports('setsockopt') && r.supports('epollCtl') && r.supports('close');
+  r.close();
+  return all;
+}
 
 describe.runIf(ioUringAvailable())('io_uring batch', () => {
   let ring: Uring;
@@ -72,5 +94,42 @@ describe.runIf(ioUringAvailable())('io_uring batch', () => {
     const res = new Int32Array(1);
     expect(ring.run(res)).toBe(ring.capacity);
     expect(res[0]).toBe(-EAGAIN);
+  });
+
+  it.runIf(extrasHere())('sets an option, registers with epoll and closes through the ring', () => {
+    const libc = loadLibc();
+    const epfd = libc.epoll_create1(EPOLL_CLOEXEC);
+    expect(epfd).toBeGreaterThanOrEqual(0);
+    try {
+      const d = new DataView(viewMemory(mem.address, 64));
+      d.setInt32(0, 1, true); // linger {1, 7}
+      d.setInt32(4, 7, true);
+      d.setUint32(8, EPOLLIN, true); // epoll_event { EPOLLIN, data 0x5eed }
+      d.setUint32(12, 0x5eed, true);
+      d.setUint32(16, 0, true);
+      ring.prepSetsockopt(fds[0]!, SOL_SOCKET, SO_LINGER, mem.address, 8, 0);
+      ring.prepEpollCtl(epfd, EPOLL_CTL_ADD, fds[2]!, mem.address + 8, 1);
+      ring.prepClose(fds[4]!, 2);
+      const res = new Int32Array(3).fill(1);
+      expect(ring.run(res)).toBe(3);
+      expect([...res]).toEqual([0, 0, 0]);
+      fds.splice(4, 1); // closed: its number is no longer ours to close
+
+      // The option reads back as set.
+      d.setUint32(32, 8, true);
+      expect(libc.getsockopt(fds[0]!, SOL_SOCKET, SO_LINGER, mem.address + 24, mem.address + 32)).toBe(0);
+      expect([d.getInt32(24, true), d.getInt32(28, true)]).toEqual([1, 7]);
+      // The registered socket reports input with its data word.
+      ring.prepSend(fds[3]!, mem.address, 1, 0, 0);
+      ring.run(res);
+      expect(libc.epoll_wait(epfd, mem.address + 40, 1, 1000)).toBe(1);
+      expect(d.getUint32(44, true)).toBe(0x5eed);
+      // The closed socket's peer reads end of file.
+      ring.prepRecv(fds[4]!, mem.address + 60, 1, 0, 0);
+      ring.run(res);
+      expect(res[0]).toBe(0);
+    } finally {
+      libc.close(epfd);
+    }
   });
 });

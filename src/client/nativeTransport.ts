@@ -19,6 +19,12 @@
  * socket could leave in either order) are sent in one call. Each is a non-blocking recv()/send()
  * like the plain one, done before the call returns, so nothing the ring holds outlives it. With
  * a system call costing about a microsecond here, this is most of the flood's own cost per echo.
+ * Calls that can wait wait for the next epoll_wait and go in one ring call just before it (where
+ * the kernel runs them through the ring): a new socket's TCP_NODELAY and epoll registration
+ * (nothing is sent on it before a later wait reports it connected, and registering a socket
+ * reports what is already ready), and a dropped socket's SO_LINGER and close() (its descriptor
+ * stays open, so its number cannot be reused, until then). That leaves socket() and connect() as
+ * a connection's only plain calls.
  *
  * Close paths mirror `net`: destroy() is close() (the kernel resets if unread data remains),
  * resetAndDestroy() is SO_LINGER {1,0} + close(), end() is shutdown(SHUT_WR) once the queue is
@@ -95,6 +101,11 @@ const SMALL_BYTES = 96;
 /** With io_uring: each event's first read lands in a slice of its own, all read in one call. */
 const SLICE_BYTES = 16 * 1024;
 const RING_ENTRIES = MAX_EVENTS;
+// Calls kept for the next wait (uring).
+const L_NODELAY = 1;
+const L_ADD = 2;
+const L_LINGER = 3;
+const L_CLOSE = 4;
 
 interface Timer {
   at: number;
@@ -148,6 +159,17 @@ export class NativeTransport implements ClientTransport {
   /** Results of the ring's reads (by event) and sends (by frame): a send may run between reads. */
   private readonly results = new Int32Array(MAX_EVENTS);
   private readonly sendResults = new Int32Array(CORK_FRAMES);
+  /** Which calls wait for the next epoll_wait (each where the kernel runs it through the ring). */
+  private readonly later = { sockopt: false, add: false, close: false };
+  private laterCount = 0;
+  private readonly laterKind = new Uint8Array(RING_ENTRIES);
+  private readonly laterFd = new Int32Array(RING_ENTRIES);
+  /** L_NODELAY, L_ADD: the socket (skipped if it was dropped meanwhile). */
+  private readonly laterSock: (NativeSocket | null)[] = new Array<NativeSocket | null>(RING_ENTRIES).fill(null);
+  private readonly laterResults = new Int32Array(RING_ENTRIES);
+  /** L_ADD: each registration's epoll_event, read by the kernel during the ring call. */
+  private readonly laterEvents: { ptr: bigint; address: number } | null = null;
+  private readonly laterEv: DataView | null = null;
   /** Per event of the turn: the read already made for it (its slice and result), if any. */
   private readonly preRead = new Int8Array(MAX_EVENTS);
 
@@ -193,6 +215,13 @@ export class NativeTransport implements ClientTransport {
       this.slicesMem = allocArena(MAX_EVENTS * SLICE_BYTES);
       const sv = viewMemory(this.slicesMem.address, MAX_EVENTS * SLICE_BYTES);
       for (let i = 0; i < MAX_EVENTS; i++) this.slices.push(Buffer.from(sv, i * SLICE_BYTES, SLICE_BYTES));
+      const r = this.ring;
+      // SO_LINGER waits only with the close after it: it must never reach a closed number.
+      this.later = { sockopt: r.supports('setsockopt'), add: r.supports('epollCtl'), close: r.supports('close') };
+      if (this.later.add) {
+        this.laterEvents = allocArena(RING_ENTRIES * EPOLL_EVENT_SIZE);
+        this.laterEv = new DataView(viewMemory(this.laterEvents.address, RING_ENTRIES * EPOLL_EVENT_SIZE));
+      }
     }
   }
 
@@ -305,6 +334,7 @@ export class NativeTransport implements ClientTransport {
       if (this.soonQ.length > 0) this.runSoon();
       onTurn();
       if (isDone()) break;
+      if (this.laterCount > 0) this.runLater();
       const n = libc.epoll_wait(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs());
       this.turn(n);
     }
@@ -319,6 +349,7 @@ export class NativeTransport implements ClientTransport {
         this.dispose();
         return;
       }
+      if (this.laterCount > 0) this.runLater();
       this.libc.epoll_wait.async(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs(), (err: unknown, n: number) => {
         this.turn(err ? 0 : n);
         step();
@@ -331,10 +362,12 @@ export class NativeTransport implements ClientTransport {
     if (this.disposed) return;
     this.disposed = true;
     for (const s of this.socks) if (s) s.destroy();
+    if (this.laterCount > 0) this.runLater();
     this.libc.close(this.epfd);
     freeArena(this.mem.ptr);
     this.ring?.close();
     if (this.slicesMem) freeArena(this.slicesMem.ptr);
+    if (this.laterEvents) freeArena(this.laterEvents.ptr);
   }
 
   /** How long the next epoll_wait may block. */
@@ -429,12 +462,25 @@ export class NativeTransport implements ClientTransport {
 
   // ------------------------------------------------------------------ socket table
 
-  /** Registers a connected (or connecting) socket: edge-triggered, both directions, once. */
+  /**
+   * Sets TCP_NODELAY on a socket that has just called connect() and registers it: edge-triggered,
+   * both directions, once. False if the registration failed (errno tells why).
+   */
   register(s: NativeSocket): boolean {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.socks.length;
     this.socks[slot] = s;
     s.slot = slot;
     s.gen = this.nextGen = (this.nextGen + 1) >>> 0 || 1;
+    if (this.later.sockopt) this.keep(L_NODELAY, s.fd, s);
+    else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4);
+    if (this.later.add) {
+      const at = this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE;
+      const d = this.laterEv!;
+      d.setUint32(at, EV_BITS >>> 0, true);
+      d.setUint32(at + 4, slot, true);
+      d.setUint32(at + 8, s.gen, true);
+      return true;
+    }
     const d = this.small;
     d.setUint32(S_CTL, EV_BITS >>> 0, true);
     d.setUint32(S_CTL + 4, slot, true);
@@ -442,6 +488,64 @@ export class NativeTransport implements ClientTransport {
     if (this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
     this.release(s);
     return false;
+  }
+
+  /** close(fd), after SO_LINGER {1,0} when `reset` (the peer then gets RST instead of FIN). */
+  closeFd(fd: number, reset: boolean): void {
+    if (this.later.close) {
+      if (reset && this.later.sockopt) this.keep(L_LINGER, fd, null);
+      else if (reset) this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
+      this.keep(L_CLOSE, fd, null);
+      return;
+    }
+    if (reset) this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
+    this.libc.close(fd);
+  }
+
+  /** Keeps a call for the next wait; returns its index in the batch. */
+  private keep(kind: number, fd: number, s: NativeSocket | null): number {
+    if (this.laterCount === RING_ENTRIES) this.runLater();
+    const i = this.laterCount++;
+    this.laterKind[i] = kind;
+    this.laterFd[i] = fd;
+    this.laterSock[i] = s;
+    return i;
+  }
+
+  /**
+   * Runs the kept calls in one ring call, in the order they were kept. A socket's TCP_NODELAY and
+   * registration are skipped if it was dropped meanwhile (its number is then not its own); a
+   * failed registration fails the socket on a later turn.
+   */
+  private runLater(): void {
+    const n = this.laterCount;
+    this.laterCount = 0;
+    const ring = this.ring!;
+    const res = this.laterResults;
+    for (let i = 0; i < n; i++) {
+      const fd = this.laterFd[i]!;
+      const s = this.laterSock[i];
+      res[i] = 0;
+      switch (this.laterKind[i]) {
+        case L_NODELAY:
+          if (s!.fd === fd) ring.prepSetsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4, i);
+          break;
+        case L_ADD:
+          if (s!.fd === fd) ring.prepEpollCtl(this.epfd, EPOLL_CTL_ADD, fd, this.laterEvents!.address + i * EPOLL_EVENT_SIZE, i);
+          break;
+        case L_LINGER:
+          ring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8, i);
+          break;
+        default:
+          ring.prepClose(fd, i);
+      }
+    }
+    if (ring.prepared > 0) ring.run(res);
+    for (let i = 0; i < n; i++) {
+      const s = this.laterSock[i];
+      this.laterSock[i] = null;
+      if (this.laterKind[i] === L_ADD && res[i]! < 0 && s!.fd === this.laterFd[i]) s!.registrationFailed(-res[i]!);
+    }
   }
 
   release(s: NativeSocket): void {
@@ -477,6 +581,8 @@ class NativeSocket implements ClientSocket {
   private queueOff = 0;
   private finPending = false;
   private drainFn: (() => void) | null = null;
+  /** Close with RST (SO_LINGER {1,0}) rather than FIN. */
+  private reset = false;
 
   constructor(
     private readonly t: NativeTransport,
@@ -489,7 +595,6 @@ class NativeSocket implements ClientSocket {
       return;
     }
     this.fd = fd;
-    libc.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, t.oneAddr, 4);
     // Registered only after connect(): a socket that is not yet connecting polls as HUP.
     if (libc.connect(fd, t.addrAddr, t.addrLen) !== 0) {
       const e = errno();
@@ -612,8 +717,7 @@ class NativeSocket implements ClientSocket {
 
   resetAndDestroy(): void {
     if (this.destroyed) return;
-    if (this.corked > 0) this.t.flushCork();
-    if (this.fd >= 0) this.libc.setsockopt(this.fd, SOL_SOCKET, SO_LINGER, this.t.lingerAddr, 8);
+    this.reset = true;
     this.destroy();
   }
 
@@ -731,6 +835,12 @@ class NativeSocket implements ClientSocket {
     this.ev.onClose();
   }
 
+  /** The ring call that registered this socket failed with errno `e`. */
+  registrationFailed(e: number): void {
+    this.t.release(this);
+    this.failLater('epoll_ctl', e);
+  }
+
   /** Errors found inside a call the connection made are reported on a later turn, as in `net`. */
   private failLater(syscall: string, e: number): void {
     this.t.defer(() => this.fail(syscall, e));
@@ -740,7 +850,7 @@ class NativeSocket implements ClientSocket {
     this.queue.length = 0;
     this.drainFn = null;
     this.t.release(this);
-    if (this.fd >= 0) this.libc.close(this.fd);
+    if (this.fd >= 0) this.t.closeFd(this.fd, this.reset);
     this.fd = -1;
   }
 }

@@ -12,6 +12,8 @@ export type Fault = 'none' | 'drop-byte' | 'flip-bit' | 'cross-talk' | 'stall' |
 export interface EchoServer {
   port: number;
   stats(): ServerStats;
+  /** How the clients' connections ended: with a reset (RST), or with a FIN first. */
+  endings(): { resets: number; fins: number };
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ const MIN_DAMAGE = 32;
 
 export async function startEchoServer(opts: EchoServerOptions = {}): Promise<EchoServer> {
   const fault = opts.fault ?? 'none';
-  const counts = { accepted: 0, freed: 0, live: 0, peak: 0, bytesIn: 0, bytesOut: 0 };
+  const counts = { accepted: 0, freed: 0, live: 0, peak: 0, bytesIn: 0, bytesOut: 0, resets: 0, fins: 0 };
   const live = new Set<net.Socket>();
   const sockets = new Set<net.Socket>();
   const t0 = Date.now();
@@ -84,8 +86,15 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Ech
           return send(s, d);
       }
     });
-    s.on('end', () => s.end());
-    s.on('error', () => undefined);
+    let ended = false;
+    s.on('end', () => {
+      ended = true;
+      counts.fins++;
+      s.end();
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (!ended && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) counts.resets++;
+    });
     s.on('close', () => {
       live.delete(s);
       sockets.delete(s);
@@ -110,6 +119,7 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Ech
       perWorker: [{ completions: 0 }],
       extra: {},
     }),
+    endings: () => ({ resets: counts.resets, fins: counts.fins }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

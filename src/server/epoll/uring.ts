@@ -1,20 +1,38 @@
 /**
  * io_uring bindings (a binding file, like libc.ts): one ring used only to batch non-blocking
- * socket calls. Every operation is a recv() or send() with MSG_DONTWAIT, prepared in the
- * submission queue, and `run()` submits the lot in one io_uring_enter() and waits for every
- * result: the kernel does the same work as the plain calls, but a batch of them costs one system
- * call instead of one each. No operation outlives `run()`, so closing a socket never races an
- * operation the ring still holds.
+ * socket calls. Every operation is a recv() or send() with MSG_DONTWAIT, or a close(),
+ * setsockopt() or epoll_ctl() (which never wait for the network), prepared in the submission
+ * queue, and `run()` submits the lot in one io_uring_enter() and waits for every result: the
+ * kernel does the same work as the plain calls, but a batch of them costs one system call instead
+ * of one each. No operation outlives `run()`, so closing a socket never races an operation the
+ * ring still holds.
  *
  * io_uring may be missing or forbidden (old kernels, seccomp profiles that block it), so `open()`
  * probes before it returns a ring: setup, the mappings, and a socketpair on which a recv of an
  * empty socket must come back EAGAIN at once, and a send and a recv must move one byte. Anything
- * else and it returns null, and the caller keeps to the plain calls.
+ * else and it returns null, and the caller keeps to the plain calls. close, setsockopt (Linux 6.7)
+ * and epoll_ctl through the ring are probed apart, on first use (`supports()`): a kernel that
+ * lacks one keeps the plain call for it alone.
  *
  * Layouts are those of <linux/io_uring.h> on 64-bit Linux.
  */
 import koffi from 'koffi';
-import { AF_UNIX, EAGAIN, EINTR, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc } from './libc.js';
+import {
+  AF_UNIX,
+  EAGAIN,
+  EINTR,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLLIN,
+  MSG_DONTWAIT,
+  MSG_NOSIGNAL,
+  SO_LINGER,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  loadLibc,
+} from './libc.js';
 import { allocArena, freeArena, viewMemory } from '../nativeMemory.js';
 
 const SYS_io_uring_setup = 425;
@@ -25,8 +43,12 @@ const IORING_FEAT_SINGLE_MMAP = 1 << 0;
 const IORING_OFF_SQ_RING = 0;
 const IORING_OFF_SQES = 0x10000000;
 const IORING_ENTER_GETEVENTS = 1;
+const IORING_OP_CLOSE = 19;
 const IORING_OP_SEND = 26;
 const IORING_OP_RECV = 27;
+const IORING_OP_EPOLL_CTL = 29;
+const IORING_OP_URING_CMD = 46;
+const SOCKET_URING_OP_SETSOCKOPT = 3;
 const PROT_READ_WRITE = 0x3;
 const MAP_SHARED_POPULATE = 0x01 | 0x8000;
 const EBUSY = 16;
@@ -69,6 +91,7 @@ export class Uring {
   private readonly sqe32: Uint32Array;
   private pending = 0;
   private closed = false;
+  private extras: Extras | null = null;
 
   private constructor(
     private readonly b: Bound,
@@ -183,7 +206,69 @@ export class Uring {
     this.prep(IORING_OP_SEND, fd, addr, len, flags | MSG_DONTWAIT, tag);
   }
 
-  private prep(op: number, fd: number, addr: number, len: number, flags: number, tag: number): void {
+  /** close(fd); its result goes to results[tag]. Only where supports('close'). */
+  prepClose(fd: number, tag: number): void {
+    this.prep(IORING_OP_CLOSE, fd, 0, 0, 0, tag);
+  }
+
+  /** setsockopt(fd, level, name, value, len); its result goes to results[tag]. Only where supports('setsockopt'). */
+  prepSetsockopt(fd: number, level: number, name: number, value: number, len: number, tag: number): void {
+    const w = this.prep(IORING_OP_URING_CMD, fd, 0, 0, 0, tag);
+    const q = this.sqe32;
+    q[w + 2] = SOCKET_URING_OP_SETSOCKOPT; // cmd_op
+    q[w + 4] = level;
+    q[w + 5] = name;
+    q[w + 11] = len; // optlen
+    q[w + 12] = value >>> 0; // optval
+    q[w + 13] = Math.floor(value / 0x100000000);
+  }
+
+  /**
+   * epoll_ctl(epfd, op, fd, event); its result goes to results[tag]. `event` must stay put until
+   * run() returns. Only where supports('epollCtl').
+   */
+  prepEpollCtl(epfd: number, op: number, fd: number, event: number, tag: number): void {
+    const w = this.prep(IORING_OP_EPOLL_CTL, epfd, event, op, 0, tag);
+    this.sqe32[w + 2] = fd; // off: the target descriptor
+  }
+
+  /** Whether this kernel runs `call` through the ring (probed on the first question). */
+  supports(call: keyof Extras): boolean {
+    this.extras ??= this.probeExtras();
+    return this.extras[call];
+  }
+
+  /**
+   * One batch on scratch descriptors: SO_LINGER on a socket, that socket added to an epoll set,
+   * and the close of another socket. An operation this kernel lacks completes with an error.
+   */
+  private probeExtras(): Extras {
+    const none: Extras = { close: false, setsockopt: false, epollCtl: false };
+    const libc = this.b.libc;
+    const sv = [-1, -1];
+    if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) !== 0) return none;
+    const epfd = libc.epoll_create1(EPOLL_CLOEXEC);
+    const mem = allocArena(32);
+    const out = new Int32Array(3).fill(1);
+    try {
+      if (epfd < 0) return none;
+      const d = new DataView(viewMemory(mem.address, 32));
+      d.setInt32(0, 1, true); // linger {1, 0}
+      d.setInt32(4, 0, true);
+      d.setUint32(8, EPOLLIN, true); // epoll_event { EPOLLIN, 0 }
+      this.prepSetsockopt(sv[0]!, SOL_SOCKET, SO_LINGER, mem.address, 8, 0);
+      this.prepEpollCtl(epfd, EPOLL_CTL_ADD, sv[0]!, mem.address + 8, 1);
+      this.prepClose(sv[1]!, 2);
+      this.run(out);
+      if (out[2] === 0) sv[1] = -1; // closed by the ring: never close that number twice
+      return { setsockopt: out[0] === 0, epollCtl: out[1] === 0, close: out[2] === 0 };
+    } finally {
+      for (const fd of [sv[0]!, sv[1]!, epfd]) if (fd >= 0) libc.close(fd);
+      freeArena(mem.ptr);
+    }
+  }
+
+  private prep(op: number, fd: number, addr: number, len: number, flags: number, tag: number): number {
     if (this.pending >= this.capacity) throw new RangeError(`io_uring batch is full (${this.capacity})`);
     const tail = this.sqTail[0]!;
     const i = (tail + this.pending) & this.sqMask;
@@ -201,6 +286,7 @@ export class Uring {
     q[w + 9] = 0;
     for (let k = 10; k < 16; k++) q[w + k] = 0;
     this.pending++;
+    return w;
   }
 
   /**
@@ -259,6 +345,13 @@ export class Uring {
     this.b.munmap(this.ringAddr, this.ringBytes);
     this.b.libc.close(this.fd);
   }
+}
+
+/** The calls besides recv and send that a ring may carry. */
+export interface Extras {
+  close: boolean;
+  setsockopt: boolean;
+  epollCtl: boolean;
 }
 
 let probed: boolean | null = null;
