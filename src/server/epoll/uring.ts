@@ -262,6 +262,11 @@ export class Uring {
       this.run(out);
       if (out[2] === 0) sv[1] = -1; // closed by the ring: never close that number twice
       return { setsockopt: out[0] === 0, epollCtl: out[1] === 0, close: out[2] === 0 };
+    } catch {
+      // io_uring_enter itself failed, perhaps after the close: leave that number alone (one
+      // descriptor may leak) rather than risk closing one another thread has opened since.
+      sv[1] = -1;
+      return none;
     } finally {
       for (const fd of [sv[0]!, sv[1]!, epfd]) if (fd >= 0) libc.close(fd);
       freeArena(mem.ptr);
