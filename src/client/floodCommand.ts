@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { BackendName, Lifetime } from '../server/types.js';
 import { runFlood, type FloodOptions } from './flood.js';
-import { attachProgress } from './progress.js';
+import { attachProgress, stopNote } from './progress.js';
 import { renderReport } from './report.js';
 import { MAX_MESSAGES } from './options.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
@@ -97,15 +97,18 @@ export function addFloodCommand(program: Command): void {
     .action(async (target: string | undefined, flags: FloodFlags) => {
       const run = runFlood(floodOptionsFromFlags(target, flags));
       const bar = flags.progress && process.stderr.isTTY;
-      if (bar) attachProgress(run, process.stderr);
       // First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report;
       // second: abort the running ones too. The progress bar says so; without it, one line on
       // stderr does.
       let interrupts = 0;
-      const onSignal = () => {
-        if (++interrupts === 1) run.stop();
+      let last: NodeJS.Signals = 'SIGINT';
+      if (bar) attachProgress(run, process.stderr, () => last);
+      const onSignal = (signal: NodeJS.Signals) => {
+        last = signal;
+        const kind = ++interrupts === 1 ? 'stop' : 'abort';
+        if (kind === 'stop') run.stop();
         else run.abort();
-        if (!bar) process.stderr.write(interrupts === 1 ? 'flood: stopping: no new connections, those running finish (Ctrl-C again aborts them)\n' : 'flood: aborting the connections still running\n');
+        if (!bar) process.stderr.write(`flood: ${stopNote(kind, signal)}\n`);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

@@ -2,14 +2,22 @@ import cliProgress from 'cli-progress';
 import type { FloodRun, FloodStartInfo, FloodTick } from './flood.js';
 import { formatCount } from '../units.js';
 
-/** What the bar says once a stop was asked for (the CLI's Ctrl-C). */
-const NOTE = { none: '', stop: ' | stopping: Ctrl-C again aborts', abort: ' | aborting' } as const;
+/**
+ * What the flood says once a stop was asked for (the CLI's first Ctrl-C or SIGTERM, then the
+ * second): the line printed without a bar, or, `short`, the bar's note. `signal` is the one
+ * that asked.
+ */
+export function stopNote(kind: 'stop' | 'abort', signal: NodeJS.Signals, short = false): string {
+  if (kind === 'abort') return short ? 'aborting' : 'aborting the connections still running';
+  const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} or Ctrl-C again`;
+  return short ? `stopping: ${again} aborts` : `stopping: no new connections, those running finish (${again} aborts them)`;
+}
 
 /**
  * Live progress on a terminal: listens to the flood's events and draws one bar. The caller decides
  * whether there is a terminal; this module only renders.
  */
-export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream): void {
+export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream, signal: () => NodeJS.Signals = () => 'SIGINT'): void {
   let bar: cliProgress.SingleBar | null = null;
   let byTime = false;
   const payload = (t: FloodTick) => ({
@@ -19,7 +27,7 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream): void 
     mps: formatCount(t.messagesPerSec),
     faults: t.faults,
     errors: t.errors,
-    note: NOTE[run.stopRequested ?? 'none'],
+    note: run.stopRequested ? ` | ${stopNote(run.stopRequested, signal(), true)}` : '',
   });
   run.on('start', (info: FloodStartInfo) => {
     // A duration-bound run shows time; otherwise connections done out of the total.
