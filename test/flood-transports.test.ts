@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlood, type FloodOptions } from '../src/client/flood.js';
 import { resolveFloodOptions, resolveTransport } from '../src/client/options.js';
+import { renderReport } from '../src/client/report.js';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../src/server/backend.js';
 import { UsageError } from '../src/errors.js';
 import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
@@ -65,6 +66,17 @@ describe('client transports', () => {
       expect(r.latencyUs.roundTrip.count).toBe(runs[0]!.latencyUs.roundTrip.count);
       expect(r.latencyUs.connect.count).toBe(runs[0]!.latencyUs.connect.count);
     }
+  });
+
+  it.each(TRANSPORTS)('the result and the report say which transport every thread ran on (%s transport)', async (transport) => {
+    const r = await runFlood(opts({ transport, workers: 2, total: 20 })).result;
+    expect(r.verdict, r.reasons.join('; ')).toBe('PASS');
+    expect(r.options.transport).toBe(transport);
+    expect(r.options.transportThreads).toEqual({ [transport]: 2 });
+    expect(renderReport(r).split('\n')[1]).toMatch(new RegExp(`\\| transport ${transport} \\|`));
+    // A uring thread whose ring could not be set up runs on plain calls, and the report says so.
+    const mixed = { ...r, options: { ...r.options, transport: 'uring' as const, transportThreads: { uring: 1, native: 1 } } };
+    expect(renderReport(mixed).split('\n')[1]).toContain('| transport uring (1 of 2 thread(s) on native) |');
   });
 
   it.each(TRANSPORTS)('rst-send-pending and slow-drip alone pass (%s transport)', async (transport) => {

@@ -8,7 +8,7 @@ import { planConnection, type DisconnectMode } from './scenarios.js';
 import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './stats.js';
 import { NativeTransport } from './nativeTransport.js';
 import { NetTransport } from './netTransport.js';
-import type { ClientTransport, TimerHandle } from './transport.js';
+import type { ClientTransport, TimerHandle, TransportName } from './transport.js';
 
 /** How often timeouts are checked: a stall is reported within timeout + this. */
 const SWEEP_MS = 100;
@@ -35,6 +35,8 @@ export interface ErrorSample {
 
 /** What one thread hands back when it is done. */
 export interface EngineReport {
+  /** The transport this thread ran on (uring falls back to native where its ring cannot be set up). */
+  transport: TransportName;
   counters: Float64Array;
   rtt: string;
   connect: string;
@@ -152,6 +154,7 @@ export class ClientEngine implements ConnectionHost {
 
   report(): EngineReport {
     return {
+      transport: this.transport.name,
       counters: this.counters,
       rtt: encodeHistogram(this.rtt),
       connect: encodeHistogram(this.connectLatency),

@@ -15,6 +15,15 @@ const STOPPED_EARLY = {
   abort: 'aborted on request: the connections still running were cut off; the verdict covers what ran',
 } as const;
 
+/** The transport, and how many threads ran on another one (a uring thread without its ring). */
+function transportText(r: FloodResult): string {
+  const asked = r.options.transport;
+  const threads = Object.values(r.options.transportThreads).reduce((a, b) => a + b, 0);
+  const others = Object.entries(r.options.transportThreads).filter(([name]) => name !== asked);
+  if (others.length === 0) return asked;
+  return `${asked} (${others.map(([name, n]) => `${n} of ${threads} thread(s) on ${name}`).join(', ')})`;
+}
+
 /** The final report as text: tables per section, PASS or FAIL on the last line. */
 export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -23,7 +32,8 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
   const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${t.host}:${t.port}` : `${t.host}:${t.port}${t.backend ? ` (${t.backend})` : ''}`;
   out.push(
     c.bold(`iocp-bench flood -> ${where}`),
-    `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ${(r.elapsedMs / 1000).toFixed(2)} s`,
+    `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
+      `transport ${transportText(r)} | ${(r.elapsedMs / 1000).toFixed(2)} s`,
   );
   if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
   out.push('');

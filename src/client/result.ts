@@ -31,7 +31,13 @@ export interface FloodResult {
     seed: number;
     workers: number;
     timeoutMs: number;
+    /** The transport asked for (or picked by `auto`). */
     transport: TransportName;
+    /**
+     * Client threads per transport they really ran on: a `uring` thread whose ring cannot be set
+     * up (say, io_uring's locked-memory limit on kernels before 5.12) makes plain calls, `native`.
+     */
+    transportThreads: Partial<Record<TransportName, number>>;
   };
   elapsedMs: number;
   /**
@@ -99,6 +105,7 @@ export function buildResult(
       workers: o.workers,
       timeoutMs: o.timeoutMs,
       transport: o.transport,
+      transportThreads: merged.transports,
     },
     elapsedMs: Math.round(elapsedMs),
     stoppedEarly,

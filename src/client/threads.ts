@@ -3,6 +3,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './engine.js';
 import type { EngineConfig } from './options.js';
 import { addCounters, mergeEncoded, newCounters, newHistogram } from './stats.js';
+import type { TransportName } from './transport.js';
 import { floodWorkerUrl } from './workerScript.js';
 
 const TICK_MS = 250;
@@ -19,6 +20,8 @@ export function claimer(next: SharedArrayBuffer, total: number): () => number {
 }
 
 export interface MergedReport {
+  /** Client threads per transport they ran on. */
+  transports: Partial<Record<TransportName, number>>;
   counters: Float64Array;
   rtt: Histogram;
   connect: Histogram;
@@ -46,8 +49,9 @@ export function shares(connections: number, rate: number, threads: number): Engi
 }
 
 function merge(reports: EngineReport[]): MergedReport {
-  const out: MergedReport = { counters: newCounters(), rtt: newHistogram(), connect: newHistogram(), faultSamples: [], errorSamples: [] };
+  const out: MergedReport = { transports: {}, counters: newCounters(), rtt: newHistogram(), connect: newHistogram(), faultSamples: [], errorSamples: [] };
   for (const r of reports) {
+    out.transports[r.transport] = (out.transports[r.transport] ?? 0) + 1;
     addCounters(out.counters, r.counters);
     mergeEncoded(out.rtt, r.rtt);
     mergeEncoded(out.connect, r.connect);
