@@ -363,6 +363,8 @@ export class NativeTransport implements ClientTransport {
     this.disposed = true;
     for (const s of this.socks) if (s) s.destroy();
     if (this.laterCount > 0) this.runLater();
+    // The ring goes: a socket dropped from here on (a late callback) makes its calls plainly.
+    this.later.sockopt = this.later.add = this.later.close = false;
     this.libc.close(this.epfd);
     freeArena(this.mem.ptr);
     this.ring?.close();
