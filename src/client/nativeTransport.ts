@@ -475,33 +475,27 @@ export class NativeTransport implements ClientTransport {
     s.gen = this.nextGen = (this.nextGen + 1) >>> 0 || 1;
     if (this.later.sockopt) this.keep(L_NODELAY, s.fd, s);
     else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4);
-    if (this.later.add) {
-      const at = this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE;
-      const d = this.laterEv!;
-      d.setUint32(at, EV_BITS >>> 0, true);
-      d.setUint32(at + 4, slot, true);
-      d.setUint32(at + 8, s.gen, true);
-      return true;
-    }
-    const d = this.small;
-    d.setUint32(S_CTL, EV_BITS >>> 0, true);
-    d.setUint32(S_CTL + 4, slot, true);
-    d.setUint32(S_CTL + 8, s.gen, true);
-    if (this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
+    // The epoll_event: the kept call's own (read during the ring call), or the one for a plain call.
+    const later = this.later.add;
+    const d = later ? this.laterEv! : this.small;
+    const at = later ? this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE : S_CTL;
+    d.setUint32(at, EV_BITS >>> 0, true);
+    d.setUint32(at + 4, slot, true);
+    d.setUint32(at + 8, s.gen, true);
+    if (later || this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
     this.release(s);
     return false;
   }
 
   /** close(fd), after SO_LINGER {1,0} when `reset` (the peer then gets RST instead of FIN). */
   closeFd(fd: number, reset: boolean): void {
-    if (this.later.close) {
-      if (reset && this.later.sockopt) this.keep(L_LINGER, fd, null);
-      else if (reset) this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
-      this.keep(L_CLOSE, fd, null);
-      return;
+    const later = this.later.close;
+    if (reset) {
+      if (later && this.later.sockopt) this.keep(L_LINGER, fd, null);
+      else this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
     }
-    if (reset) this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
-    this.libc.close(fd);
+    if (later) this.keep(L_CLOSE, fd, null);
+    else this.libc.close(fd);
   }
 
   /** Keeps a call for the next wait; returns its index in the batch. */
