@@ -1,32 +1,26 @@
 // Each disconnect mode ends its connections the way it names, on every client transport: the
 // RST modes with a reset the server sees as ECONNRESET, the graceful ones with a FIN.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFlood } from '../src/client/flood.js';
-import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { useEchoServer } from './helpers/faultyServers.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
 const TOTAL = 60;
 
 describe('how connections end', () => {
-  let server: EchoServer;
-  beforeAll(async () => {
-    server = await startEchoServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useEchoServer();
 
   /** Floods with one mode and returns how the server saw the connections end (bounded wait). */
   async function endings(transport: (typeof TRANSPORTS)[number], mode: string) {
-    const before = server.endings();
+    const before = server().endings();
     const r = await runFlood({
-      target: `127.0.0.1:${server.port}`, connections: 20, total: TOTAL, workers: 1, transport, seed: 5,
+      target: `127.0.0.1:${server().port}`, connections: 20, total: TOTAL, workers: 1, transport, seed: 5,
       mix: { [mode]: 1 }, messages: { min: 1, max: 3 }, size: { min: 64, max: 4096 }, timeoutMs: 2000,
     }).result;
     expect(r.verdict, `${mode}: ${r.reasons.join('; ')}`).toBe('PASS');
     expect(r.connections.ok).toBe(TOTAL);
-    for (let i = 0; i < 100 && server.stats().sessions.live > 0; i++) await new Promise((res) => setTimeout(res, 20));
-    const after = server.endings();
+    for (let i = 0; i < 100 && server().stats().sessions.live > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    const after = server().endings();
     return { resets: after.resets - before.resets, fins: after.fins - before.fins };
   }
 

@@ -3,8 +3,8 @@
 // report and in the JSON. Node cannot deliver either signal to a child process on Windows, so
 // this runs elsewhere.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { describe, expect, it } from 'vitest';
+import { useEchoServer } from './helpers/faultyServers.js';
 import { CLI } from './helpers/serverProcess.js';
 
 interface Done {
@@ -33,16 +33,10 @@ function interrupted(args: string[], times: number, signal: NodeJS.Signals = 'SI
 }
 
 describe.skipIf(process.platform === 'win32')('flood interrupted with Ctrl-C', () => {
-  let server: EchoServer;
-  beforeAll(async () => {
-    server = await startEchoServer();
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useEchoServer();
 
   it.each(['SIGINT', 'SIGTERM'] as const)('the first %s opens no more connections and reports what ran', async (signal) => {
-    const r = await interrupted([`127.0.0.1:${server.port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1, signal);
+    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1, signal);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     const again = signal === 'SIGINT' ? 'Ctrl-C again' : 'SIGTERM or Ctrl-C again';
@@ -58,7 +52,7 @@ describe.skipIf(process.platform === 'win32')('flood interrupted with Ctrl-C', (
 
   it('a second Ctrl-C aborts the connections still running; the report says both', async () => {
     // Idle holders stay connected 30 s: only the abort can end them. The graceful ones complete.
-    const r = await interrupted([`127.0.0.1:${server.port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1,idle=1', '--hold', '30s', '--seed', '3', '--no-progress'], 2);
+    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1,idle=1', '--hold', '30s', '--seed', '3', '--no-progress'], 2);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stderr.split('\n')).toEqual([

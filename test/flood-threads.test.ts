@@ -1,22 +1,16 @@
 // Client threads: connections spread over worker threads, counters and histograms merged, and
 // the same events a library caller sees on one thread.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFlood, type FloodTick, type FloodStartInfo } from '../src/client/flood.js';
-import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { useEchoServer } from './helpers/faultyServers.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
 describe.each(TRANSPORTS)('flood on client threads (%s transport)', (transport) => {
-  let server: EchoServer;
-  beforeAll(async () => {
-    server = await startEchoServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useEchoServer();
 
   const opts = (workers: number) => ({
-    target: `127.0.0.1:${server.port}`, connections: 60, total: 300, messages: { min: 1, max: 4 }, size: { min: 16, max: 1024 },
-    seed: 21, workers, timeoutMs: 2000, idleHoldMs: { min: 10, max: 50 }, pendingBytes: 128 * 1024, stats: server.stats, transport,
+    target: `127.0.0.1:${server().port}`, connections: 60, total: 300, messages: { min: 1, max: 4 }, size: { min: 16, max: 1024 },
+    seed: 21, workers, timeoutMs: 2000, idleHoldMs: { min: 10, max: 50 }, pendingBytes: 128 * 1024, stats: server().stats, transport,
   });
 
   it('runs every connection exactly once and merges the threads\' counters and histograms', async () => {
@@ -49,7 +43,7 @@ describe.each(TRANSPORTS)('flood on client threads (%s transport)', (transport) 
     run.on('done', () => events.push('done'));
     const r = await run.result;
     expect(events).toEqual(['start', 'tick', 'done']);
-    expect(start).toMatchObject({ host: '127.0.0.1', port: server.port, embedded: false, total: 200, workers: 2, seed: 21 });
+    expect(start).toMatchObject({ host: '127.0.0.1', port: server().port, embedded: false, total: 200, workers: 2, seed: 21 });
     expect(maxActive).toBeGreaterThan(0);
     expect(maxActive).toBeLessThanOrEqual(20);
     expect(r.connections.ok).toBe(200);

@@ -2,28 +2,22 @@
 // for the same seed; a native one is chosen by `auto` where it runs (uring where io_uring passes
 // its probe), each refuses what it cannot do, and obeys stop and abort while its threads block in
 // their own loop.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFlood, type FloodOptions } from '../src/client/flood.js';
 import { resolveFloodOptions, resolveTransport } from '../src/client/options.js';
 import { renderReport } from '../src/client/report.js';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../src/server/backend.js';
 import { UsageError } from '../src/errors.js';
-import { startEchoServer, type EchoServer } from './helpers/faultyServers.js';
+import { useEchoServer } from './helpers/faultyServers.js';
 import { deadPort } from './helpers/ports.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
 describe('client transports', () => {
-  let server: EchoServer;
-  beforeAll(async () => {
-    server = await startEchoServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useEchoServer();
 
   const opts = (o: FloodOptions): FloodOptions => ({
-    target: `127.0.0.1:${server.port}`, connections: 40, total: 160, messages: { min: 1, max: 5 }, size: { min: 16, max: 2048 },
-    seed: 77, timeoutMs: 2000, idleHoldMs: { min: 5, max: 40 }, pendingBytes: 256 * 1024, settleTimeoutMs: 2000, stats: server.stats, ...o,
+    target: `127.0.0.1:${server().port}`, connections: 40, total: 160, messages: { min: 1, max: 5 }, size: { min: 16, max: 2048 },
+    seed: 77, timeoutMs: 2000, idleHoldMs: { min: 5, max: 40 }, pendingBytes: 256 * 1024, settleTimeoutMs: 2000, stats: server().stats, ...o,
   });
 
   it('auto is uring, else native, where they run and the target is an address, net otherwise', () => {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServerStats } from '../../src/server/types.js';
 
 /**
@@ -126,4 +127,19 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Ech
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A correct echo server for the enclosing describe block: started before its tests, closed after.
+ * Returns a getter (the server exists only once the tests run).
+ */
+export function useEchoServer(): () => EchoServer {
+  let server: EchoServer | undefined;
+  beforeAll(async () => {
+    server = await startEchoServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => server!;
 }
