@@ -38,11 +38,12 @@ describe('connection plans', () => {
     expect([...seen].sort()).toEqual([...DISCONNECT_MODES].sort());
   });
 
-  it('cost nothing per frame: a million-frame plan is made at once', () => {
-    const t0 = performance.now();
+  it('cost nothing per frame: a million-frame plan holds a few numbers, each frame computed on demand', () => {
     const p = planConnection(0, opts(1, { messages: 1_000_000, mix: { graceful: 1 } }));
     expect(p.frames).toBe(1_000_000);
-    expect(performance.now() - t0).toBeLessThan(50);
+    // Only scalars: no per-frame array, typed array or table anywhere in the plan.
+    for (const [k, v] of Object.entries(p)) expect(['number', 'string', 'boolean'], k).toContain(typeof v);
+    expect(Object.keys(p).length).toBeLessThan(20);
     expect(frameSize(p, 999_999)).toBe(frameSize(p, 999_999));
   });
 
