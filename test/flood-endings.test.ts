@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFlood } from '../src/client/flood.js';
 import { useEchoServer } from './helpers/faultyServers.js';
+import { settle } from './helpers/serverProcess.js';
 import { TRANSPORTS } from './helpers/transports.js';
 
 const TOTAL = 60;
@@ -19,7 +20,7 @@ describe('how connections end', () => {
     }).result;
     expect(r.verdict, `${mode}: ${r.reasons.join('; ')}`).toBe('PASS');
     expect(r.connections.ok).toBe(TOTAL);
-    for (let i = 0; i < 100 && server().stats().sessions.live > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    await settle(async () => server().stats(), (s) => s.sessions.live === 0, 2000);
     const after = server().endings();
     return { resets: after.resets - before.resets, fins: after.fins - before.fins };
   }

@@ -219,8 +219,7 @@ export class Uring {
     q[w + 4] = level;
     q[w + 5] = name;
     q[w + 11] = len; // optlen
-    q[w + 12] = value >>> 0; // optval
-    q[w + 13] = Math.floor(value / 0x100000000);
+    this.put64(w + 12, value); // optval
   }
 
   /**
@@ -283,8 +282,7 @@ export class Uring {
     q[w + 1] = fd;
     q[w + 2] = 0; // off
     q[w + 3] = 0;
-    q[w + 4] = addr >>> 0;
-    q[w + 5] = Math.floor(addr / 0x100000000);
+    this.put64(w + 4, addr);
     q[w + 6] = len;
     q[w + 7] = flags;
     q[w + 8] = tag; // user_data
@@ -292,6 +290,12 @@ export class Uring {
     for (let k = 10; k < 16; k++) q[w + k] = 0;
     this.pending++;
     return w;
+  }
+
+  /** An address (below 2^53) into two words of the submission entries, low word first. */
+  private put64(word: number, value: number): void {
+    this.sqe32[word] = value >>> 0;
+    this.sqe32[word + 1] = Math.floor(value / 0x100000000);
   }
 
   /**
