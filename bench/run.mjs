@@ -450,7 +450,7 @@ async function main() {
   const cBin = o.refDir ? buildRef(o.refDir) : null;
   // The built server's own probe: where io_uring is usable, its batching is measured against
   // the same server making one system call per recv/send (epoll-plain).
-  const { ioUringAvailable } = await import(join(ROOT, 'dist/server/backend.js'));
+  const { ioUringAvailable } = await import(join(ROOT, 'dist/native/platform.js'));
   const ioUring = ioUringAvailable();
   let defs = serverDefs({ root: ROOT, refDir: o.refDir, cBin, ioUring });
   if (o.servers) defs = defs.filter((d) => o.servers.includes(d.name));

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, IocpBenchError } from './errors.js';
-import { addFloodCommand } from './client/floodCommand.js';
+import { addFloodCommand } from './client/cli/floodCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
 
 export function createProgram(): Command {

@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { ServerHandle } from '../server/handle.js';
-import type { ServerOptions, ServerStats } from '../server/types.js';
-import { checkLeaks, statsFromUrl, type StatsSource } from './leakCheck.js';
+import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
+import { checkLeaks, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
 import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } from './options.js';
-import { buildResult, type FloodResult } from './result.js';
-import { C } from './stats.js';
-import { prepareThreads, type ThreadRun } from './threads.js';
+import { buildResult, type FloodResult } from './verdict/result.js';
+import { C } from './run/floodCounters.js';
+import { prepareThreads, type ThreadRun } from './run/threads.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
-export type { FloodResult } from './result.js';
+export type { FloodResult } from './verdict/result.js';
 
 /** Emitted once the target is known and the threads are about to start. */
 export interface FloodStartInfo {
@@ -147,10 +146,8 @@ function tickOf(c: Float64Array, elapsedMs: number, total: number | null, durati
 
 /** The embedded server: loaded lazily, so the flood works against any target without it. */
 async function startEmbedded(opts: Partial<ServerOptions> | undefined): Promise<ServerHandle> {
-  // A variable specifier keeps the server out of the client's static import graph.
-  const spec = '../server/server.js';
-  const mod = (await import(spec)) as { startServer(o?: Partial<ServerOptions>): Promise<ServerHandle> };
-  return mod.startServer({ host: '127.0.0.1', port: 0, ...opts });
+  const { startServer } = await import('../server/index.js');
+  return startServer({ host: '127.0.0.1', port: 0, ...opts });
 }
 
 /**

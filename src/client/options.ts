@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
-import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../frame.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
 import { isIP } from 'node:net';
-import { ioUringAvailable, nativeClientTransportAvailable } from '../server/backend.js';
-import type { ServerOptions, ServerStats } from '../server/types.js';
-import type { TransportName } from './transport.js';
-import { parseAssertions, type Assertion } from './assertions.js';
-import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './scenarios.js';
+import { ioUringAvailable, nativeClientTransportAvailable } from '../native/platform.js';
+import type { ServerOptions, ServerStats } from '../server/index.js';
+import type { TransportName } from './transport/transport.js';
+import { parseAssertions, type Assertion } from './verdict/assertions.js';
+import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run/scenarios.js';
 import { parseTarget, type Range } from '../units.js';
 
 /** Most messages one connection may be planned to send. */

@@ -25,7 +25,7 @@ import {
   POST_QUEUED,
   type CompletionBatch,
   type PortBackend,
-} from './backend.js';
+} from './completion.js';
 import {
   C_ACCEPTED,
   C_BYTES_IN,

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { IocpBenchError, UsageError } from '../errors.js';
-import { createHost, resolveBackend } from './backend.js';
+import { createHost, resolveBackend } from './backends.js';
 import { Counters } from './counters.js';
 import type { ServerHandle } from './handle.js';
 import { startNodeEcho } from './node/nodeBackend.js';
@@ -12,7 +12,7 @@ import { SessionTable } from './sessionTable.js';
 import { startStatsEndpoint, type StatsEndpoint } from './statsServer.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerStats } from './types.js';
 import { WorkerPool } from './workerPool.js';
-import { OP_STRIDE } from './iocp/iocpLayout.js';
+import { OP_STRIDE } from './iocp/layout.js';
 
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;

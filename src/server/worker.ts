@@ -3,7 +3,8 @@
  * sentinel arrives. Each worker loads its own koffi bindings (they are per-thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createPortBackend, makeBatch, type WorkerInit } from './backend.js';
+import { createPortBackend } from './backends.js';
+import { makeBatch, type WorkerInit } from './completion.js';
 import { Counters } from './counters.js';
 import { EchoEngine } from './engine.js';
 import { SessionTable } from './sessionTable.js';

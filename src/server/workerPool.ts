@@ -5,7 +5,7 @@
  * the arena.
  */
 import { Worker } from 'node:worker_threads';
-import { CONTROL_CLOSE_ALL, CONTROL_EXIT, type BackendHost, type WorkerInit } from './backend.js';
+import { CONTROL_CLOSE_ALL, CONTROL_EXIT, type BackendHost, type WorkerInit } from './completion.js';
 import type { Counters } from './counters.js';
 import type { SessionTable } from './sessionTable.js';
 import type { ServerOptions } from './types.js';

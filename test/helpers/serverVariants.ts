@@ -1,4 +1,4 @@
-import { ioUringAvailable } from '../../src/server/backend.js';
+import { ioUringAvailable } from '../../src/native/platform.js';
 import type { BackendName } from '../../src/server/types.js';
 
 /** A server configuration behaviour tests run against: its backend and its CLI arguments. */

@@ -1,4 +1,4 @@
-// The Win32 bindings (src/server/iocp/win32.ts) under Wine: a real loopback echo through AcceptEx,
+// The Win32 bindings (src/native/win32/win32.ts) under Wine: a real loopback echo through AcceptEx,
 // WSARecv, WSASend and GetQueuedCompletionStatusEx, driven by a Linux client over 127.0.0.1.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -6,14 +6,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { REPO_ROOT, killWineServer, startWineNode, winFileUrl } from './wine.js';
-import * as win32 from '../../src/server/iocp/win32.js';
+import * as win32 from '../../src/native/win32/win32.js';
 
 const fixture = path.join(REPO_ROOT, 'test', 'windows', 'fixtures', 'win32-echo.mjs');
 // The built module (what the server runs; scripts/windows/test.sh builds it), and the source
 // itself: node.exe 22 strips TypeScript types on its own.
 const modules = [
-  ['dist/', path.join(REPO_ROOT, 'dist', 'server', 'iocp', 'win32.js')],
-  ['the TypeScript source', path.join(REPO_ROOT, 'src', 'server', 'iocp', 'win32.ts')],
+  ['dist/', path.join(REPO_ROOT, 'dist', 'native', 'win32', 'win32.js')],
+  ['the TypeScript source', path.join(REPO_ROOT, 'src', 'native', 'win32', 'win32.ts')],
 ] as const;
 
 function echoOnce(port: number, payload: Buffer): Promise<{ echoed: Buffer; ended: boolean }> {

@@ -1,0 +1,117 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { ServerStats } from '../../server/index.js';
+import { FAULT_CLASSES } from '../verify/diagnose.js';
+import type { FloodResult } from '../verdict/result.js';
+import { DISCONNECT_MODES } from '../run/scenarios.js';
+import type { LatencySummary } from '../run/floodCounters.js';
+import { formatCount, formatMicros } from '../../units.js';
+
+/** How many fault and error examples the text report lists (the JSON has them all). */
+const SAMPLES_SHOWN = 5;
+
+const STOPPED_EARLY = {
+  stop: 'stopped early on request: no connection was opened after it, those running finished; the verdict covers what ran',
+  abort: 'aborted on request: the connections still running were cut off; the verdict covers what ran',
+} as const;
+
+/** The transport, and how many threads ran on another one (a uring thread without its ring). */
+function transportText(r: FloodResult): string {
+  const asked = r.options.transport;
+  const threads = Object.values(r.options.transportThreads).reduce((a, b) => a + b, 0);
+  const others = Object.entries(r.options.transportThreads).filter(([name]) => name !== asked);
+  if (others.length === 0) return asked;
+  return `${asked} (${others.map(([name, n]) => `${n} of ${threads} thread(s) on ${name}`).join(', ')})`;
+}
+
+/** The final report as text: tables per section, PASS or FAIL on the last line. */
+export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const out: string[] = [];
+  const t = r.target;
+  const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${t.host}:${t.port}` : `${t.host}:${t.port}${t.backend ? ` (${t.backend})` : ''}`;
+  out.push(
+    c.bold(`iocp-bench flood -> ${where}`),
+    `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
+      `transport ${transportText(r)} | ${(r.elapsedMs / 1000).toFixed(2)} s`,
+  );
+  if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
+  out.push('');
+
+  const modes = table(c, ['mode', 'started', 'ok', 'fault', 'error']);
+  for (const m of DISCONNECT_MODES) {
+    const row = r.connections.byMode[m];
+    if (row.started === 0) continue;
+    modes.push([m, row.started, row.ok, row.fault ? c.red(row.fault) : 0, row.error ? c.yellow(row.error) : 0]);
+  }
+  modes.push([c.bold('all'), r.connections.started, r.connections.ok, r.connections.faulted, r.connections.errored]);
+  out.push(c.bold('Connections'), modes.toString());
+  if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
+
+  out.push(
+    '',
+    c.bold('Traffic'),
+    `messages ${formatCount(r.messages.verified)} verified of ${formatCount(r.messages.sent)} sent | ${formatCount(r.messages.perSec)} msg/s | ` +
+      `${formatCount(r.connections.perSec)} conn/s | bytes out ${mib(r.bytes.sent)}, in ${mib(r.bytes.received)} | ${mib(r.bytes.perSec)}/s`,
+    '',
+  );
+
+  const lat = table(c, ['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+  const latRow = (name: string, s: LatencySummary) =>
+    lat.push([name, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))]);
+  latRow('connect', r.latencyUs.connect);
+  latRow('round trip', r.latencyUs.roundTrip);
+  out.push(c.bold('Latency'), lat.toString(), '');
+
+  if (r.faults.total === 0) {
+    out.push(`${c.bold('Faults')} none: every echoed byte verified`);
+  } else {
+    const f = table(c, ['fault', 'connections']);
+    for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(k), r.faults[k]]);
+    out.push(c.bold('Faults'), f.toString());
+    for (const s of r.faultSamples.slice(0, SAMPLES_SHOWN)) out.push(`  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`);
+  }
+  const e = r.errors;
+  out.push(
+    `${c.bold('Network errors')} ${e.total === 0 ? 'none' : `${e.total} (reset ${e.reset}, refused ${e.refused}, timeout ${e.timeout}, other ${e.other})`}`,
+  );
+  for (const s of r.errorSamples.slice(0, SAMPLES_SHOWN)) out.push(`  connection ${s.connection} (${s.mode}): ${s.message}`);
+  out.push('');
+
+  out.push(c.bold('Server'));
+  if (r.leak.before || r.leak.after) out.push(serverTable(c, r.leak.before, r.leak.after));
+  const leakLine =
+    r.leak.status === 'clean'
+      ? c.green(`leak check clean (settled in ${r.leak.settleMs} ms): every session freed, nothing outstanding, no stale completion`)
+      : r.leak.status === 'not-run'
+        ? c.yellow(`leak check not run: ${r.leak.reasons.join('; ')}`)
+        : c.red(`leak check ${r.leak.status === 'leak' ? 'FAILED' : 'error'}: ${r.leak.reasons.join('; ')}`);
+  out.push(leakLine);
+
+  if (r.assertions.length) {
+    out.push('', c.bold('Assertions'));
+    for (const a of r.assertions) {
+      out.push(`  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
+    }
+  }
+  const early = r.stoppedEarly ? ' (stopped early)' : '';
+  out.push('', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`));
+  return out.join('\n') + '\n';
+}
+
+function table(c: ChalkInstance, head: string[]): Table.Table {
+  return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
+}
+
+function mib(n: number): string {
+  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function serverTable(c: ChalkInstance, before: ServerStats | null, after: ServerStats | null): string {
+  const t = table(c, ['server', 'live', 'peak', 'accepted', 'freed', 'rejected', 'outstanding', 'stale', 'bytes in', 'bytes out']);
+  const row = (name: string, s: ServerStats) =>
+    t.push([name, s.sessions.live, s.sessions.peak, s.sessions.accepted, s.sessions.freed, s.sessions.rejected, s.ops.outstanding, s.staleCompletions, mib(s.bytes.in), mib(s.bytes.out)]);
+  if (before) row('before', before);
+  if (after) row('after', after);
+  return t.toString();
+}

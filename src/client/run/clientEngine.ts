@@ -1,0 +1,264 @@
+import { performance } from 'node:perf_hooks';
+import type { Histogram } from 'hdr-histogram-js';
+import { FrameCodec } from '../verify/frame.js';
+import { FloodConnection, type ConnectionHost } from './connection.js';
+import type { Diagnosis, FaultClass } from '../verify/diagnose.js';
+import type { EngineConfig } from '../options.js';
+import { planConnection, type DisconnectMode } from './scenarios.js';
+import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './floodCounters.js';
+import { NativeTransport } from '../transport/nativeTransport.js';
+import { NetTransport } from '../transport/netTransport.js';
+import type { ClientTransport, TimerHandle, TransportName } from '../transport/transport.js';
+
+/** How often timeouts are checked: a stall is reported within timeout + this. */
+const SWEEP_MS = 100;
+/** After a divergence, how long to wait for more bytes before judging with what came. */
+const DIVERGE_GRACE_MS = 50;
+/** Connections opened per event-loop turn: opening thousands in one go would delay the first
+ * ones' connect and echo events behind the rest, and inflate every latency measured. */
+const BURST = 64;
+/** Examples kept per thread, so the report can say which connection went wrong and how. */
+const MAX_SAMPLES = 20;
+
+export interface FaultSample {
+  connection: number;
+  mode: DisconnectMode;
+  fault: FaultClass;
+  detail: string;
+}
+export interface ErrorSample {
+  connection: number;
+  mode: DisconnectMode;
+  kind: ErrorKind;
+  message: string;
+}
+
+/** What one thread hands back when it is done. */
+export interface EngineReport {
+  /** The transport this thread ran on (uring falls back to native where its ring cannot be set up). */
+  transport: TransportName;
+  counters: Float64Array;
+  rtt: string;
+  connect: string;
+  faultSamples: FaultSample[];
+  errorSamples: ErrorSample[];
+}
+
+/** Control words a thread's owner may set in `control[0]` (a SharedArrayBuffer): seen every loop turn. */
+export const CONTROL_STOP = 1;
+export const CONTROL_ABORT = 2;
+
+/** This thread's share of the flood. */
+export interface EngineShare {
+  /** Connections this thread keeps open at once. */
+  maxActive: number;
+  /** New connections per second from this thread; 0 = unlimited. */
+  rate: number;
+}
+
+/**
+ * Runs one thread's connections: claims connection indices from a counter shared by all threads
+ * (so every index runs exactly once, whichever thread is free), keeps `maxActive` of them open,
+ * paces new ones by `rate`, and sweeps for stalls.
+ */
+export class ClientEngine implements ConnectionHost {
+  readonly counters = newCounters();
+  readonly rtt: Histogram = newHistogram();
+  readonly connectLatency: Histogram = newHistogram();
+  readonly codec: FrameCodec;
+  readonly transport: ClientTransport;
+  /** Running connections, each at its `activeIndex` (swap-removed when it ends). */
+  private readonly active: FloodConnection[] = [];
+  private readonly faultSamples: FaultSample[] = [];
+  private readonly errorSamples: ErrorSample[] = [];
+  private claiming = true;
+  draining = false;
+  private started = 0;
+  /** When run() began: --duration and --rate count from here. */
+  private t0 = performance.now();
+  private sweepTimer: TimerHandle | null = null;
+  private paceTimer: TimerHandle | null = null;
+  private controlSeen = 0;
+  private burstPending = false;
+  private resolveDone: (() => void) | null = null;
+
+  constructor(
+    private readonly cfg: EngineConfig,
+    private readonly share: EngineShare,
+    /** Next connection index to run, or -1 when there are no more. */
+    private readonly claim: () => number,
+    /**
+     * Set when this engine runs on a client thread of its own: a control word (CONTROL_STOP /
+     * CONTROL_ABORT) set by the thread that started it; the native transport may then block.
+     */
+    private readonly control: Int32Array | null = null,
+  ) {
+    this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
+    this.transport =
+      cfg.transport === 'net' ? new NetTransport(cfg.host, cfg.port) : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring');
+  }
+
+  /**
+   * Resolves when every connection this thread started has ended. On the native transport in a
+   * worker thread this blocks in the transport's loop until then.
+   */
+  run(): Promise<void> {
+    const done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.t0 = performance.now();
+    this.armSweep();
+    this.pump();
+    this.transport.drive(
+      () => this.resolveDone === null,
+      () => this.pollControl(),
+      this.control !== null,
+    );
+    return done;
+  }
+
+  private armSweep(): void {
+    this.sweepTimer = this.transport.setTimer(() => {
+      this.sweepTimer = null;
+      this.sweep();
+      if (this.resolveDone) this.armSweep();
+    }, SWEEP_MS);
+  }
+
+  private pollControl(): void {
+    if (!this.control) return;
+    const c = Atomics.load(this.control, 0);
+    if (c === this.controlSeen) return;
+    this.controlSeen = c;
+    if (c === CONTROL_ABORT) this.abort();
+    else if (c === CONTROL_STOP) this.stop();
+  }
+
+  /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
+  stop(): void {
+    this.claiming = false;
+    this.draining = true;
+    this.checkDone();
+  }
+
+  /** End every running connection now (counted as aborted, not as faults). */
+  abort(): void {
+    this.stop();
+    for (const conn of this.active.slice()) {
+      conn.done = true;
+      if (conn.timer) this.transport.clearTimer(conn.timer);
+      conn.socket.destroy();
+      this.finished(conn, 'aborted');
+    }
+  }
+
+  report(): EngineReport {
+    return {
+      transport: this.transport.name,
+      counters: this.counters,
+      rtt: encodeHistogram(this.rtt),
+      connect: encodeHistogram(this.connectLatency),
+      faultSamples: this.faultSamples,
+      errorSamples: this.errorSamples,
+    };
+  }
+
+  finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void {
+    const at = conn.activeIndex;
+    if (at < 0) return;
+    const last = this.active.pop()!;
+    if (last !== conn) {
+      this.active[at] = last;
+      last.activeIndex = at;
+    }
+    conn.activeIndex = -1;
+    const c = this.counters;
+    const mode = conn.plan.mode;
+    c[C.active]!--;
+    if (outcome === 'ok') {
+      c[C.ok]!++;
+      c[modeSlot(mode, 'ok')]!++;
+    } else if (outcome === 'fault') {
+      const d = why as Diagnosis;
+      c[C.faulted]!++;
+      c[modeSlot(mode, 'fault')]!++;
+      c[faultSlot(d.fault)]!++;
+      if (this.faultSamples.length < MAX_SAMPLES) this.faultSamples.push({ connection: conn.plan.index, mode, fault: d.fault, detail: d.detail });
+    } else if (outcome === 'error') {
+      const e = why as { kind: ErrorKind; message: string };
+      c[C.errored]!++;
+      c[modeSlot(mode, 'error')]!++;
+      c[errorSlot(e.kind)]!++;
+      if (this.errorSamples.length < MAX_SAMPLES) this.errorSamples.push({ connection: conn.plan.index, mode, kind: e.kind, message: e.message });
+    } else {
+      c[C.aborted]!++;
+    }
+    this.pump();
+  }
+
+  /** Opens connections while there is room, the pace allows and indices remain. */
+  private pump(): void {
+    const cfg = this.cfg;
+    if (this.burstPending) return;
+    if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) this.stop();
+    let burst = 0;
+    while (this.claiming && this.active.length < this.share.maxActive) {
+      if (burst++ === BURST) {
+        this.burstPending = true;
+        this.transport.defer(() => {
+          this.burstPending = false;
+          this.pump();
+        });
+        return;
+      }
+      if (this.share.rate > 0) {
+        const allowed = Math.floor(((performance.now() - this.t0) / 1000) * this.share.rate) + 1;
+        if (this.started >= allowed) {
+          if (!this.paceTimer) {
+            const wait = Math.max(1, ((this.started / this.share.rate) * 1000) - (performance.now() - this.t0));
+            this.paceTimer = this.transport.setTimer(() => {
+              this.paceTimer = null;
+              this.pump();
+            }, Math.min(wait, 100));
+          }
+          break;
+        }
+      }
+      const index = this.claim();
+      if (index < 0) {
+        this.claiming = false;
+        break;
+      }
+      this.started++;
+      const plan = planConnection(index, cfg);
+      this.counters[C.started]!++;
+      this.counters[C.active]!++;
+      this.counters[modeSlot(plan.mode, 'started')]!++;
+      const conn = new FloodConnection(this, plan);
+      conn.activeIndex = this.active.push(conn) - 1;
+    }
+    this.checkDone();
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    const limit = this.cfg.timeoutMs;
+    for (const conn of this.active.slice()) {
+      if (conn.activeIndex < 0) continue; // ended by an earlier one's callbacks
+      if (conn.divergedAt > 0 && now - conn.divergedAt >= Math.min(DIVERGE_GRACE_MS, limit)) conn.diagnoseNow();
+      else if (conn.awaiting && now - conn.lastProgress >= limit) conn.onTimeout();
+    }
+    // A duration run also has to notice its deadline when no connection ends to trigger pump().
+    if (this.claiming && this.cfg.durationMs > 0) this.pump();
+  }
+
+  private checkDone(): void {
+    if (this.claiming || this.active.length > 0 || !this.resolveDone) return;
+    if (this.sweepTimer) this.transport.clearTimer(this.sweepTimer);
+    if (this.paceTimer) this.transport.clearTimer(this.paceTimer);
+    this.sweepTimer = this.paceTimer = null;
+    const resolve = this.resolveDone;
+    this.resolveDone = null;
+    resolve();
+  }
+}

@@ -1,0 +1,73 @@
+import { UsageError } from '../../errors.js';
+import { parseCount, parseDurationMs } from '../../units.js';
+
+/**
+ * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails
+ * the run when false. Latency metrics take time units (a bare number is in microseconds); the
+ * others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
+ * leak check did not run) fails its check rather than passing silently.
+ */
+
+const TIME_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'connectP50', 'connectP99', 'connectMax'] as const;
+const COUNT_METRICS = [
+  'leaks', 'dataErrors', 'faults', 'lost', 'corrupted', 'reordered', 'duplicated', 'foreign', 'truncated', 'stalled',
+  'errors', 'resets', 'refused', 'timeouts', 'staleCompletions', 'connections', 'ok', 'messages', 'msgsPerSec',
+] as const;
+export type AssertMetric = (typeof TIME_METRICS)[number] | (typeof COUNT_METRICS)[number];
+export const ASSERT_METRICS: readonly AssertMetric[] = [...COUNT_METRICS, ...TIME_METRICS];
+
+const OPS = ['==', '!=', '<=', '>=', '<', '>'] as const;
+type Op = (typeof OPS)[number];
+
+export interface Assertion {
+  text: string;
+  metric: AssertMetric;
+  op: Op;
+  /** Microseconds for time metrics, a plain number otherwise. */
+  value: number;
+}
+
+export interface AssertionResult {
+  expr: string;
+  ok: boolean;
+  /** The measured value, or null when it could not be measured. */
+  actual: number | null;
+}
+
+export function parseAssertions(raw: string): Assertion[] {
+  if (!raw.trim()) return [];
+  return raw.split(',').map((part) => {
+    const text = part.trim();
+    const m = /^([A-Za-z0-9]+)\s*(==|!=|<=|>=|<|>|=)\s*(.+)$/.exec(text);
+    if (!m) throw new UsageError(`--assert: '${text}' is not metric<op>value (like p99<20ms)`);
+    const metric = m[1] as AssertMetric;
+    if (!ASSERT_METRICS.includes(metric)) {
+      throw new UsageError(`--assert: unknown metric '${m[1]}' (known: ${ASSERT_METRICS.join(', ')})`);
+    }
+    const op = (m[2] === '=' ? '==' : m[2]) as Op;
+    const isTime = (TIME_METRICS as readonly string[]).includes(metric);
+    // A bare latency number means microseconds, the unit the JSON result uses.
+    const bare = /^\s*[\d.]+\s*$/.test(m[3]!);
+    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms') * 1000;
+    return { text, metric, op, value };
+  });
+}
+
+function holds(actual: number, op: Op, v: number): boolean {
+  switch (op) {
+    case '==': return actual === v;
+    case '!=': return actual !== v;
+    case '<=': return actual <= v;
+    case '>=': return actual >= v;
+    case '<': return actual < v;
+    case '>': return actual > v;
+  }
+}
+
+/** Evaluates each assertion against `measure` (null = not measured, which fails). */
+export function evaluateAssertions(list: Assertion[], measure: (m: AssertMetric) => number | null): AssertionResult[] {
+  return list.map((a) => {
+    const actual = measure(a.metric);
+    return { expr: a.text, ok: actual !== null && holds(actual, a.op, a.value), actual };
+  });
+}

@@ -1,0 +1,85 @@
+import { IocpBenchError } from '../../errors.js';
+import type { ServerStats } from '../../server/index.js';
+
+/**
+ * The leak verdict, read from the server's own counters. After the flood every session the server
+ * accepted must have been freed exactly once, with no operation outstanding and no completion
+ * that arrived for a freed slot. A server finishes its last closes asynchronously, so the counters
+ * are polled until they settle (or the wait runs out) before judging.
+ */
+export type StatsSource = () => Promise<ServerStats>;
+
+export interface LeakVerdict {
+  /** clean | leak | not-run (no stats source) | error (stats unreadable after the flood). */
+  status: 'clean' | 'leak' | 'not-run' | 'error';
+  /** Why it is not clean, one line each. */
+  reasons: string[];
+  /** live + outstanding + |accepted - freed| + stale completions, after settling; null if unknown. */
+  leaks: number | null;
+  before: ServerStats | null;
+  after: ServerStats | null;
+  /** How long the counters took to settle (ms). */
+  settleMs: number;
+}
+
+const POLL_MS = 200;
+
+export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
+  return async () => {
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+      const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
+    }
+    if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}`);
+    let body: ServerStats;
+    try {
+      body = (await res.json()) as ServerStats;
+    } catch {
+      throw new IocpBenchError('E_STATS', `${url} did not answer JSON: is it the server's /stats URL?`);
+    }
+    if (!body || typeof body !== 'object' || !body.sessions || !body.ops) {
+      throw new IocpBenchError('E_STATS', `${url} did not return server stats (no sessions/ops fields)`);
+    }
+    return body;
+  };
+}
+
+/** Problems in a snapshot; empty = clean. */
+export function leakReasons(s: ServerStats): string[] {
+  const r: string[] = [];
+  if (s.sessions.live !== 0) r.push(`${s.sessions.live} session(s) still live`);
+  if (s.ops.outstanding !== 0) r.push(`${s.ops.outstanding} operation(s) still outstanding`);
+  if (s.sessions.accepted !== s.sessions.freed) {
+    r.push(`accepted ${s.sessions.accepted} != freed ${s.sessions.freed}`);
+  }
+  if (s.staleCompletions !== 0) r.push(`${s.staleCompletions} stale completion(s)`);
+  return r;
+}
+
+function leakCount(s: ServerStats): number {
+  return Math.abs(s.sessions.live) + Math.abs(s.ops.outstanding) + Math.abs(s.sessions.accepted - s.sessions.freed) + Math.abs(s.staleCompletions);
+}
+
+/** Polls `source` until the snapshot is clean or `timeoutMs` passes, then judges the last one. */
+export async function checkLeaks(source: StatsSource | null, before: ServerStats | null, timeoutMs: number): Promise<LeakVerdict> {
+  if (!source) return { status: 'not-run', reasons: ['no server stats available (pass --stats <url>)'], leaks: null, before, after: null, settleMs: 0 };
+  const t0 = Date.now();
+  let after: ServerStats;
+  try {
+    after = await source();
+    // Stale completions never go away by waiting; everything else may still be draining.
+    while (leakReasons(after).length > 0 && after.staleCompletions === 0 && Date.now() - t0 < timeoutMs) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      after = await source();
+    }
+  } catch (err) {
+    return { status: 'error', reasons: [(err as Error).message], leaks: null, before, after: null, settleMs: Date.now() - t0 };
+  }
+  const reasons = leakReasons(after);
+  return { status: reasons.length ? 'leak' : 'clean', reasons, leaks: leakCount(after), before, after, settleMs: Date.now() - t0 };
+}

@@ -1,0 +1,191 @@
+import type { ServerStats } from '../../server/index.js';
+import { evaluateAssertions, type AssertionResult, type AssertMetric } from './assertions.js';
+import type { FaultClass } from '../verify/diagnose.js';
+import type { ErrorSample, FaultSample } from '../run/clientEngine.js';
+import type { LeakVerdict } from './leakCheck.js';
+import type { ResolvedFloodOptions } from '../options.js';
+import type { DisconnectMode, Mix } from '../run/scenarios.js';
+import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import type { MergedReport } from '../run/threads.js';
+import type { TransportName } from '../transport/transport.js';
+import type { Range } from '../../units.js';
+
+/**
+ * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over
+ * all client threads; latencies are in microseconds.
+ */
+export interface FloodResult {
+  verdict: 'PASS' | 'FAIL';
+  /** Why the verdict is FAIL, one line each (empty on PASS). */
+  reasons: string[];
+  target: { host: string; port: number; embedded: boolean; backend: string | null };
+  options: {
+    connections: number;
+    total: number | null;
+    durationMs: number;
+    rate: number;
+    messages: Range;
+    size: Range;
+    split: boolean;
+    mix: Mix;
+    seed: number;
+    workers: number;
+    timeoutMs: number;
+    /** The transport asked for (or picked by `auto`). */
+    transport: TransportName;
+    /**
+     * Client threads per transport they really ran on: a `uring` thread whose ring cannot be set
+     * up (say, io_uring's locked-memory limit on kernels before 5.12) makes plain calls, `native`.
+     */
+    transportThreads: Partial<Record<TransportName, number>>;
+  };
+  elapsedMs: number;
+  /**
+   * The run was cut short by FloodRun.stop() (the CLI's first Ctrl-C: no more connections were
+   * opened, those running finished) or abort() (the second: those running were aborted too);
+   * null when it ran its full plan. The verdict covers what ran.
+   */
+  stoppedEarly: 'stop' | 'abort' | null;
+  connections: {
+    started: number;
+    connected: number;
+    ok: number;
+    faulted: number;
+    errored: number;
+    aborted: number;
+    perSec: number;
+    byMode: Record<DisconnectMode, { started: number; ok: number; fault: number; error: number }>;
+  };
+  messages: { sent: number; verified: number; perSec: number };
+  bytes: { sent: number; received: number; perSec: number };
+  latencyUs: { connect: LatencySummary; roundTrip: LatencySummary };
+  faults: { total: number } & Record<FaultClass, number>;
+  errors: { total: number; reset: number; refused: number; timeout: number; other: number };
+  faultSamples: FaultSample[];
+  errorSamples: ErrorSample[];
+  leak: {
+    status: LeakVerdict['status'];
+    reasons: string[];
+    leaks: number | null;
+    settleMs: number;
+    before: ServerStats | null;
+    after: ServerStats | null;
+  };
+  assertions: AssertionResult[];
+}
+
+export function buildResult(
+  o: ResolvedFloodOptions,
+  target: { host: string; port: number; backend: string | null },
+  merged: MergedReport,
+  elapsedMs: number,
+  leak: LeakVerdict,
+  stoppedEarly: 'stop' | 'abort' | null = null,
+): FloodResult {
+  const c = merged.counters;
+  const secs = Math.max(elapsedMs, 1) / 1000;
+  const faults = faultCounts(c);
+  const faultTotal = Object.values(faults).reduce((a, b) => a + b, 0);
+  const rtt = summarize(merged.rtt);
+  const connect = summarize(merged.connect);
+  const result: FloodResult = {
+    verdict: 'PASS',
+    reasons: [],
+    target: { ...target, embedded: o.embedded },
+    options: {
+      connections: o.connections,
+      total: o.total >= 0x7fffffff ? null : o.total,
+      durationMs: o.durationMs,
+      rate: o.rate,
+      messages: o.messages,
+      size: o.size,
+      split: o.split,
+      mix: o.mix,
+      seed: o.seed,
+      workers: o.workers,
+      timeoutMs: o.timeoutMs,
+      transport: o.transport,
+      transportThreads: merged.transports,
+    },
+    elapsedMs: Math.round(elapsedMs),
+    stoppedEarly,
+    connections: {
+      started: c[C.started]!,
+      connected: c[C.connected]!,
+      ok: c[C.ok]!,
+      faulted: c[C.faulted]!,
+      errored: c[C.errored]!,
+      aborted: c[C.aborted]!,
+      perSec: Math.round((c[C.ok]! + c[C.faulted]! + c[C.errored]!) / secs),
+      byMode: byMode(c),
+    },
+    messages: { sent: c[C.messagesSent]!, verified: c[C.messagesVerified]!, perSec: Math.round(c[C.messagesVerified]! / secs) },
+    bytes: { sent: c[C.bytesSent]!, received: c[C.bytesReceived]!, perSec: Math.round((c[C.bytesSent]! + c[C.bytesReceived]!) / secs) },
+    latencyUs: { connect, roundTrip: rtt },
+    faults: { total: faultTotal, ...faults },
+    errors: {
+      total: c[C.errored]!,
+      reset: c[C.errReset]!,
+      refused: c[C.errRefused]!,
+      timeout: c[C.errTimeout]!,
+      other: c[C.errOther]!,
+    },
+    faultSamples: merged.faultSamples,
+    errorSamples: merged.errorSamples,
+    leak: { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: leak.before, after: leak.after },
+    assertions: [],
+  };
+  result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
+
+  const reasons = result.reasons;
+  if (faultTotal > 0) {
+    const classes = (Object.entries(faults) as [FaultClass, number][]).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${n}`);
+    reasons.push(`data faults: ${classes.join(', ')}`);
+  }
+  if (leak.status === 'leak') reasons.push(`leak: ${leak.reasons.join('; ')}`);
+  if (leak.status === 'error') reasons.push(`leak check failed: ${leak.reasons.join('; ')}`);
+  const conns = result.connections;
+  if (conns.started > 0 && conns.connected === 0 && conns.errored > 0) {
+    // A wrong port or a server that is down: modes that never wait for the connect (connect-abort)
+    // would otherwise pass on their own.
+    const e = result.errors;
+    const why = (Object.entries({ refused: e.refused, 'timed out': e.timeout, reset: e.reset, other: e.other }) as [string, number][])
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`);
+    reasons.push(`no connection reached the server (${why.join(', ')})`);
+  } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
+  for (const a of result.assertions) {
+    if (!a.ok) reasons.push(`assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
+  }
+  result.verdict = reasons.length ? 'FAIL' : 'PASS';
+  return result;
+}
+
+function measure(r: FloodResult, m: AssertMetric): number | null {
+  const rt = r.latencyUs.roundTrip;
+  const ct = r.latencyUs.connect;
+  switch (m) {
+    case 'leaks': return r.leak.leaks;
+    case 'staleCompletions': return r.leak.after ? r.leak.after.staleCompletions : null;
+    case 'dataErrors':
+    case 'faults': return r.faults.total;
+    case 'lost': case 'corrupted': case 'reordered': case 'duplicated': case 'foreign': case 'truncated': case 'stalled':
+      return r.faults[m];
+    case 'errors': return r.errors.total;
+    case 'resets': return r.errors.reset;
+    case 'refused': return r.errors.refused;
+    case 'timeouts': return r.errors.timeout;
+    case 'connections': return r.connections.ok + r.connections.faulted + r.connections.errored;
+    case 'ok': return r.connections.ok;
+    case 'messages': return r.messages.verified;
+    case 'msgsPerSec': return r.messages.perSec;
+    case 'p50': return rt.count ? rt.p50 : null;
+    case 'p90': return rt.count ? rt.p90 : null;
+    case 'p99': return rt.count ? rt.p99 : null;
+    case 'p999': return rt.count ? rt.p999 : null;
+    case 'max': return rt.count ? rt.max : null;
+    case 'connectP50': return ct.count ? ct.p50 : null;
+    case 'connectP99': return ct.count ? ct.p99 : null;
+    case 'connectMax': return ct.count ? ct.max : null;
+  }
+}

@@ -1,0 +1,19 @@
+// `--lifetime naive` frees a session while its other operation is pending; the same abuse
+// that leaves the refcount lifetime clean must expose it: stale completions, double frees,
+// or bytes arriving on the wrong connection.
+import { describe, expect, it } from 'vitest';
+import { abuse } from '../helpers/abuse.js';
+import { useServerProcess } from '../helpers/serverProcess.js';
+
+describe('naive lifetime (the tutorial bug, on purpose)', () => {
+  const server = useServerProcess(['--lifetime', 'naive']);
+
+  it('is caught by the abuse run', async () => {
+    const r = await abuse({ port: server().port, perMode: 1000, perConnectionTimeoutMs: 5000 });
+    await new Promise((res) => setTimeout(res, 500));
+    const s = await server().stats();
+    // The tutorial's symptoms: completions for a freed/reused session, or bytes on the wrong
+    // connection. Either proves a completion touched memory that was no longer its own.
+    expect(s.staleCompletions + r.crossTalk).toBeGreaterThan(0);
+  }, 120_000);
+});

@@ -1,0 +1,33 @@
+// A graceful stop under load: drain, free every session, exit 0 within 5 s. Signals where the
+// OS has them (on Windows, Node cannot deliver SIGTERM or Ctrl-C to a child: --duration there).
+import { describe, expect, it } from 'vitest';
+import { abuse } from '../helpers/abuse.js';
+import { startServerProcess } from '../helpers/serverProcess.js';
+
+type Stop = 'SIGTERM' | 'SIGINT' | '--duration';
+const stops: Stop[] = process.platform === 'win32' ? ['--duration'] : ['SIGTERM', 'SIGINT', '--duration'];
+
+describe('graceful stop under load', () => {
+  it.each(stops)('%s drains and exits 0 within 5 s', async (stop) => {
+    const byDuration = stop === '--duration';
+    const server = await startServerProcess(byDuration ? ['--duration', '2s'] : []);
+    // Keep the server busy with every kind of client, and stop it in the middle.
+    const load = abuse({ port: server.port, perMode: 2000, perConnectionTimeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, byDuration ? 1000 : 700));
+    const before = await server.stats();
+    expect(before.sessions.accepted).toBeGreaterThan(0);
+    const { code, ms } = await server.stop(byDuration ? null : stop, 10_000);
+    await load;
+    expect(code).toBe(0);
+    // From the signal, or from the end of --duration (2 s after start, ~1 s before the wait).
+    expect(ms).toBeLessThan(byDuration ? 6000 : 5000);
+    const stopped = JSON.parse(server.stdout().trim().split('\n').pop()!);
+    expect(stopped.event).toBe('stopped');
+    expect(stopped.reason).toBe(byDuration ? 'duration' : `signal ${stop}`);
+    expect(stopped.drained).toBe(true);
+    expect(stopped.stats.sessions.live).toBe(0);
+    expect(stopped.stats.ops.outstanding).toBe(0);
+    expect(stopped.stats.sessions.accepted).toBe(stopped.stats.sessions.freed);
+    expect(stopped.stats.staleCompletions).toBe(0);
+  }, 60_000);
+});

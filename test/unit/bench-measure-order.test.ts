@@ -1,0 +1,36 @@
+// The bench measures the two servers of every judged ratio back to back: on a machine whose speed
+// drifts within a minute, a ratio between samples taken a round apart measures the drift.
+import { describe, expect, it } from 'vitest';
+
+type MeasureOrder = (names: string[], run: number) => string[];
+const servers = '../../bench/lib/servers.mjs';
+const { measureOrder } = (await import(servers)) as { measureOrder: MeasureOrder };
+
+const ALL = ['epoll', 'node', 'epoll-plain', 'c', 'c-shared', 'floor', 'node-ref']; // serverDefs' order
+
+/** Distance between two servers in a round's order. */
+const gap = (order: string[], a: string, b: string) => Math.abs(order.indexOf(a) - order.indexOf(b));
+
+describe('bench measuring order', () => {
+  it('puts each judged pair next to each other in every round', () => {
+    for (let run = 1; run <= 4; run++) {
+      const order = measureOrder(ALL, run);
+      expect([...order].sort()).toEqual([...ALL].sort());
+      expect(gap(order, 'epoll', 'c')).toBe(1);
+      expect(gap(order, 'epoll', 'node')).toBe(1);
+      expect(gap(order, 'floor', 'c')).toBe(1);
+    }
+  });
+
+  it('alternates which server of a pair goes first', () => {
+    expect(measureOrder(ALL, 1)).toEqual(['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared', 'epoll-plain']);
+    expect(measureOrder(ALL, 2)).toEqual(['epoll-plain', 'c-shared', 'floor', 'c', 'epoll', 'node', 'node-ref']);
+    expect(measureOrder(ALL, 3)).toEqual(measureOrder(ALL, 1));
+  });
+
+  it('keeps a subset (--servers) and servers it does not know', () => {
+    expect(measureOrder(['c', 'epoll'], 1)).toEqual(['epoll', 'c']);
+    expect(measureOrder(['c', 'epoll'], 2)).toEqual(['c', 'epoll']);
+    expect(measureOrder(['x', 'epoll', 'node'], 1)).toEqual(['node', 'epoll', 'x']);
+  });
+});

@@ -1,0 +1,132 @@
+// Option values with units and ranges, mixes, assertions and targets: parsed, or refused with a
+// UsageError naming the flag.
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { parseAssertions } from '../../src/client/verdict/assertions.js';
+import { addFloodCommand, floodOptionsFromFlags, type FloodFlags } from '../../src/client/cli/floodCommand.js';
+import { resolveFloodOptions, type FloodOptions } from '../../src/client/options.js';
+import { parseMix } from '../../src/client/run/scenarios.js';
+import { parseBytes, parseCount, parseDurationMs, parseRange, parseTarget } from '../../src/units.js';
+
+/** Parses argv with the real command definition, capturing the options instead of running. */
+function parseArgv(argv: string[]): FloodOptions {
+  const program = new Command('iocp-bench').exitOverride();
+  addFloodCommand(program);
+  const flood = program.commands.find((c) => c.name() === 'flood')!;
+  let captured: FloodOptions | null = null;
+  flood.exitOverride().action((target: string | undefined, flags: FloodFlags) => {
+    captured = floodOptionsFromFlags(target, flags);
+  });
+  program.parse(['flood', ...argv], { from: 'user' });
+  return captured!;
+}
+
+describe('unit parsers', () => {
+  it('reads counts with k and m suffixes', () => {
+    expect(parseCount('-c', '1000')).toBe(1000);
+    expect(parseCount('-c', '10k')).toBe(10_000);
+    expect(parseCount('-c', '1.5k')).toBe(1500);
+    expect(parseCount('-c', '2m')).toBe(2_000_000);
+    expect(() => parseCount('-c', 'ten')).toThrow(UsageError);
+    expect(() => parseCount('-c', '1.5')).toThrow(/whole number/);
+    expect(() => parseCount('-c', '0', 1)).toThrow(/^-c: 0 is below 1$/);
+    expect(() => parseCount('-c', '11', 1, 10)).toThrow(/^-c: 11 is outside 1\.\.10$/);
+  });
+
+  it('reads durations in ms, s, m and us; a bare number is seconds', () => {
+    expect(parseDurationMs('-d', '30s')).toBe(30_000);
+    expect(parseDurationMs('-d', '500ms')).toBe(500);
+    expect(parseDurationMs('-d', '2m')).toBe(120_000);
+    expect(parseDurationMs('-d', '250us')).toBe(0.25);
+    expect(parseDurationMs('-d', '5')).toBe(5000);
+    expect(() => parseDurationMs('-d', '5 parsecs')).toThrow(/-d/);
+  });
+
+  it('reads sizes with binary k and m', () => {
+    expect(parseBytes('--size', '4k')).toBe(4096);
+    expect(parseBytes('--size', '1MiB')).toBe(1 << 20);
+  });
+
+  it('reads ranges and single values', () => {
+    expect(parseRange('--size', '16-4096', parseBytes)).toEqual({ min: 16, max: 4096 });
+    expect(parseRange('--size', '1k-4k', parseBytes)).toEqual({ min: 1024, max: 4096 });
+    expect(parseRange('--messages', '5', parseCount)).toEqual({ min: 5, max: 5 });
+    expect(() => parseRange('--size', '4096-16', parseBytes)).toThrow(/minimum above/);
+    expect(() => parseRange('--size', '1-2-3', parseBytes)).toThrow(UsageError);
+  });
+
+  it('reads targets', () => {
+    expect(parseTarget('127.0.0.1:7777')).toEqual({ host: '127.0.0.1', port: 7777 });
+    expect(parseTarget('7777')).toEqual({ host: '127.0.0.1', port: 7777 });
+    expect(parseTarget(':7000')).toEqual({ host: '127.0.0.1', port: 7000 });
+    expect(parseTarget('[::1]:7777')).toEqual({ host: '::1', port: 7777 });
+    expect(() => parseTarget('host:70000')).toThrow(/outside/);
+    expect(() => parseTarget('nohost')).toThrow(new UsageError("target: 'nohost' has no port (host:port, like nohost:7777)"));
+    expect(() => parseTarget('127.0.0.1')).toThrow(new UsageError("target: '127.0.0.1' has no port (host:port, like 127.0.0.1:7777)"));
+    expect(() => parseTarget('::1:7777')).toThrow(new UsageError("target: '::1:7777': an IPv6 address goes in brackets, before the port: [::1]:7777"));
+    expect(() => parseTarget('host:http')).toThrow(new UsageError("target: 'host:http' is not host:port"));
+    expect(() => parseTarget('[::1]7777')).toThrow(new UsageError("target: '[::1]7777' is not host:port"));
+  });
+
+  it('reads mixes by weight or by name', () => {
+    expect(parseMix('graceful=3,connect-rst=1')).toMatchObject({ graceful: 3, 'connect-rst': 1, idle: 0 });
+    expect(parseMix('half-close,slow-drip')).toMatchObject({ 'half-close': 1, 'slow-drip': 1, graceful: 0 });
+    expect(() => parseMix('teleport=1')).toThrow(/unknown mode 'teleport'/);
+    expect(() => parseMix('graceful=0')).toThrow(/at least one/);
+    expect(() => parseMix('graceful=-1')).toThrow(UsageError);
+  });
+
+  it('reads assertions with time units in microseconds', () => {
+    expect(parseAssertions('leaks==0,dataErrors==0,p99<20ms')).toEqual([
+      { text: 'leaks==0', metric: 'leaks', op: '==', value: 0 },
+      { text: 'dataErrors==0', metric: 'dataErrors', op: '==', value: 0 },
+      { text: 'p99<20ms', metric: 'p99', op: '<', value: 20_000 },
+    ]);
+    expect(parseAssertions('p50<=800,msgsPerSec>10k')).toMatchObject([{ value: 800 }, { value: 10_000 }]);
+    expect(() => parseAssertions('p99 is small')).toThrow(UsageError);
+    expect(() => parseAssertions('speed>1')).toThrow(/unknown metric/);
+  });
+});
+
+describe('flood command line', () => {
+  it('maps every flag onto runFlood options', () => {
+    const o = parseArgv([
+      '127.0.0.1:9', '-c', '10k', '-n', '20k', '-d', '30s', '--rate', '2k', '--messages', '1-5', '--size', '16-4096',
+      '--split', '--mix', 'graceful=2,idle=1', '--seed', '99', '--workers', '3', '--timeout', '500ms',
+      '--stats', 'http://127.0.0.1:1/stats', '--assert', 'leaks==0',
+    ]);
+    expect(o).toEqual({
+      target: '127.0.0.1:9', connections: 10_000, total: 20_000, durationMs: 30_000, rate: 2000,
+      messages: { min: 1, max: 5 }, size: { min: 16, max: 4096 }, split: true,
+      mix: expect.objectContaining({ graceful: 2, idle: 1, 'connect-rst': 0 }), seed: 99, workers: 3, timeoutMs: 500,
+      stats: 'http://127.0.0.1:1/stats', assert: 'leaks==0', idleHoldMs: { min: 100, max: 1000 }, transport: 'auto',
+    });
+  });
+
+  it('defaults to 1000 connections against an embedded server', () => {
+    const r = resolveFloodOptions(parseArgv([]));
+    expect(r).toMatchObject({ embedded: true, connections: 1000, total: 1000, timeoutMs: 5000, messages: { min: 1, max: 20 }, size: { min: 16, max: 4096 } });
+    expect(Object.values(r.mix).every((w) => w > 0)).toBe(true);
+  });
+
+  it('refuses bad values with a UsageError naming the flag', () => {
+    const bad: [string[], RegExp][] = [
+      [['-c', '0'], /--connections/],
+      [['--size', '8'], /--size: 8 is outside 16\.\.16777216$/],
+      [['--size', '17m'], /--size: 17825792 is outside 16\.\.16777216$/],
+      [['--messages', '2m'], /--messages: 2000000 is outside 1\.\.1000000$/],
+      [['--timeout', '0'], /--timeout: '0' is outside 1ms\.\.24h$/],
+      [['--total', '0'], /--total: 0 is below 1$/],
+      [['--size', '4096-16'], /--size/],
+      [['--timeout', 'soon'], /--timeout/],
+      [['--mix', 'graceful=x'], /--mix/],
+      [['--stats', 'http://x/stats'], /--stats needs a target/],
+      [['127.0.0.1:9', '--stats', 'ftp://x'], /--stats/],
+      [['127.0.0.1:9', '--lifetime', 'naive'], /embedded server only/],
+      [['--assert', 'p99<<1'], /--assert/],
+    ];
+    for (const [argv, msg] of bad) expect(() => resolveFloodOptions(parseArgv(argv)), argv.join(' ')).toThrow(msg);
+    expect(() => resolveFloodOptions(parseArgv(['--workers', '65']))).toThrow(UsageError);
+  });
+});
