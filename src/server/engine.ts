@@ -54,6 +54,7 @@ import {
   STATE_OPEN,
   type SessionTable,
 } from './sessionTable.js';
+import { BugZoo } from './bugZoo.js';
 import type { Lifetime } from './types.js';
 
 export interface EngineOptions {
@@ -66,6 +67,8 @@ export class EchoEngine {
   private readonly i32: Int32Array;
   private readonly size: number;
   private readonly naive: boolean;
+  /** The fault put back on purpose (`--lifetime <fault>`); every flag false with `refcount`. */
+  private readonly zoo: BugZoo;
   /** Only the idle timeout reads activity times: skip the clock when it is off. */
   private readonly tracksIdle: boolean;
   private lastIdleScan = 0;
@@ -79,6 +82,7 @@ export class EchoEngine {
     this.i32 = table.i32;
     this.size = opts.bufferSize;
     this.naive = opts.lifetime === 'naive';
+    this.zoo = new BugZoo(opts.lifetime);
     this.tracksIdle = opts.idleTimeoutMs > 0;
   }
 
@@ -169,7 +173,7 @@ export class EchoEngine {
       this.c[C_BYTES_OUT] += bytes;
       // Rewind an empty ring so the next receive gets the whole buffer, unless a receive is
       // posted: its data lands at the old tail.
-      if (count === 0 && !(flags & FL_RECV_POSTED)) head = 0;
+      if (count === 0 && (!(flags & FL_RECV_POSTED) || this.zoo.earlyRewind)) head = 0;
       i[b + F_HEAD] = head;
     }
     if (this.tracksIdle) i[b + F_ACTIVE] = t.now();
@@ -197,7 +201,10 @@ export class EchoEngine {
     if (sendOff >= 0 && this.startSend(slot, gen, sendOff, sendLen) === POST_PENDING && !this.naive) this.recvBesideSend(slot, gen);
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen, echoAtOnce);
     if (finish) this.finish(slot);
-    else if (status !== 0) this.closeSession(slot, false);
+    else if (status !== 0) {
+      this.closeSession(slot, false);
+      if (this.zoo.doubleRelease) this.release(slot);
+    }
     this.release(slot); // this operation's reference
   }
 
@@ -245,10 +252,18 @@ export class EchoEngine {
 
   /** Close a session this thread holds no reference of (shutdown, idle scan). */
   private closeUnowned(slot: number, rst: boolean, stillWanted: () => boolean): boolean {
-    if (!this.table.tryAcquire(slot)) return false; // nothing pending: it is being freed already
+    if (!this.takeUnowned(slot)) return false; // nothing pending: it is being freed already
     const closed = this.table.state(slot) === STATE_OPEN && stillWanted() && this.closeSession(slot, rst);
     if (!this.naive) this.release(slot);
     return closed;
+  }
+
+  /** A reference for a closer that owns no operation; the zoo's revive-zero takes it even at zero. */
+  private takeUnowned(slot: number): boolean {
+    if (!this.zoo.reviveZero) return this.table.tryAcquire(slot);
+    this.zoo.widen(); // the last reference is dropped meanwhile
+    this.table.acquire(slot);
+    return true;
   }
 
   /** Shutdown path: close every open session. */
@@ -274,9 +289,10 @@ export class EchoEngine {
   }
 
   private startRecv(slot: number, gen: number, off: number, len: number, echoAtOnce: boolean): void {
-    if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
+    this.acquireForPost(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
     const r = this.port.postRecv(slot, gen, off, len, echoAtOnce);
+    this.acquireLate(slot);
     this.afterPost(slot, gen, r, OP_RECV);
   }
 
@@ -285,18 +301,33 @@ export class EchoEngine {
    * inline send, its completion decides), or the inline outcome (already handled).
    */
   private startSend(slot: number, gen: number, off: number, len: number): number {
-    if (!this.naive) this.table.acquire(slot); // released by onCompletion, inline or when the completion arrives
+    this.acquireForPost(slot); // released by onCompletion, inline or when the completion arrives
     this.c[C_POSTED]++;
     const r = this.port.postSend(slot, gen, off, len);
+    this.acquireLate(slot);
     if (r === POST_PENDING) this.c[C_SEND_BACKPRESSURE]++;
     this.afterPost(slot, gen, r, OP_SEND);
     return r;
   }
 
+  /** The operation's reference, taken before the OS call (the zoo's late-acquire takes it after). */
+  private acquireForPost(slot: number): void {
+    if (this.naive) return;
+    if (this.zoo.noRecheck) this.zoo.widen(); // a close lands between the decision and the post
+    if (!this.zoo.lateAcquire) this.table.acquire(slot);
+  }
+
+  /** The zoo's late-acquire: the completion may already have run (and freed the slot) meanwhile. */
+  private acquireLate(slot: number): void {
+    if (!this.zoo.lateAcquire) return;
+    this.zoo.widen();
+    this.table.acquire(slot);
+  }
+
   private afterPost(slot: number, gen: number, r: number, op: number): void {
     if (r === POST_PENDING || r === POST_QUEUED) {
       // A close that raced with this post may have cancelled before the post: cancel again.
-      if (this.table.state(slot) !== STATE_OPEN) this.port.cancel(slot, false);
+      if (this.table.state(slot) !== STATE_OPEN && !this.zoo.noRecheck) this.port.cancel(slot, false);
       return;
     }
     // No packet will come for an inline result: complete it here.

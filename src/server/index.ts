@@ -6,3 +6,4 @@ export { startServer, validateServerOptions } from './server.js';
 export type { ServerHandle } from './handle.js';
 export type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 export { DEFAULT_SERVER_OPTIONS } from './types.js';
+export { LIFETIME_FAULTS, type LifetimeFault } from './bugZoo.js';

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { IocpBenchError, UsageError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
+import { LIFETIME_FAULTS, isFault } from './bugZoo.js';
 import { Counters } from './counters.js';
 import type { ServerHandle } from './handle.js';
 import { startNodeEcho } from './node/nodeBackend.js';
@@ -33,8 +34,10 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   int('--concurrency', o.concurrency, 0, 64);
   if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))
     throw new UsageError(`--backend must be one of auto, epoll, iocp, node; got "${o.backend}"`);
-  if (o.lifetime !== 'refcount' && o.lifetime !== 'naive')
-    throw new UsageError(`--lifetime must be refcount or naive, got "${o.lifetime}"`);
+  if (o.lifetime !== 'refcount' && o.lifetime !== 'naive' && !isFault(o.lifetime))
+    throw new UsageError(`--lifetime must be refcount, naive or one of the zoo's faults (${LIFETIME_FAULTS.join(', ')}), got "${o.lifetime}"`);
+  // A zoo fault runs every worker at once by default, so its races can happen at all.
+  if (isFault(o.lifetime) && o.concurrency === 0) o.concurrency = o.workers;
   if (o.backend !== 'node') {
     // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
     // operation records) in one native allocation, which cannot exceed 2 GiB.

@@ -1,6 +1,7 @@
 /** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
 import { Option, type Command } from 'commander';
 import { parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
+import { LIFETIME_FAULTS } from './bugZoo.js';
 import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
@@ -47,9 +48,10 @@ export function addServerCommand(program: Command): void {
       new Option(
         '--lifetime <mode>',
         'refcount = sessions freed when their last pending op completes; naive = DEMONSTRATES A BUG: ' +
-          'frees a session while I/O is still pending (the classic tutorial crash), never use it for real',
+          'frees a session while I/O is still pending (the classic tutorial crash), never use it for real; ' +
+          'a zoo fault (README, "Bug zoo") runs refcount with one real refcount bug put back',
       )
-        .choices(['refcount', 'naive'])
+        .choices(['refcount', 'naive', ...LIFETIME_FAULTS])
         .default('refcount'),
     )
     .option('--stats-port <n>', 'port of the HTTP /stats and /metrics endpoint; 0 picks one', '0')

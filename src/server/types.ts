@@ -1,5 +1,8 @@
+import type { LifetimeFault } from './bugZoo.js';
+
 export type BackendName = 'epoll' | 'iocp' | 'node';
-export type Lifetime = 'refcount' | 'naive';
+/** `refcount` is the design; `naive` the classic tutorial's bug; a fault is one bug of the zoo (bugZoo.ts). */
+export type Lifetime = 'refcount' | 'naive' | LifetimeFault;
 
 /** Options of startServer(); every field has a default (see DEFAULT_SERVER_OPTIONS). */
 export interface ServerOptions {

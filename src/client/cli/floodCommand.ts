@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { BackendName, Lifetime } from '../../server/index.js';
+import { LIFETIME_FAULTS, type BackendName, type Lifetime } from '../../server/index.js';
 import { runFlood, type FloodOptions } from '../flood.js';
 import { attachProgress, stopNote } from './progress.js';
 import { renderReport } from './report.js';
@@ -93,7 +93,7 @@ export function addFloodCommand(program: Command): void {
     .option('--no-progress', 'no live progress line on stderr')
     .option('--transport <name>', 'client sockets: uring (native, its reads and sends batched through io_uring), native (non-blocking sockets over epoll, Linux), net (Node net) or auto (uring, else native, where they run; else net)', 'auto')
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
-    .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug)').choices(['refcount', 'naive']))
+    .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug)').choices(['refcount', 'naive', ...LIFETIME_FAULTS]))
     .action(async (target: string | undefined, flags: FloodFlags) => {
       const run = runFlood(floodOptionsFromFlags(target, flags));
       const bar = flags.progress && process.stderr.isTTY;
