@@ -68,6 +68,7 @@ import {
 } from '../../native/linux/libc.js';
 import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
+import { TimerHeap, type Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
 const MAX_EVENTS = 256;
@@ -105,12 +106,6 @@ const L_ADD = 2;
 const L_LINGER = 3;
 const L_CLOSE = 4;
 
-interface Timer {
-  at: number;
-  seq: number;
-  fn: (() => void) | null;
-}
-
 export class NativeTransport implements ClientTransport {
   readonly name: TransportName;
   private readonly libc: Libc;
@@ -144,8 +139,7 @@ export class NativeTransport implements ClientTransport {
   private readonly socks: (NativeSocket | null)[] = [];
   private readonly freeSlots: number[] = [];
   private nextGen = 1;
-  private readonly heap: Timer[] = [];
-  private timerSeq = 0;
+  private readonly timers = new TimerHeap();
   private deferred: (() => void)[] = [];
   /** soon(): run after the callback that queued them, before any further event. */
   private soonQ: (() => void)[] = [];
@@ -226,21 +220,11 @@ export class NativeTransport implements ClientTransport {
   // ------------------------------------------------------------------ loop services
 
   setTimer(fn: () => void, ms: number): TimerHandle {
-    const t: Timer = { at: performance.now() + Math.max(0, ms), seq: this.timerSeq++, fn };
-    const h = this.heap;
-    let i = h.push(t) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(t, h[p]!)) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = t;
-    return t;
+    return this.timers.add(fn, performance.now() + Math.max(0, ms));
   }
 
   clearTimer(t: TimerHandle): void {
-    (t as Timer).fn = null; // dropped lazily when it reaches the top
+    this.timers.cancel(t as Timer);
   }
 
   defer(fn: () => void): void {
@@ -250,6 +234,11 @@ export class NativeTransport implements ClientTransport {
   soon(fn: () => void): void {
     this.soonQ.push(fn);
   }
+
+  /** After each timer: what it asked to run soon. Made once, not per turn. */
+  private readonly afterTimer = (): void => {
+    if (this.soonQ.length > 0) this.runSoon();
+  };
 
   private runSoon(): void {
     // Bounded: what these calls queue in turn runs after the next callback.
@@ -373,10 +362,9 @@ export class NativeTransport implements ClientTransport {
   /** How long the next epoll_wait may block. */
   private waitMs(): number {
     if (this.deferred.length > 0 || this.soonQ.length > 0) return 0;
-    const h = this.heap;
-    while (h.length > 0 && h[0]!.fn === null) this.popTimer();
-    if (h.length === 0) return MAX_BLOCK_MS;
-    return Math.min(MAX_BLOCK_MS, Math.max(0, Math.ceil(h[0]!.at - performance.now())));
+    const at = this.timers.nextDeadline();
+    if (at === Infinity) return MAX_BLOCK_MS;
+    return Math.min(MAX_BLOCK_MS, Math.max(0, Math.ceil(at - performance.now())));
   }
 
   /** One turn after a wait that returned `n` events: events, expired timers, deferred calls. */
@@ -399,18 +387,7 @@ export class NativeTransport implements ClientTransport {
     }
     this.corking = false;
     if (this.corkCount > 0) this.flushCork();
-    const h = this.heap;
-    if (h.length > 0) {
-      const now = performance.now();
-      // Timers added by these callbacks wait for the next turn: the count is fixed up front.
-      for (let k = h.length; k > 0 && h.length > 0 && h[0]!.at <= now; k--) {
-        const t = this.popTimer();
-        const fn = t.fn;
-        t.fn = null;
-        if (fn) fn();
-        if (this.soonQ.length > 0) this.runSoon();
-      }
-    }
+    if (this.timers.size > 0) this.timers.runDue(performance.now(), this.afterTimer);
     if (this.deferred.length > 0) {
       const list = this.deferred;
       this.deferred = [];
@@ -438,26 +415,6 @@ export class NativeTransport implements ClientTransport {
     if (ring.prepared === 0) return false;
     ring.run(this.results);
     return true;
-  }
-
-  private popTimer(): Timer {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && before(h[r]!, h[l]!) ? r : l;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
   }
 
   // ------------------------------------------------------------------ socket table
@@ -555,10 +512,6 @@ export class NativeTransport implements ClientTransport {
     if (this.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, this.errAddr, this.lenAddr) !== 0) return errno();
     return this.small.getInt32(S_ERR, true);
   }
-}
-
-function before(a: Timer, b: Timer): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
 class NativeSocket implements ClientSocket {
