@@ -35,7 +35,6 @@
  * wait runs on libuv's thread pool (koffi's async call) and the turn continues in its callback.
  */
 import { isIPv4 } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { encodeSockaddr } from '../../native/sockaddr.js';
 import {
@@ -68,7 +67,8 @@ import {
 } from '../../native/linux/libc.js';
 import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
-import { TimerHeap, type Timer } from './timerHeap.js';
+import { EventLoop, type LoopOwner } from './eventLoop.js';
+import type { Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
 const MAX_EVENTS = 256;
@@ -77,8 +77,6 @@ const STAGE_BYTES = 256 * 1024;
 const CORK_BYTES = 256 * 1024;
 /** Frames batched per turn at most. */
 const CORK_FRAMES = 4096;
-/** Longest single block in epoll_wait: control flags (stop, abort) are seen within this. */
-const MAX_BLOCK_MS = 50;
 /** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
 const MAX_READS = 16;
 const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
@@ -106,7 +104,7 @@ const L_ADD = 2;
 const L_LINGER = 3;
 const L_CLOSE = 4;
 
-export class NativeTransport implements ClientTransport {
+export class NativeTransport implements ClientTransport, LoopOwner {
   readonly name: TransportName;
   private readonly libc: Libc;
   private readonly epfd: number;
@@ -139,10 +137,7 @@ export class NativeTransport implements ClientTransport {
   private readonly socks: (NativeSocket | null)[] = [];
   private readonly freeSlots: number[] = [];
   private nextGen = 1;
-  private readonly timers = new TimerHeap();
-  private deferred: (() => void)[] = [];
-  /** soon(): run after the callback that queued them, before any further event. */
-  private soonQ: (() => void)[] = [];
+  private readonly loop: EventLoop;
   private disposed = false;
   /** Batches the turn's reads and the batch's sends into one system call each (null: plain calls). */
   private readonly ring: Uring | null;
@@ -186,6 +181,7 @@ export class NativeTransport implements ClientTransport {
     this.stage = Buffer.from(ab, OFF_STAGE, STAGE_BYTES);
     this.corkAddr = base + OFF_CORK;
     this.cork = Buffer.from(ab, OFF_CORK, CORK_BYTES);
+    this.loop = new EventLoop(libc, this.epfd, this.evAddr, MAX_EVENTS, this);
     this.small = new DataView(ab, OFF_SMALL, SMALL_BYTES);
     const s = base + OFF_SMALL;
     this.ctlAddr = s + S_CTL;
@@ -220,31 +216,21 @@ export class NativeTransport implements ClientTransport {
   // ------------------------------------------------------------------ loop services
 
   setTimer(fn: () => void, ms: number): TimerHandle {
-    return this.timers.add(fn, performance.now() + Math.max(0, ms));
+    return this.loop.setTimer(fn, ms);
   }
 
   clearTimer(t: TimerHandle): void {
-    this.timers.cancel(t as Timer);
+    this.loop.clearTimer(t as Timer);
   }
 
+  /** At the end of the loop's turn (after its events and timers), as setImmediate() in `net`. */
   defer(fn: () => void): void {
-    this.deferred.push(fn);
+    this.loop.atTurnEnd(fn);
   }
 
+  /** As soon as the current callback returns, as process.nextTick() in `net`. */
   soon(fn: () => void): void {
-    this.soonQ.push(fn);
-  }
-
-  /** After each timer: what it asked to run soon. Made once, not per turn. */
-  private readonly afterTimer = (): void => {
-    if (this.soonQ.length > 0) this.runSoon();
-  };
-
-  private runSoon(): void {
-    // Bounded: what these calls queue in turn runs after the next callback.
-    const list = this.soonQ;
-    this.soonQ = [];
-    for (const fn of list) fn();
+    this.loop.afterCallback(fn);
   }
 
   connect(events: SocketEvents): ClientSocket {
@@ -312,37 +298,12 @@ export class NativeTransport implements ClientTransport {
   }
 
   drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void {
-    if (!ownThread) {
-      this.driveAsync(isDone, onTurn);
-      return;
-    }
-    const libc = this.libc;
-    while (!isDone()) {
-      if (this.soonQ.length > 0) this.runSoon();
-      onTurn();
-      if (isDone()) break;
-      if (this.laterCount > 0) this.runLater();
-      const n = libc.epoll_wait(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs());
-      this.turn(n);
-    }
-    this.dispose();
+    this.loop.drive(isDone, onTurn, ownThread);
   }
 
-  private driveAsync(isDone: () => boolean, onTurn: () => void): void {
-    const step = (): void => {
-      if (this.soonQ.length > 0) this.runSoon();
-      if (!isDone()) onTurn();
-      if (isDone()) {
-        this.dispose();
-        return;
-      }
-      if (this.laterCount > 0) this.runLater();
-      this.libc.epoll_wait.async(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs(), (err: unknown, n: number) => {
-        this.turn(err ? 0 : n);
-        step();
-      });
-    };
-    step();
+  /** The calls held for this wait go in one ring call just before it. */
+  beforeWait(): void {
+    if (this.laterCount > 0) this.runLater();
   }
 
   dispose(): void {
@@ -359,16 +320,11 @@ export class NativeTransport implements ClientTransport {
     if (this.laterEvents) freeArena(this.laterEvents.ptr);
   }
 
-  /** How long the next epoll_wait may block. */
-  private waitMs(): number {
-    if (this.deferred.length > 0 || this.soonQ.length > 0) return 0;
-    const at = this.timers.nextDeadline();
-    if (at === Infinity) return MAX_BLOCK_MS;
-    return Math.min(MAX_BLOCK_MS, Math.max(0, Math.ceil(at - performance.now())));
-  }
-
-  /** One turn after a wait that returned `n` events: events, expired timers, deferred calls. */
-  private turn(n: number): void {
+  /**
+   * The events of one wait, each to its socket; frames written meanwhile are batched and sent
+   * once all of them are handled.
+   */
+  handleEvents(n: number): void {
     const ev = this.ev;
     this.corking = n > 1;
     const pre = this.ring !== null && n > 1 && this.readAhead(n);
@@ -383,19 +339,10 @@ export class NativeTransport implements ClientTransport {
         if (read) s.onEvent(bits, this.slices[i]!, this.results[i]!);
         else s.onEvent(bits, null, 0);
       }
-      if (this.soonQ.length > 0) this.runSoon();
+      this.loop.callbackReturned();
     }
     this.corking = false;
     if (this.corkCount > 0) this.flushCork();
-    if (this.timers.size > 0) this.timers.runDue(performance.now(), this.afterTimer);
-    if (this.deferred.length > 0) {
-      const list = this.deferred;
-      this.deferred = [];
-      for (const fn of list) {
-        fn();
-        if (this.soonQ.length > 0) this.runSoon();
-      }
-    }
   }
 
   /**
