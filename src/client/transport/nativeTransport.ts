@@ -68,33 +68,17 @@ import {
 import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
 import { EventLoop, type LoopOwner } from './eventLoop.js';
+import { SocketTable, eventBits, writeEpollEvent } from './socketTable.js';
+import { BATCH_BYTES, MAX_EVENTS, RECV_BYTES, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
 import type { Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
-const MAX_EVENTS = 256;
-const RECV_BYTES = 64 * 1024;
-const STAGE_BYTES = 256 * 1024;
-const CORK_BYTES = 256 * 1024;
 /** Frames batched per turn at most. */
 const CORK_FRAMES = 4096;
 /** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
 const MAX_READS = 16;
 const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 
-// Native scratch layout: events | recv buffer | stage | small values.
-const OFF_EVENTS = 0;
-const OFF_RECV = MAX_EVENTS * EPOLL_EVENT_SIZE;
-const OFF_STAGE = OFF_RECV + RECV_BYTES;
-const OFF_CORK = OFF_STAGE + STAGE_BYTES;
-const OFF_SMALL = OFF_CORK + CORK_BYTES;
-// Small values (each 8-aligned within the small area): ctl event, one, linger {1,0}, SO_ERROR, len, sockaddr.
-const S_CTL = 0;
-const S_ONE = 16;
-const S_LINGER = 24;
-const S_ERR = 32;
-const S_LEN = 40;
-const S_ADDR = 48;
-const SMALL_BYTES = 96;
 /** With io_uring: each event's first read lands in a slice of its own, all read in one call. */
 const SLICE_BYTES = 16 * 1024;
 const RING_ENTRIES = MAX_EVENTS;
@@ -108,15 +92,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   readonly name: TransportName;
   private readonly libc: Libc;
   private readonly epfd: number;
-  private readonly mem: { ptr: bigint; address: number };
+  readonly mem: ThreadMemory;
   private readonly ev: Uint32Array;
-  private readonly evAddr: number;
-  readonly recvAddr: number;
-  readonly recvBuffer: Buffer;
-  readonly stageAddr: number;
-  readonly stage: Buffer;
-  readonly corkAddr: number;
-  readonly cork: Buffer;
   /** Frames encoded in `cork` during this batch: socket, offset, length. */
   private corking = false;
   private corkUsed = 0;
@@ -125,18 +102,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   private readonly corkOffs = new Int32Array(CORK_FRAMES);
   private readonly corkLens = new Int32Array(CORK_FRAMES);
   frameOffset = 0;
-  private readonly small: DataView;
-  readonly ctlAddr: number;
-  readonly oneAddr: number;
-  readonly lingerAddr: number;
-  readonly errAddr: number;
-  readonly lenAddr: number;
-  readonly addrAddr: number;
-  readonly addrLen: number;
   readonly family: number;
-  private readonly socks: (NativeSocket | null)[] = [];
-  private readonly freeSlots: number[] = [];
-  private nextGen = 1;
+  private readonly table = new SocketTable<NativeSocket>();
   private readonly loop: EventLoop;
   private disposed = false;
   /** Batches the turn's reads and the batch's sends into one system call each (null: plain calls). */
@@ -169,32 +136,9 @@ export class NativeTransport implements ClientTransport, LoopOwner {
     const addr = encodeSockaddr(host, port, { inet: AF_INET, inet6: AF_INET6 });
     this.family = isIPv4(host) ? AF_INET : AF_INET6;
     this.epfd = check('epoll_create1', libc.epoll_create1(EPOLL_CLOEXEC));
-    const total = OFF_SMALL + SMALL_BYTES;
-    this.mem = allocArena(total);
-    const base = this.mem.address;
-    const ab = viewMemory(base, total);
-    this.evAddr = base + OFF_EVENTS;
-    this.ev = new Uint32Array(ab, OFF_EVENTS, (MAX_EVENTS * EPOLL_EVENT_SIZE) / 4);
-    this.recvAddr = base + OFF_RECV;
-    this.recvBuffer = Buffer.from(ab, OFF_RECV, RECV_BYTES);
-    this.stageAddr = base + OFF_STAGE;
-    this.stage = Buffer.from(ab, OFF_STAGE, STAGE_BYTES);
-    this.corkAddr = base + OFF_CORK;
-    this.cork = Buffer.from(ab, OFF_CORK, CORK_BYTES);
-    this.loop = new EventLoop(libc, this.epfd, this.evAddr, MAX_EVENTS, this);
-    this.small = new DataView(ab, OFF_SMALL, SMALL_BYTES);
-    const s = base + OFF_SMALL;
-    this.ctlAddr = s + S_CTL;
-    this.oneAddr = s + S_ONE;
-    this.lingerAddr = s + S_LINGER;
-    this.errAddr = s + S_ERR;
-    this.lenAddr = s + S_LEN;
-    this.addrAddr = s + S_ADDR;
-    this.addrLen = addr.length;
-    this.small.setInt32(S_ONE, 1, true);
-    this.small.setInt32(S_LINGER, 1, true); // l_onoff
-    this.small.setInt32(S_LINGER + 4, 0, true); // l_linger
-    new Uint8Array(ab, OFF_SMALL + S_ADDR, addr.length).set(addr);
+    this.mem = new ThreadMemory(addr);
+    this.ev = this.mem.events;
+    this.loop = new EventLoop(libc, this.epfd, this.mem.eventsAddr, MAX_EVENTS, this);
     // A thread whose ring cannot be set up (the probe passed, but each ring is a new mapping)
     // keeps to the plain calls: the same bytes, one system call each.
     this.ring = batched ? Uring.open(RING_ENTRIES) : null;
@@ -238,12 +182,12 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   }
 
   frameBuffer(len: number): Buffer {
-    if (this.corking && this.corkCount < CORK_FRAMES && this.corkUsed + len <= CORK_BYTES) {
+    if (this.corking && this.corkCount < CORK_FRAMES && this.corkUsed + len <= BATCH_BYTES) {
       this.frameOffset = this.corkUsed;
-      return this.cork;
+      return this.mem.batch;
     }
     this.frameOffset = 0;
-    return len <= STAGE_BYTES ? this.stage : Buffer.allocUnsafe(len);
+    return len <= STAGE_BYTES ? this.mem.stage : Buffer.allocUnsafe(len);
   }
 
   /** Takes the frame just encoded at cork[off, off + len) into this batch. */
@@ -269,8 +213,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       const len = this.corkLens[i]!;
       this.corkSocks[i] = null;
       s.corked--;
-      if (len < 0) s.sentCorked(this.sendResults[i]!, this.corkAddr + this.corkOffs[i]!, this.cork, this.corkOffs[i]!, -len);
-      else s.sendCorked(this.corkAddr + this.corkOffs[i]!, this.cork, this.corkOffs[i]!, len);
+      if (len < 0) s.sentCorked(this.sendResults[i]!, this.mem.batchAddr + this.corkOffs[i]!, this.mem.batch, this.corkOffs[i]!, -len);
+      else s.sendCorked(this.mem.batchAddr + this.corkOffs[i]!, this.mem.batch, this.corkOffs[i]!, len);
     }
   }
 
@@ -286,7 +230,7 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       for (let i = start; i < end; i++) {
         const s = this.corkSocks[i]!;
         if (s.corked !== 1 || !s.canSendNow) continue;
-        ring.prepSend(s.fd, this.corkAddr + this.corkOffs[i]!, this.corkLens[i]!, MSG_NOSIGNAL, i);
+        ring.prepSend(s.fd, this.mem.batchAddr + this.corkOffs[i]!, this.corkLens[i]!, MSG_NOSIGNAL, i);
         this.corkLens[i] = -this.corkLens[i]!;
       }
       if (ring.prepared > 0) ring.run(this.sendResults);
@@ -309,12 +253,12 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.socks) if (s) s.destroy();
+    for (const s of this.table.slots) if (s) s.destroy();
     if (this.laterCount > 0) this.runLater();
     // The ring goes: a socket dropped from here on (a late callback) makes its calls plainly.
     this.later.sockopt = this.later.add = this.later.close = false;
     this.libc.close(this.epfd);
-    freeArena(this.mem.ptr);
+    this.mem.free();
     this.ring?.close();
     if (this.slicesMem) freeArena(this.slicesMem.ptr);
     if (this.laterEvents) freeArena(this.laterEvents.ptr);
@@ -329,13 +273,12 @@ export class NativeTransport implements ClientTransport, LoopOwner {
     this.corking = n > 1;
     const pre = this.ring !== null && n > 1 && this.readAhead(n);
     for (let i = 0; i < n; i++) {
-      const bits = ev[3 * i]!;
-      const slot = ev[3 * i + 1]!;
-      const s = this.socks[slot];
+      const bits = eventBits(ev, i);
+      const s = this.table.find(ev, i);
       // A read made ahead for a socket an earlier callback closed is dropped with it.
       const read = pre && this.preRead[i] === 1;
       this.preRead[i] = 0;
-      if (s && s.gen === ev[3 * i + 2]) {
+      if (s) {
         if (read) s.onEvent(bits, this.slices[i]!, this.results[i]!);
         else s.onEvent(bits, null, 0);
       }
@@ -353,8 +296,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
     const ring = this.ring!;
     const ev = this.ev;
     for (let i = 0; i < n; i++) {
-      const s = this.socks[ev[3 * i + 1]!];
-      if (s && s.gen === ev[3 * i + 2] && s.readsOn(ev[3 * i]!) && ring.prepared < ring.capacity) {
+      const s = this.table.find(ev, i);
+      if (s && s.readsOn(eventBits(ev, i)) && ring.prepared < ring.capacity) {
         ring.prepRecv(s.fd, this.slicesMem!.address + i * SLICE_BYTES, SLICE_BYTES, 0, i);
         this.preRead[i] = 1;
       }
@@ -371,20 +314,15 @@ export class NativeTransport implements ClientTransport, LoopOwner {
    * both directions, once. False if the registration failed (errno tells why).
    */
   register(s: NativeSocket): boolean {
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.socks.length;
-    this.socks[slot] = s;
-    s.slot = slot;
-    s.gen = this.nextGen = (this.nextGen + 1) >>> 0 || 1;
+    this.table.add(s);
     if (this.later.sockopt) this.keep(L_NODELAY, s.fd, s);
-    else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4);
+    else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.mem.oneAddr, 4);
     // The epoll_event: the kept call's own (read during the ring call), or the one for a plain call.
     const later = this.later.add;
-    const d = later ? this.laterEv! : this.small;
-    const at = later ? this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE : S_CTL;
-    d.setUint32(at, EV_BITS >>> 0, true);
-    d.setUint32(at + 4, slot, true);
-    d.setUint32(at + 8, s.gen, true);
-    if (later || this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
+    const d = later ? this.laterEv! : this.mem.ctlEvent;
+    const at = later ? this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE : 0;
+    writeEpollEvent(d, at, EV_BITS, s);
+    if (later || this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.mem.ctlAddr) === 0) return true;
     this.release(s);
     return false;
   }
@@ -394,7 +332,7 @@ export class NativeTransport implements ClientTransport, LoopOwner {
     const later = this.later.close;
     if (reset) {
       if (later && this.later.sockopt) this.keep(L_LINGER, fd, null);
-      else this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
+      else this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.mem.lingerAddr, 8);
     }
     if (later) this.keep(L_CLOSE, fd, null);
     else this.libc.close(fd);
@@ -426,13 +364,13 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       res[i] = 0;
       switch (this.laterKind[i]) {
         case L_NODELAY:
-          if (s!.fd === fd) ring.prepSetsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4, i);
+          if (s!.fd === fd) ring.prepSetsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.mem.oneAddr, 4, i);
           break;
         case L_ADD:
           if (s!.fd === fd) ring.prepEpollCtl(this.epfd, EPOLL_CTL_ADD, fd, this.laterEvents!.address + i * EPOLL_EVENT_SIZE, i);
           break;
         case L_LINGER:
-          ring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8, i);
+          ring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.mem.lingerAddr, 8, i);
           break;
         default:
           ring.prepClose(fd, i);
@@ -447,17 +385,14 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   }
 
   release(s: NativeSocket): void {
-    if (s.slot < 0) return;
-    this.socks[s.slot] = null;
-    this.freeSlots.push(s.slot);
-    s.slot = -1;
+    this.table.remove(s);
   }
 
   soError(fd: number): number {
-    this.small.setInt32(S_ERR, 0, true);
-    this.small.setUint32(S_LEN, 4, true);
-    if (this.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, this.errAddr, this.lenAddr) !== 0) return errno();
-    return this.small.getInt32(S_ERR, true);
+    const mem = this.mem;
+    mem.clearSoError();
+    if (this.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, mem.errAddr, mem.lenAddr) !== 0) return errno();
+    return mem.soErrorValue();
   }
 }
 
@@ -490,7 +425,7 @@ class NativeSocket implements ClientSocket {
     }
     this.fd = fd;
     // Registered only after connect(): a socket that is not yet connecting polls as HUP.
-    if (libc.connect(fd, t.addrAddr, t.addrLen) !== 0) {
+    if (libc.connect(fd, t.mem.addrAddr, t.mem.addrLen) !== 0) {
       const e = errno();
       if (e !== EINPROGRESS) {
         this.failLater('connect', e);
@@ -505,7 +440,7 @@ class NativeSocket implements ClientSocket {
   write(data: Buffer, len = data.length, from = 0): boolean {
     if (this.destroyed || this.fd < 0) return false;
     const t = this.t;
-    if (data === t.cork) {
+    if (data === t.mem.batch) {
       if (this.queue.length === 0 && !this.connecting && t.corkFrame(this, from, len)) return true;
     } else if (this.corked > 0) {
       t.flushCork(); // this socket's batched frames go first
@@ -516,17 +451,17 @@ class NativeSocket implements ClientSocket {
     }
     const end = from + len;
     let off = from;
-    if (data === t.stage || data === t.cork) {
+    if (data === t.mem.stage || data === t.mem.batch) {
       // Already in native memory: send it from where it is.
-      const sent = this.sendNative((data === t.stage ? t.stageAddr : t.corkAddr) + off, end - off);
+      const sent = this.sendNative((data === t.mem.stage ? t.mem.stageAddr : t.mem.batchAddr) + off, end - off);
       if (sent < 0) return false;
       off += sent;
     } else {
       // A JS buffer: through the native stage, a stage-full at a time.
       while (off < end) {
-        const k = Math.min(end - off, t.stage.length);
-        data.copy(t.stage, 0, off, off + k);
-        const sent = this.sendNative(t.stageAddr, k);
+        const k = Math.min(end - off, t.mem.stage.length);
+        data.copy(t.mem.stage, 0, off, off + k);
+        const sent = this.sendNative(t.mem.stageAddr, k);
         if (sent < 0) return false;
         off += sent;
         if (sent < k) break;
@@ -653,8 +588,8 @@ class NativeSocket implements ClientSocket {
     // edge would not come again, stop there (the next bytes bring a new edge).
     const drain = (bits & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) !== 0;
     for (let k = 0; k < MAX_READS; k++) {
-      const buf = pre ?? t.recvBuffer;
-      const n = pre ? preRes : libc.recv(this.fd, t.recvAddr, RECV_BYTES, 0);
+      const buf = pre ?? t.mem.recvBuffer;
+      const n = pre ? preRes : libc.recv(this.fd, t.mem.recvAddr, RECV_BYTES, 0);
       pre = null;
       if (n > 0) {
         this.ev.onBytes(buf, n);
@@ -663,7 +598,7 @@ class NativeSocket implements ClientSocket {
         continue;
       }
       if (n === 0) return this.eof();
-      const e = n < 0 && buf !== t.recvBuffer ? -n : errno();
+      const e = n < 0 && buf !== t.mem.recvBuffer ? -n : errno();
       if (e === EINTR) continue;
       if (e !== EAGAIN) return this.fail('read', e);
       return;
@@ -679,9 +614,9 @@ class NativeSocket implements ClientSocket {
     const t = this.t;
     while (this.queue.length > 0) {
       const b = this.queue[0]!;
-      const k = Math.min(b.length - this.queueOff, t.stage.length);
-      b.copy(t.stage, 0, this.queueOff, this.queueOff + k);
-      const n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
+      const k = Math.min(b.length - this.queueOff, t.mem.stage.length);
+      b.copy(t.mem.stage, 0, this.queueOff, this.queueOff + k);
+      const n = this.libc.send(this.fd, t.mem.stageAddr, k, MSG_NOSIGNAL);
       if (n < 0) {
         const e = errno();
         if (e === EINTR) continue;
@@ -708,7 +643,7 @@ class NativeSocket implements ClientSocket {
   private enqueue(data: Buffer, off: number, end: number): void {
     // The stage and the batch area are reused: bytes from them are copied out.
     const t = this.t;
-    const part = data === t.stage || data === t.cork ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end);
+    const part = data === t.mem.stage || data === t.mem.batch ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end);
     if (part.length > 0) this.queue.push(part);
   }
 
