@@ -41,24 +41,19 @@ import {
   AF_INET,
   AF_INET6,
   EPOLL_CLOEXEC,
-  EPOLL_CTL_ADD,
-  EPOLL_EVENT_SIZE,
   EPOLLERR,
   EPOLLET,
   EPOLLHUP,
   EPOLLIN,
   EPOLLOUT,
   EPOLLRDHUP,
-  IPPROTO_TCP,
   MSG_NOSIGNAL,
   SHUT_WR,
   SO_ERROR,
-  SO_LINGER,
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
   SOCK_STREAM,
   SOL_SOCKET,
-  TCP_NODELAY,
   check,
   errno,
   errnoName,
@@ -68,7 +63,8 @@ import {
 import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
 import { EventLoop, type LoopOwner } from './eventLoop.js';
-import { SocketTable, eventBits, writeEpollEvent } from './socketTable.js';
+import { HeldCalls } from './heldCalls.js';
+import { SocketTable, eventBits } from './socketTable.js';
 import { BATCH_BYTES, MAX_EVENTS, RECV_BYTES, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
 import type { Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
@@ -82,11 +78,6 @@ const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 /** With io_uring: each event's first read lands in a slice of its own, all read in one call. */
 const SLICE_BYTES = 16 * 1024;
 const RING_ENTRIES = MAX_EVENTS;
-// Calls kept for the next wait (uring).
-const L_NODELAY = 1;
-const L_ADD = 2;
-const L_LINGER = 3;
-const L_CLOSE = 4;
 
 export class NativeTransport implements ClientTransport, LoopOwner {
   readonly name: TransportName;
@@ -113,17 +104,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   /** Results of the ring's reads (by event) and sends (by frame): a send may run between reads. */
   private readonly results = new Int32Array(MAX_EVENTS);
   private readonly sendResults = new Int32Array(CORK_FRAMES);
-  /** Which calls wait for the next epoll_wait (each where the kernel runs it through the ring). */
-  private readonly later = { sockopt: false, add: false, close: false };
-  private laterCount = 0;
-  private readonly laterKind = new Uint8Array(RING_ENTRIES);
-  private readonly laterFd = new Int32Array(RING_ENTRIES);
-  /** L_NODELAY, L_ADD: the socket (skipped if it was dropped meanwhile). */
-  private readonly laterSock: (NativeSocket | null)[] = new Array<NativeSocket | null>(RING_ENTRIES).fill(null);
-  private readonly laterResults = new Int32Array(RING_ENTRIES);
-  /** L_ADD: each registration's epoll_event, read by the kernel during the ring call. */
-  private readonly laterEvents: { ptr: bigint; address: number } | null = null;
-  private readonly laterEv: DataView | null = null;
+  /** A new socket's set-up calls and a dropped one's close, held for the next wait where the ring makes them. */
+  private readonly held: HeldCalls;
   /** Per event of the turn: the read already made for it (its slice and result), if any. */
   private readonly preRead = new Int8Array(MAX_EVENTS);
 
@@ -147,14 +129,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       this.slicesMem = allocArena(MAX_EVENTS * SLICE_BYTES);
       const sv = viewMemory(this.slicesMem.address, MAX_EVENTS * SLICE_BYTES);
       for (let i = 0; i < MAX_EVENTS; i++) this.slices.push(Buffer.from(sv, i * SLICE_BYTES, SLICE_BYTES));
-      const r = this.ring;
-      // SO_LINGER waits only with the close after it: it must never reach a closed number.
-      this.later = { sockopt: r.supports('setsockopt'), add: r.supports('epollCtl'), close: r.supports('close') };
-      if (this.later.add) {
-        this.laterEvents = allocArena(RING_ENTRIES * EPOLL_EVENT_SIZE);
-        this.laterEv = new DataView(viewMemory(this.laterEvents.address, RING_ENTRIES * EPOLL_EVENT_SIZE));
-      }
     }
+    this.held = new HeldCalls(libc, this.epfd, this.mem, this.ring, RING_ENTRIES);
   }
 
   // ------------------------------------------------------------------ loop services
@@ -247,21 +223,19 @@ export class NativeTransport implements ClientTransport, LoopOwner {
 
   /** The calls held for this wait go in one ring call just before it. */
   beforeWait(): void {
-    if (this.laterCount > 0) this.runLater();
+    this.held.runBeforeWait();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const s of this.table.slots) if (s) s.destroy();
-    if (this.laterCount > 0) this.runLater();
     // The ring goes: a socket dropped from here on (a late callback) makes its calls plainly.
-    this.later.sockopt = this.later.add = this.later.close = false;
+    this.held.finish();
     this.libc.close(this.epfd);
     this.mem.free();
     this.ring?.close();
     if (this.slicesMem) freeArena(this.slicesMem.ptr);
-    if (this.laterEvents) freeArena(this.laterEvents.ptr);
   }
 
   /**
@@ -315,73 +289,15 @@ export class NativeTransport implements ClientTransport, LoopOwner {
    */
   register(s: NativeSocket): boolean {
     this.table.add(s);
-    if (this.later.sockopt) this.keep(L_NODELAY, s.fd, s);
-    else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.mem.oneAddr, 4);
-    // The epoll_event: the kept call's own (read during the ring call), or the one for a plain call.
-    const later = this.later.add;
-    const d = later ? this.laterEv! : this.mem.ctlEvent;
-    const at = later ? this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE : 0;
-    writeEpollEvent(d, at, EV_BITS, s);
-    if (later || this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.mem.ctlAddr) === 0) return true;
+    this.held.setNoDelay(s);
+    if (this.held.register(s, EV_BITS)) return true;
     this.release(s);
     return false;
   }
 
   /** close(fd), after SO_LINGER {1,0} when `reset` (the peer then gets RST instead of FIN). */
   closeFd(fd: number, reset: boolean): void {
-    const later = this.later.close;
-    if (reset) {
-      if (later && this.later.sockopt) this.keep(L_LINGER, fd, null);
-      else this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.mem.lingerAddr, 8);
-    }
-    if (later) this.keep(L_CLOSE, fd, null);
-    else this.libc.close(fd);
-  }
-
-  /** Keeps a call for the next wait; returns its index in the batch. */
-  private keep(kind: number, fd: number, s: NativeSocket | null): number {
-    if (this.laterCount === RING_ENTRIES) this.runLater();
-    const i = this.laterCount++;
-    this.laterKind[i] = kind;
-    this.laterFd[i] = fd;
-    this.laterSock[i] = s;
-    return i;
-  }
-
-  /**
-   * Runs the kept calls in one ring call, in the order they were kept. A socket's TCP_NODELAY and
-   * registration are skipped if it was dropped meanwhile (its number is then not its own); a
-   * failed registration fails the socket on a later turn.
-   */
-  private runLater(): void {
-    const n = this.laterCount;
-    this.laterCount = 0;
-    const ring = this.ring!;
-    const res = this.laterResults;
-    for (let i = 0; i < n; i++) {
-      const fd = this.laterFd[i]!;
-      const s = this.laterSock[i];
-      res[i] = 0;
-      switch (this.laterKind[i]) {
-        case L_NODELAY:
-          if (s!.fd === fd) ring.prepSetsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.mem.oneAddr, 4, i);
-          break;
-        case L_ADD:
-          if (s!.fd === fd) ring.prepEpollCtl(this.epfd, EPOLL_CTL_ADD, fd, this.laterEvents!.address + i * EPOLL_EVENT_SIZE, i);
-          break;
-        case L_LINGER:
-          ring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.mem.lingerAddr, 8, i);
-          break;
-        default:
-          ring.prepClose(fd, i);
-      }
-    }
-    if (ring.prepared > 0) ring.run(res);
-    for (let i = 0; i < n; i++) {
-      const s = this.laterSock[i];
-      this.laterSock[i] = null;
-      if (this.laterKind[i] === L_ADD && res[i]! < 0 && s!.fd === this.laterFd[i]) s!.registrationFailed(-res[i]!);
-    }
+    this.held.closeFd(fd, reset);
   }
 
   release(s: NativeSocket): void {
