@@ -64,13 +64,12 @@ import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno
 import { Uring } from '../../native/linux/uring.js';
 import { EventLoop, type LoopOwner } from './eventLoop.js';
 import { HeldCalls } from './heldCalls.js';
+import { SendBatch, type BatchedSocket } from './sendBatch.js';
 import { SocketTable, eventBits } from './socketTable.js';
-import { BATCH_BYTES, MAX_EVENTS, RECV_BYTES, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
+import { MAX_EVENTS, RECV_BYTES, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
 import type { Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
-/** Frames batched per turn at most. */
-const CORK_FRAMES = 4096;
 /** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
 const MAX_READS = 16;
 const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
@@ -85,13 +84,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   private readonly epfd: number;
   readonly mem: ThreadMemory;
   private readonly ev: Uint32Array;
-  /** Frames encoded in `cork` during this batch: socket, offset, length. */
-  private corking = false;
-  private corkUsed = 0;
-  private corkCount = 0;
-  private readonly corkSocks: (NativeSocket | null)[] = new Array<NativeSocket | null>(CORK_FRAMES).fill(null);
-  private readonly corkOffs = new Int32Array(CORK_FRAMES);
-  private readonly corkLens = new Int32Array(CORK_FRAMES);
+  /** Frames written while one wait's events are handled, sent together once they are. */
+  readonly batch: SendBatch;
   frameOffset = 0;
   readonly family: number;
   private readonly table = new SocketTable<NativeSocket>();
@@ -101,9 +95,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   private readonly ring: Uring | null;
   private readonly slicesMem: { ptr: bigint; address: number } | null = null;
   private readonly slices: Buffer[] = [];
-  /** Results of the ring's reads (by event) and sends (by frame): a send may run between reads. */
+  /** Results of the ring's reads, by event. */
   private readonly results = new Int32Array(MAX_EVENTS);
-  private readonly sendResults = new Int32Array(CORK_FRAMES);
   /** A new socket's set-up calls and a dropped one's close, held for the next wait where the ring makes them. */
   private readonly held: HeldCalls;
   /** Per event of the turn: the read already made for it (its slice and result), if any. */
@@ -130,6 +123,7 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       const sv = viewMemory(this.slicesMem.address, MAX_EVENTS * SLICE_BYTES);
       for (let i = 0; i < MAX_EVENTS; i++) this.slices.push(Buffer.from(sv, i * SLICE_BYTES, SLICE_BYTES));
     }
+    this.batch = new SendBatch(this.mem.batch, this.mem.batchAddr, this.ring);
     this.held = new HeldCalls(libc, this.epfd, this.mem, this.ring, RING_ENTRIES);
   }
 
@@ -158,63 +152,13 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   }
 
   frameBuffer(len: number): Buffer {
-    if (this.corking && this.corkCount < CORK_FRAMES && this.corkUsed + len <= BATCH_BYTES) {
-      this.frameOffset = this.corkUsed;
-      return this.mem.batch;
+    const at = this.batch.offsetFor(len);
+    if (at >= 0) {
+      this.frameOffset = at;
+      return this.batch.area;
     }
     this.frameOffset = 0;
     return len <= STAGE_BYTES ? this.mem.stage : Buffer.allocUnsafe(len);
-  }
-
-  /** Takes the frame just encoded at cork[off, off + len) into this batch. */
-  corkFrame(s: NativeSocket, off: number, len: number): boolean {
-    if (!this.corking || off !== this.corkUsed || this.corkCount >= CORK_FRAMES) return false;
-    const i = this.corkCount++;
-    this.corkSocks[i] = s;
-    this.corkOffs[i] = off;
-    this.corkLens[i] = len;
-    this.corkUsed += len;
-    s.corked++;
-    return true;
-  }
-
-  /** Sends the batch's frames, in the order they were written. */
-  flushCork(): void {
-    const n = this.corkCount;
-    this.corkCount = 0;
-    this.corkUsed = 0;
-    if (this.ring && n > 1) this.sendCorkedByRing(n);
-    for (let i = 0; i < n; i++) {
-      const s = this.corkSocks[i]!;
-      const len = this.corkLens[i]!;
-      this.corkSocks[i] = null;
-      s.corked--;
-      if (len < 0) s.sentCorked(this.sendResults[i]!, this.mem.batchAddr + this.corkOffs[i]!, this.mem.batch, this.corkOffs[i]!, -len);
-      else s.sendCorked(this.mem.batchAddr + this.corkOffs[i]!, this.mem.batch, this.corkOffs[i]!, len);
-    }
-  }
-
-  /**
-   * Sends, through the ring, each frame that is its socket's only one in the batch (a socket's
-   * frames must leave in order, and the ring may run two of them in either order), marking it
-   * done with a negative length; its result is then in sendResults[i].
-   */
-  private sendCorkedByRing(n: number): void {
-    const ring = this.ring!;
-    for (let start = 0; start < n; start += ring.capacity) {
-      const end = Math.min(n, start + ring.capacity);
-      for (let i = start; i < end; i++) {
-        const s = this.corkSocks[i]!;
-        if (s.corked !== 1 || !s.canSendNow) continue;
-        ring.prepSend(s.fd, this.mem.batchAddr + this.corkOffs[i]!, this.corkLens[i]!, MSG_NOSIGNAL, i);
-        this.corkLens[i] = -this.corkLens[i]!;
-      }
-      if (ring.prepared > 0) ring.run(this.sendResults);
-    }
-  }
-
-  get corkPending(): boolean {
-    return this.corkCount > 0;
   }
 
   drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void {
@@ -244,7 +188,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
    */
   handleEvents(n: number): void {
     const ev = this.ev;
-    this.corking = n > 1;
+    const batch = this.batch;
+    batch.collecting = n > 1;
     const pre = this.ring !== null && n > 1 && this.readAhead(n);
     for (let i = 0; i < n; i++) {
       const bits = eventBits(ev, i);
@@ -258,8 +203,8 @@ export class NativeTransport implements ClientTransport, LoopOwner {
       }
       this.loop.callbackReturned();
     }
-    this.corking = false;
-    if (this.corkCount > 0) this.flushCork();
+    batch.collecting = false;
+    if (batch.size > 0) batch.send();
   }
 
   /**
@@ -312,18 +257,18 @@ export class NativeTransport implements ClientTransport, LoopOwner {
   }
 }
 
-class NativeSocket implements ClientSocket {
+class NativeSocket implements ClientSocket, BatchedSocket {
   fd = -1;
   slot = -1;
   gen = 0;
   connecting = true;
   destroyed = false;
-  /** Frames of this socket waiting in the transport's batch. */
-  corked = 0;
+  /** Frames of this socket waiting in the transport's send batch. */
+  framesInBatch = 0;
   private paused = false;
-  /** Bytes the kernel has not taken yet, in order; queue[0] starts at queueOff. */
-  private queue: Buffer[] = [];
-  private queueOff = 0;
+  /** Bytes the kernel has not taken yet, in order; unsent[0] starts at unsentOff. */
+  private unsent: Buffer[] = [];
+  private unsentOff = 0;
   private finPending = false;
   private drainFn: (() => void) | null = null;
   /** Close with RST (SO_LINGER {1,0}) rather than FIN. */
@@ -356,12 +301,13 @@ class NativeSocket implements ClientSocket {
   write(data: Buffer, len = data.length, from = 0): boolean {
     if (this.destroyed || this.fd < 0) return false;
     const t = this.t;
-    if (data === t.mem.batch) {
-      if (this.queue.length === 0 && !this.connecting && t.corkFrame(this, from, len)) return true;
-    } else if (this.corked > 0) {
-      t.flushCork(); // this socket's batched frames go first
+    const batch = t.batch;
+    if (data === batch.area) {
+      if (this.unsent.length === 0 && !this.connecting && batch.add(this, from, len)) return true;
+    } else if (this.framesInBatch > 0) {
+      batch.send(); // this socket's batched frames go first
     }
-    if (this.queue.length > 0 || this.connecting) {
+    if (this.unsent.length > 0 || this.connecting) {
       this.enqueue(data, from, from + len);
       return false;
     }
@@ -369,7 +315,7 @@ class NativeSocket implements ClientSocket {
     let off = from;
     if (data === t.mem.stage || data === t.mem.batch) {
       // Already in native memory: send it from where it is.
-      const sent = this.sendNative((data === t.mem.stage ? t.mem.stageAddr : t.mem.batchAddr) + off, end - off);
+      const sent = this.sendNow((data === t.mem.stage ? t.mem.stageAddr : t.mem.batchAddr) + off, end - off);
       if (sent < 0) return false;
       off += sent;
     } else {
@@ -377,7 +323,7 @@ class NativeSocket implements ClientSocket {
       while (off < end) {
         const k = Math.min(end - off, t.mem.stage.length);
         data.copy(t.mem.stage, 0, off, off + k);
-        const sent = this.sendNative(t.mem.stageAddr, k);
+        const sent = this.sendNow(t.mem.stageAddr, k);
         if (sent < 0) return false;
         off += sent;
         if (sent < k) break;
@@ -392,7 +338,7 @@ class NativeSocket implements ClientSocket {
    * send() native memory until it is all gone or the socket would block; returns the bytes sent,
    * or -1 after a write error (reported on a later turn, as `net` does).
    */
-  private sendNative(addr: number, len: number): number {
+  sendNow(addr: number, len: number): number {
     let sent = 0;
     while (sent < len) {
       const n = this.libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
@@ -411,50 +357,30 @@ class NativeSocket implements ClientSocket {
     return sent;
   }
 
-  /** Nothing queued ahead and not closed: a send may go straight to the kernel. */
+  get closed(): boolean {
+    return this.destroyed || this.fd < 0;
+  }
+
   get canSendNow(): boolean {
-    return !this.destroyed && this.fd >= 0 && this.queue.length === 0;
-  }
-
-  /** A batched frame the ring already tried to send: `res` bytes went (or -errno). */
-  sentCorked(res: number, addr: number, cork: Buffer, off: number, len: number): void {
-    if (res === len || this.destroyed || this.fd < 0) return;
-    if (res < 0 && res !== -EAGAIN) {
-      if (res !== -EINTR) return this.failLater('write', -res);
-      res = 0;
-    }
-    const sent = res + Math.max(0, this.sendNative(addr + res, len - res));
-    if (sent < len) this.enqueue(cork, off + sent, off + len);
-  }
-
-  /** A batched frame's turn to go: cork[off, off + len) at native address `addr`. */
-  sendCorked(addr: number, cork: Buffer, off: number, len: number): void {
-    if (this.destroyed || this.fd < 0) return;
-    if (this.queue.length > 0) {
-      this.enqueue(cork, off, off + len);
-      return;
-    }
-    const sent = this.sendNative(addr, len);
-    if (sent < 0) return;
-    if (sent < len) this.enqueue(cork, off + sent, off + len);
+    return !this.destroyed && this.fd >= 0 && this.unsent.length === 0;
   }
 
   onceDrain(fn: () => void): void {
-    if (this.queue.length === 0 && !this.connecting) this.t.defer(fn);
+    if (this.unsent.length === 0 && !this.connecting) this.t.defer(fn);
     else this.drainFn = fn;
   }
 
   end(): void {
     if (this.destroyed || this.fd < 0) return;
-    if (this.corked > 0) this.t.flushCork();
-    if (this.queue.length > 0 || this.connecting) this.finPending = true;
+    if (this.framesInBatch > 0) this.t.batch.send();
+    if (this.unsent.length > 0 || this.connecting) this.finPending = true;
     else this.libc.shutdown(this.fd, SHUT_WR);
   }
 
   destroy(): void {
     if (this.destroyed) return;
     // Frames already written go out before the close, as with a plain write() then close().
-    if (this.corked > 0) this.t.flushCork();
+    if (this.framesInBatch > 0) this.t.batch.send();
     this.destroyed = true;
     this.connecting = false;
     this.drop();
@@ -488,9 +414,9 @@ class NativeSocket implements ClientSocket {
       this.connecting = false;
       this.ev.onConnect();
       if (this.destroyed) return;
-      if (this.queue.length > 0 || this.finPending) this.flush();
+      if (this.unsent.length > 0 || this.finPending) this.flush();
       if (this.destroyed) return;
-    } else if (bits & EPOLLOUT && (this.queue.length > 0 || this.finPending)) {
+    } else if (bits & EPOLLOUT && (this.unsent.length > 0 || this.finPending)) {
       this.flush();
       if (this.destroyed) return;
     }
@@ -528,10 +454,10 @@ class NativeSocket implements ClientSocket {
 
   private flush(): void {
     const t = this.t;
-    while (this.queue.length > 0) {
-      const b = this.queue[0]!;
-      const k = Math.min(b.length - this.queueOff, t.mem.stage.length);
-      b.copy(t.mem.stage, 0, this.queueOff, this.queueOff + k);
+    while (this.unsent.length > 0) {
+      const b = this.unsent[0]!;
+      const k = Math.min(b.length - this.unsentOff, t.mem.stage.length);
+      b.copy(t.mem.stage, 0, this.unsentOff, this.unsentOff + k);
       const n = this.libc.send(this.fd, t.mem.stageAddr, k, MSG_NOSIGNAL);
       if (n < 0) {
         const e = errno();
@@ -539,10 +465,10 @@ class NativeSocket implements ClientSocket {
         if (e !== EAGAIN) this.fail('write', e);
         return;
       }
-      this.queueOff += n;
-      if (this.queueOff === b.length) {
-        this.queue.shift();
-        this.queueOff = 0;
+      this.unsentOff += n;
+      if (this.unsentOff === b.length) {
+        this.unsent.shift();
+        this.unsentOff = 0;
       }
       if (n < k) return; // the kernel is full: EPOLLOUT brings us back
     }
@@ -559,8 +485,11 @@ class NativeSocket implements ClientSocket {
   private enqueue(data: Buffer, off: number, end: number): void {
     // The stage and the batch area are reused: bytes from them are copied out.
     const t = this.t;
-    const part = data === t.mem.stage || data === t.mem.batch ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end);
-    if (part.length > 0) this.queue.push(part);
+    this.keepUnsent(data === t.mem.stage || data === t.mem.batch ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end));
+  }
+
+  keepUnsent(part: Buffer): void {
+    if (part.length > 0) this.unsent.push(part);
   }
 
   /** EOF from the peer: like `net` (allowHalfOpen off), 'end' then the socket closes. */
@@ -587,12 +516,12 @@ class NativeSocket implements ClientSocket {
   }
 
   /** Errors found inside a call the connection made are reported on a later turn, as in `net`. */
-  private failLater(syscall: string, e: number): void {
+  failLater(syscall: string, e: number): void {
     this.t.defer(() => this.fail(syscall, e));
   }
 
   private drop(): void {
-    this.queue.length = 0;
+    this.unsent.length = 0;
     this.drainFn = null;
     this.t.release(this);
     if (this.fd >= 0) this.t.closeFd(this.fd, this.reset);
