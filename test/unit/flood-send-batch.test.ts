@@ -212,6 +212,26 @@ describe('send batch: what is kept', () => {
     expect([...a.unsent[0]!]).toEqual(Array.from({ length: 35 }, (_, i) => 65 + i));
   });
 
+  it.each([
+    ['EAGAIN', EAGAIN],
+    ['EINTR', EINTR],
+  ])('after a ring send refused with %s, sends the whole frame with a call and keeps what that did not take', (_, e) => {
+    const { log, ring, batch, socket } = setup(64);
+    const [a, b] = [socket(10), socket(11)];
+    write(batch, b, 10, 0x55); // the bytes just before a's frame in the area
+    const off = write(batch, a, 100, 0);
+    for (let i = 0; i < 100; i++) batch.area[off + i] = i;
+    ring!.results.set(10, -e);
+    a.takes = [20];
+    batch.send();
+    expect(log.filter((x) => x.fd === 10)).toEqual([
+      { fd: 10, off, len: 100, via: 'ring' },
+      { fd: 10, off, len: 100, via: 'call' },
+    ]);
+    expect(a.failures).toEqual([]);
+    expect([...a.unsent[0]!]).toEqual(Array.from({ length: 80 }, (_, i) => 20 + i));
+  });
+
   it('keeps nothing after a send that failed: the socket reports the error', () => {
     const { batch, socket } = setup(null);
     const a = socket(10);
@@ -369,5 +389,25 @@ describe.each(kernelPaths)('send batch over real sockets ($name)', ({ ring: useR
       expect(drain(p.far).equals(expected(p.near))).toBe(true);
       expect(p.near.unsent).toEqual([]);
     }
+  });
+
+  it('keeps the whole frame, and only it, for a socket whose kernel buffer is full', () => {
+    const batch = realBatch();
+    const [x, y] = pairs(2);
+    // Fill x's buffer: everything so far was taken, so nothing is queued, but the next send waits.
+    const filler = allocArena(4096);
+    try {
+      while (loadLibc().send(x!.near.fd, filler.address, 4096, MSG_NOSIGNAL) > 0);
+    } finally {
+      freeArena(filler.ptr);
+    }
+    write(batch, y!.near, 100, 0x21); // the bytes just before x's frame in the area
+    const off = write(batch, x!.near, 300, 0);
+    for (let i = 0; i < 300; i++) batch.area[off + i] = i & 0xff;
+    batch.send();
+    expect(x!.near.failures).toEqual([]);
+    expect(x!.near.unsent).toHaveLength(1);
+    expect([...x!.near.unsent[0]!]).toEqual(Array.from({ length: 300 }, (_, i) => i & 0xff));
+    expect(drain(y!.far).equals(Buffer.alloc(100, 0x21))).toBe(true);
   });
 });

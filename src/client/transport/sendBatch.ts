@@ -125,8 +125,9 @@ export class SendBatch {
   /** A frame the ring tried to send: `res` bytes went (or -errno); the rest goes now or is kept. */
   private finishRingSend(s: BatchedSocket, res: number, off: number, len: number): void {
     if (res === len || s.closed) return;
-    if (res < 0 && res !== -EAGAIN) {
-      if (res !== -EINTR) return s.failLater('write', -res);
+    if (res < 0) {
+      // A full socket buffer (or an interrupted call) sent nothing: the whole frame is still to go.
+      if (res !== -EAGAIN && res !== -EINTR) return s.failLater('write', -res);
       res = 0;
     }
     const sent = res + Math.max(0, s.sendNow(this.areaAddr + off + res, len - res));
