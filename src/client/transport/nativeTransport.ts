@@ -1,8 +1,8 @@
 /**
  * The flood's native client transport (Linux): non-blocking sockets through libc, one epoll fd and
- * one loop per client thread. This file wires the pieces and hands each wait's events to their
- * sockets; README.md (Design, "The completion contract") tells the whole story. As `uring`, a
- * turn's first reads, a batch's sends and the held set-up and close calls go in one io_uring
+ * one loop per client thread. This file wires the pieces (each file's header says what it is for;
+ * README.md's Design section tells why) and hands each wait's events to their sockets. As `uring`,
+ * a turn's first reads, a batch's sends and the held set-up and close calls go in one io_uring
  * call each.
  */
 import { isIPv4 } from 'node:net';
