@@ -22,7 +22,7 @@ export interface LoopOwner {
 
 export class EventLoop {
   private readonly timers = new TimerHeap();
-  /** atTurnEnd(): run at the end of the turn, after its events and due timers (queued by one of these calls, the next turn's end). */
+  /** atTurnEnd(): run after the turn's events and due timers (queued by one of these calls: next turn). */
   private turnEndCalls: (() => void)[] = [];
   /** afterCallback(): run as soon as the callback that queued them returns, before any further event. */
   private afterCallbackCalls: (() => void)[] = [];

@@ -225,7 +225,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
     if (fn) fn();
   }
 
-  /** Sends the queue through the stage; true once it is empty (false: the kernel is full, or the socket failed). */
+  /** Sends the queue through the stage; true once it is empty (false: the kernel is full, or it failed). */
   private sendUnsent(): boolean {
     const mem = this.t.mem;
     while (this.unsent.length > 0) {

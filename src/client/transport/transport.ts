@@ -47,7 +47,10 @@ export interface ClientTransport {
    * deferred call itself, at the end of the next turn (net: setImmediate()).
    */
   defer(fn: () => void): void;
-  /** Runs fn as soon as the current callback returns, before any further event (net: process.nextTick(), after its own queued connect()). */
+  /**
+   * Runs fn as soon as the current callback returns, before any further event (net:
+   * process.nextTick(), after its own queued connect()).
+   */
   soon(fn: () => void): void;
   connect(events: SocketEvents): ClientSocket;
   /**
