@@ -1,175 +1,56 @@
 /**
- * The flood's native client transport (Linux): non-blocking sockets through libc, one epoll fd per
- * client thread, and the thread's own loop — epoll_wait with a timeout taken from a small timer
- * heap, then expired timers, then deferred calls.
- *
- * Each socket is registered once, edge-triggered for input and output, right after connect(); its
- * 64-bit data word is (slot, generation), so an event for a socket closed earlier in the same batch
- * (whose slot may already hold a new socket) is recognised and dropped. Received bytes land in one
- * native buffer per thread, viewed once as a Buffer, and the verifier reads them there. Frames are
- * encoded straight into native memory and sent from it; only bytes the kernel did not take are
- * copied out, into the socket's queue, until EPOLLOUT. Frames written while a batch of events is
- * handled are encoded side by side and sent together once the batch is done (a socket's earlier
- * frames always go out before anything else it does), so the server is woken by a burst rather
- * than by one send at a time.
- *
- * As the `uring` transport, a turn's reads and a batch's sends go through one io_uring each: the
- * first read of every event that reads is made before any callback runs, each into a slice of
- * its own, in one call; and the batch's frames whose socket has no other frame in it (two of one
- * socket could leave in either order) are sent in one call. Each is a non-blocking recv()/send()
- * like the plain one, done before the call returns, so nothing the ring holds outlives it. With
- * a system call costing about a microsecond here, this is most of the flood's own cost per echo.
- * Calls that can wait wait for the next epoll_wait and go in one ring call just before it (where
- * the kernel runs them through the ring): a new socket's TCP_NODELAY and epoll registration
- * (nothing is sent on it before a later wait reports it connected, and registering a socket
- * reports what is already ready), and a dropped socket's SO_LINGER and close() (its descriptor
- * stays open, so its number cannot be reused, until then). That leaves socket() and connect() as
- * a connection's only plain calls.
- *
- * Close paths mirror `net`: destroy() is close() (the kernel resets if unread data remains),
- * resetAndDestroy() is SO_LINGER {1,0} + close(), end() is shutdown(SHUT_WR) once the queue is
- * empty. Errors found while writing are reported on a later turn, as `net` does.
- *
- * On a client thread of its own the loop blocks in epoll_wait (at most MAX_BLOCK_MS, so control
- * flags are seen). Run on the caller's thread (workers 0) it must not block Node's loop, so each
- * wait runs on libuv's thread pool (koffi's async call) and the turn continues in its callback.
+ * The flood's native client transport (Linux): non-blocking sockets through libc, one epoll fd and
+ * one loop per client thread. This file wires the pieces (each file's header says what it is for;
+ * README.md's Design section tells why) and hands each wait's events to their sockets. As `uring`,
+ * a turn's first reads, a batch's sends and the held set-up and close calls go in one io_uring
+ * call each.
  */
 import { isIPv4 } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { encodeSockaddr } from '../../native/sockaddr.js';
 import {
   AF_INET,
   AF_INET6,
   EPOLL_CLOEXEC,
-  EPOLL_CTL_ADD,
-  EPOLL_EVENT_SIZE,
-  EPOLLERR,
   EPOLLET,
-  EPOLLHUP,
   EPOLLIN,
   EPOLLOUT,
   EPOLLRDHUP,
-  IPPROTO_TCP,
-  MSG_NOSIGNAL,
-  SHUT_WR,
-  SO_ERROR,
-  SO_LINGER,
-  SOCK_CLOEXEC,
-  SOCK_NONBLOCK,
-  SOCK_STREAM,
-  SOL_SOCKET,
-  TCP_NODELAY,
   check,
-  errno,
-  errnoName,
   loadLibc,
   type Libc,
 } from '../../native/linux/libc.js';
-import { EAGAIN, ECONNRESET, EINPROGRESS, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
+import { EventLoop, type LoopOwner } from './eventLoop.js';
+import { HeldCalls } from './heldCalls.js';
+import { NativeSocket, type SocketHost } from './nativeSocket.js';
+import { ReadAhead } from './readAhead.js';
+import { SendBatch } from './sendBatch.js';
+import { SocketTable, eventBits } from './socketTable.js';
+import { MAX_EVENTS, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
+import type { Timer } from './timerHeap.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
-const MAX_EVENTS = 256;
-const RECV_BYTES = 64 * 1024;
-const STAGE_BYTES = 256 * 1024;
-const CORK_BYTES = 256 * 1024;
-/** Frames batched per turn at most. */
-const CORK_FRAMES = 4096;
-/** Longest single block in epoll_wait: control flags (stop, abort) are seen within this. */
-const MAX_BLOCK_MS = 50;
-/** Reads per socket per event before yielding to the others (the rest is read on a later turn). */
-const MAX_READS = 16;
+/** Each socket is registered once, edge-triggered, for both directions and the peer's FIN. */
 const EV_BITS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-
-// Native scratch layout: events | recv buffer | stage | small values.
-const OFF_EVENTS = 0;
-const OFF_RECV = MAX_EVENTS * EPOLL_EVENT_SIZE;
-const OFF_STAGE = OFF_RECV + RECV_BYTES;
-const OFF_CORK = OFF_STAGE + STAGE_BYTES;
-const OFF_SMALL = OFF_CORK + CORK_BYTES;
-// Small values (each 8-aligned within the small area): ctl event, one, linger {1,0}, SO_ERROR, len, sockaddr.
-const S_CTL = 0;
-const S_ONE = 16;
-const S_LINGER = 24;
-const S_ERR = 32;
-const S_LEN = 40;
-const S_ADDR = 48;
-const SMALL_BYTES = 96;
-/** With io_uring: each event's first read lands in a slice of its own, all read in one call. */
-const SLICE_BYTES = 16 * 1024;
 const RING_ENTRIES = MAX_EVENTS;
-// Calls kept for the next wait (uring).
-const L_NODELAY = 1;
-const L_ADD = 2;
-const L_LINGER = 3;
-const L_CLOSE = 4;
 
-interface Timer {
-  at: number;
-  seq: number;
-  fn: (() => void) | null;
-}
-
-export class NativeTransport implements ClientTransport {
+export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
   readonly name: TransportName;
+  readonly family: number;
+  readonly mem: ThreadMemory;
+  /** Frames written while one wait's events are handled, sent together once they are. */
+  readonly batch: SendBatch;
+  frameOffset = 0;
   private readonly libc: Libc;
   private readonly epfd: number;
-  private readonly mem: { ptr: bigint; address: number };
-  private readonly ev: Uint32Array;
-  private readonly evAddr: number;
-  readonly recvAddr: number;
-  readonly recvBuffer: Buffer;
-  readonly stageAddr: number;
-  readonly stage: Buffer;
-  readonly corkAddr: number;
-  readonly cork: Buffer;
-  /** Frames encoded in `cork` during this batch: socket, offset, length. */
-  private corking = false;
-  private corkUsed = 0;
-  private corkCount = 0;
-  private readonly corkSocks: (NativeSocket | null)[] = new Array<NativeSocket | null>(CORK_FRAMES).fill(null);
-  private readonly corkOffs = new Int32Array(CORK_FRAMES);
-  private readonly corkLens = new Int32Array(CORK_FRAMES);
-  frameOffset = 0;
-  private readonly small: DataView;
-  readonly ctlAddr: number;
-  readonly oneAddr: number;
-  readonly lingerAddr: number;
-  readonly errAddr: number;
-  readonly lenAddr: number;
-  readonly addrAddr: number;
-  readonly addrLen: number;
-  readonly family: number;
-  private readonly socks: (NativeSocket | null)[] = [];
-  private readonly freeSlots: number[] = [];
-  private nextGen = 1;
-  private readonly heap: Timer[] = [];
-  private timerSeq = 0;
-  private deferred: (() => void)[] = [];
-  /** soon(): run after the callback that queued them, before any further event. */
-  private soonQ: (() => void)[] = [];
-  private disposed = false;
-  /** Batches the turn's reads and the batch's sends into one system call each (null: plain calls). */
+  private readonly loop: EventLoop;
+  private readonly table = new SocketTable<NativeSocket>();
+  /** One io_uring per thread (null: plain calls). */
   private readonly ring: Uring | null;
-  private readonly slicesMem: { ptr: bigint; address: number } | null = null;
-  private readonly slices: Buffer[] = [];
-  /** Results of the ring's reads (by event) and sends (by frame): a send may run between reads. */
-  private readonly results = new Int32Array(MAX_EVENTS);
-  private readonly sendResults = new Int32Array(CORK_FRAMES);
-  /** Which calls wait for the next epoll_wait (each where the kernel runs it through the ring). */
-  private readonly later = { sockopt: false, add: false, close: false };
-  private laterCount = 0;
-  private readonly laterKind = new Uint8Array(RING_ENTRIES);
-  private readonly laterFd = new Int32Array(RING_ENTRIES);
-  /** L_NODELAY, L_ADD: the socket (skipped if it was dropped meanwhile). */
-  private readonly laterSock: (NativeSocket | null)[] = new Array<NativeSocket | null>(RING_ENTRIES).fill(null);
-  private readonly laterResults = new Int32Array(RING_ENTRIES);
-  /** L_ADD: each registration's epoll_event, read by the kernel during the ring call. */
-  private readonly laterEvents: { ptr: bigint; address: number } | null = null;
-  private readonly laterEv: DataView | null = null;
-  /** Per event of the turn: the read already made for it (its slice and result), if any. */
-  private readonly preRead = new Int8Array(MAX_EVENTS);
+  private readonly readAhead: ReadAhead | null = null;
+  /** A new socket's set-up calls and a dropped one's close, held for the next wait where the ring makes them. */
+  private readonly held: HeldCalls;
+  private disposed = false;
 
   constructor(
     readonly host: string,
@@ -180,671 +61,114 @@ export class NativeTransport implements ClientTransport {
     const addr = encodeSockaddr(host, port, { inet: AF_INET, inet6: AF_INET6 });
     this.family = isIPv4(host) ? AF_INET : AF_INET6;
     this.epfd = check('epoll_create1', libc.epoll_create1(EPOLL_CLOEXEC));
-    const total = OFF_SMALL + SMALL_BYTES;
-    this.mem = allocArena(total);
-    const base = this.mem.address;
-    const ab = viewMemory(base, total);
-    this.evAddr = base + OFF_EVENTS;
-    this.ev = new Uint32Array(ab, OFF_EVENTS, (MAX_EVENTS * EPOLL_EVENT_SIZE) / 4);
-    this.recvAddr = base + OFF_RECV;
-    this.recvBuffer = Buffer.from(ab, OFF_RECV, RECV_BYTES);
-    this.stageAddr = base + OFF_STAGE;
-    this.stage = Buffer.from(ab, OFF_STAGE, STAGE_BYTES);
-    this.corkAddr = base + OFF_CORK;
-    this.cork = Buffer.from(ab, OFF_CORK, CORK_BYTES);
-    this.small = new DataView(ab, OFF_SMALL, SMALL_BYTES);
-    const s = base + OFF_SMALL;
-    this.ctlAddr = s + S_CTL;
-    this.oneAddr = s + S_ONE;
-    this.lingerAddr = s + S_LINGER;
-    this.errAddr = s + S_ERR;
-    this.lenAddr = s + S_LEN;
-    this.addrAddr = s + S_ADDR;
-    this.addrLen = addr.length;
-    this.small.setInt32(S_ONE, 1, true);
-    this.small.setInt32(S_LINGER, 1, true); // l_onoff
-    this.small.setInt32(S_LINGER + 4, 0, true); // l_linger
-    new Uint8Array(ab, OFF_SMALL + S_ADDR, addr.length).set(addr);
+    this.mem = new ThreadMemory(addr);
+    this.loop = new EventLoop(libc, this.epfd, this.mem.eventsAddr, MAX_EVENTS, this);
     // A thread whose ring cannot be set up (the probe passed, but each ring is a new mapping)
     // keeps to the plain calls: the same bytes, one system call each.
     this.ring = batched ? Uring.open(RING_ENTRIES) : null;
     this.name = this.ring ? 'uring' : 'native';
-    if (this.ring) {
-      this.slicesMem = allocArena(MAX_EVENTS * SLICE_BYTES);
-      const sv = viewMemory(this.slicesMem.address, MAX_EVENTS * SLICE_BYTES);
-      for (let i = 0; i < MAX_EVENTS; i++) this.slices.push(Buffer.from(sv, i * SLICE_BYTES, SLICE_BYTES));
-      const r = this.ring;
-      // SO_LINGER waits only with the close after it: it must never reach a closed number.
-      this.later = { sockopt: r.supports('setsockopt'), add: r.supports('epollCtl'), close: r.supports('close') };
-      if (this.later.add) {
-        this.laterEvents = allocArena(RING_ENTRIES * EPOLL_EVENT_SIZE);
-        this.laterEv = new DataView(viewMemory(this.laterEvents.address, RING_ENTRIES * EPOLL_EVENT_SIZE));
-      }
-    }
+    if (this.ring) this.readAhead = new ReadAhead(this.ring, MAX_EVENTS);
+    this.batch = new SendBatch(this.mem.batch, this.mem.batchAddr, this.ring);
+    this.held = new HeldCalls(libc, this.epfd, this.mem, this.ring, RING_ENTRIES);
   }
 
-  // ------------------------------------------------------------------ loop services
+  // ------------------------------------------------------------------ ClientTransport
 
   setTimer(fn: () => void, ms: number): TimerHandle {
-    const t: Timer = { at: performance.now() + Math.max(0, ms), seq: this.timerSeq++, fn };
-    const h = this.heap;
-    let i = h.push(t) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(t, h[p]!)) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = t;
-    return t;
+    return this.loop.setTimer(fn, ms);
   }
 
   clearTimer(t: TimerHandle): void {
-    (t as Timer).fn = null; // dropped lazily when it reaches the top
+    this.loop.clearTimer(t as Timer);
   }
 
+  /** At the end of the loop's turn (after its events and timers), as setImmediate() in `net`. */
   defer(fn: () => void): void {
-    this.deferred.push(fn);
+    this.loop.atTurnEnd(fn);
   }
 
+  /** As soon as the current callback returns, as process.nextTick() in `net`. */
   soon(fn: () => void): void {
-    this.soonQ.push(fn);
-  }
-
-  private runSoon(): void {
-    // Bounded: what these calls queue in turn runs after the next callback.
-    const list = this.soonQ;
-    this.soonQ = [];
-    for (const fn of list) fn();
+    this.loop.afterCallback(fn);
   }
 
   connect(events: SocketEvents): ClientSocket {
     return new NativeSocket(this, this.libc, events);
   }
 
+  /** The batch area while a wait's events are handled and it has room; else the stage (or a new buffer). */
   frameBuffer(len: number): Buffer {
-    if (this.corking && this.corkCount < CORK_FRAMES && this.corkUsed + len <= CORK_BYTES) {
-      this.frameOffset = this.corkUsed;
-      return this.cork;
+    const at = this.batch.offsetFor(len);
+    if (at >= 0) {
+      this.frameOffset = at;
+      return this.batch.area;
     }
     this.frameOffset = 0;
-    return len <= STAGE_BYTES ? this.stage : Buffer.allocUnsafe(len);
-  }
-
-  /** Takes the frame just encoded at cork[off, off + len) into this batch. */
-  corkFrame(s: NativeSocket, off: number, len: number): boolean {
-    if (!this.corking || off !== this.corkUsed || this.corkCount >= CORK_FRAMES) return false;
-    const i = this.corkCount++;
-    this.corkSocks[i] = s;
-    this.corkOffs[i] = off;
-    this.corkLens[i] = len;
-    this.corkUsed += len;
-    s.corked++;
-    return true;
-  }
-
-  /** Sends the batch's frames, in the order they were written. */
-  flushCork(): void {
-    const n = this.corkCount;
-    this.corkCount = 0;
-    this.corkUsed = 0;
-    if (this.ring && n > 1) this.sendCorkedByRing(n);
-    for (let i = 0; i < n; i++) {
-      const s = this.corkSocks[i]!;
-      const len = this.corkLens[i]!;
-      this.corkSocks[i] = null;
-      s.corked--;
-      if (len < 0) s.sentCorked(this.sendResults[i]!, this.corkAddr + this.corkOffs[i]!, this.cork, this.corkOffs[i]!, -len);
-      else s.sendCorked(this.corkAddr + this.corkOffs[i]!, this.cork, this.corkOffs[i]!, len);
-    }
-  }
-
-  /**
-   * Sends, through the ring, each frame that is its socket's only one in the batch (a socket's
-   * frames must leave in order, and the ring may run two of them in either order), marking it
-   * done with a negative length; its result is then in sendResults[i].
-   */
-  private sendCorkedByRing(n: number): void {
-    const ring = this.ring!;
-    for (let start = 0; start < n; start += ring.capacity) {
-      const end = Math.min(n, start + ring.capacity);
-      for (let i = start; i < end; i++) {
-        const s = this.corkSocks[i]!;
-        if (s.corked !== 1 || !s.canSendNow) continue;
-        ring.prepSend(s.fd, this.corkAddr + this.corkOffs[i]!, this.corkLens[i]!, MSG_NOSIGNAL, i);
-        this.corkLens[i] = -this.corkLens[i]!;
-      }
-      if (ring.prepared > 0) ring.run(this.sendResults);
-    }
-  }
-
-  get corkPending(): boolean {
-    return this.corkCount > 0;
+    return len <= STAGE_BYTES ? this.mem.stage : Buffer.allocUnsafe(len);
   }
 
   drive(isDone: () => boolean, onTurn: () => void, ownThread: boolean): void {
-    if (!ownThread) {
-      this.driveAsync(isDone, onTurn);
-      return;
-    }
-    const libc = this.libc;
-    while (!isDone()) {
-      if (this.soonQ.length > 0) this.runSoon();
-      onTurn();
-      if (isDone()) break;
-      if (this.laterCount > 0) this.runLater();
-      const n = libc.epoll_wait(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs());
-      this.turn(n);
-    }
-    this.dispose();
-  }
-
-  private driveAsync(isDone: () => boolean, onTurn: () => void): void {
-    const step = (): void => {
-      if (this.soonQ.length > 0) this.runSoon();
-      if (!isDone()) onTurn();
-      if (isDone()) {
-        this.dispose();
-        return;
-      }
-      if (this.laterCount > 0) this.runLater();
-      this.libc.epoll_wait.async(this.epfd, this.evAddr, MAX_EVENTS, this.waitMs(), (err: unknown, n: number) => {
-        this.turn(err ? 0 : n);
-        step();
-      });
-    };
-    step();
+    this.loop.drive(isDone, onTurn, ownThread);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.socks) if (s) s.destroy();
-    if (this.laterCount > 0) this.runLater();
+    for (const s of this.table.slots) if (s) s.destroy();
     // The ring goes: a socket dropped from here on (a late callback) makes its calls plainly.
-    this.later.sockopt = this.later.add = this.later.close = false;
+    this.held.finish();
     this.libc.close(this.epfd);
-    freeArena(this.mem.ptr);
+    this.mem.free();
     this.ring?.close();
-    if (this.slicesMem) freeArena(this.slicesMem.ptr);
-    if (this.laterEvents) freeArena(this.laterEvents.ptr);
+    this.readAhead?.free();
   }
 
-  /** How long the next epoll_wait may block. */
-  private waitMs(): number {
-    if (this.deferred.length > 0 || this.soonQ.length > 0) return 0;
-    const h = this.heap;
-    while (h.length > 0 && h[0]!.fn === null) this.popTimer();
-    if (h.length === 0) return MAX_BLOCK_MS;
-    return Math.min(MAX_BLOCK_MS, Math.max(0, Math.ceil(h[0]!.at - performance.now())));
+  // ------------------------------------------------------------------ LoopOwner
+
+  /** The calls held for this wait go in one ring call just before it. */
+  beforeWait(): void {
+    this.held.runBeforeWait();
   }
 
-  /** One turn after a wait that returned `n` events: events, expired timers, deferred calls. */
-  private turn(n: number): void {
-    const ev = this.ev;
-    this.corking = n > 1;
-    const pre = this.ring !== null && n > 1 && this.readAhead(n);
+  /**
+   * The events of one wait, each to its socket (the first reads made ahead where the ring can);
+   * frames written meanwhile are batched and sent once all of them are handled.
+   */
+  handleEvents(n: number): void {
+    const events = this.mem.events;
+    const batch = this.batch;
+    const ahead = this.readAhead;
+    batch.collecting = n > 1;
+    const pre = ahead !== null && n > 1 && ahead.readFirst(events, n, this.table);
     for (let i = 0; i < n; i++) {
-      const bits = ev[3 * i]!;
-      const slot = ev[3 * i + 1]!;
-      const s = this.socks[slot];
+      const s = this.table.find(events, i);
       // A read made ahead for a socket an earlier callback closed is dropped with it.
-      const read = pre && this.preRead[i] === 1;
-      this.preRead[i] = 0;
-      if (s && s.gen === ev[3 * i + 2]) {
-        if (read) s.onEvent(bits, this.slices[i]!, this.results[i]!);
-        else s.onEvent(bits, null, 0);
+      const read = pre && ahead.take(i);
+      if (s) {
+        if (read) s.onEvent(eventBits(events, i), ahead.slices[i]!, ahead.results[i]!);
+        else s.onEvent(eventBits(events, i), null, 0);
       }
-      if (this.soonQ.length > 0) this.runSoon();
+      this.loop.callbackReturned();
     }
-    this.corking = false;
-    if (this.corkCount > 0) this.flushCork();
-    const h = this.heap;
-    if (h.length > 0) {
-      const now = performance.now();
-      // Timers added by these callbacks wait for the next turn: the count is fixed up front.
-      for (let k = h.length; k > 0 && h.length > 0 && h[0]!.at <= now; k--) {
-        const t = this.popTimer();
-        const fn = t.fn;
-        t.fn = null;
-        if (fn) fn();
-        if (this.soonQ.length > 0) this.runSoon();
-      }
-    }
-    if (this.deferred.length > 0) {
-      const list = this.deferred;
-      this.deferred = [];
-      for (const fn of list) {
-        fn();
-        if (this.soonQ.length > 0) this.runSoon();
-      }
-    }
+    batch.collecting = false;
+    if (batch.size > 0) batch.send();
   }
 
-  /**
-   * Makes the first read of every event that will read, all in one call, before any callback
-   * runs; each lands in the event's own slice. Returns whether any was made.
-   */
-  private readAhead(n: number): boolean {
-    const ring = this.ring!;
-    const ev = this.ev;
-    for (let i = 0; i < n; i++) {
-      const s = this.socks[ev[3 * i + 1]!];
-      if (s && s.gen === ev[3 * i + 2] && s.readsOn(ev[3 * i]!) && ring.prepared < ring.capacity) {
-        ring.prepRecv(s.fd, this.slicesMem!.address + i * SLICE_BYTES, SLICE_BYTES, 0, i);
-        this.preRead[i] = 1;
-      }
-    }
-    if (ring.prepared === 0) return false;
-    ring.run(this.results);
-    return true;
-  }
+  // ------------------------------------------------------------------ SocketHost
 
-  private popTimer(): Timer {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && before(h[r]!, h[l]!) ? r : l;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
-
-  // ------------------------------------------------------------------ socket table
-
-  /**
-   * Sets TCP_NODELAY on a socket that has just called connect() and registers it: edge-triggered,
-   * both directions, once. False if the registration failed (errno tells why).
-   */
   register(s: NativeSocket): boolean {
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.socks.length;
-    this.socks[slot] = s;
-    s.slot = slot;
-    s.gen = this.nextGen = (this.nextGen + 1) >>> 0 || 1;
-    if (this.later.sockopt) this.keep(L_NODELAY, s.fd, s);
-    else this.libc.setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4);
-    // The epoll_event: the kept call's own (read during the ring call), or the one for a plain call.
-    const later = this.later.add;
-    const d = later ? this.laterEv! : this.small;
-    const at = later ? this.keep(L_ADD, s.fd, s) * EPOLL_EVENT_SIZE : S_CTL;
-    d.setUint32(at, EV_BITS >>> 0, true);
-    d.setUint32(at + 4, slot, true);
-    d.setUint32(at + 8, s.gen, true);
-    if (later || this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, s.fd, this.ctlAddr) === 0) return true;
-    this.release(s);
+    this.table.add(s);
+    this.held.setNoDelay(s);
+    if (this.held.register(s, EV_BITS)) return true;
+    this.table.remove(s);
     return false;
-  }
-
-  /** close(fd), after SO_LINGER {1,0} when `reset` (the peer then gets RST instead of FIN). */
-  closeFd(fd: number, reset: boolean): void {
-    const later = this.later.close;
-    if (reset) {
-      if (later && this.later.sockopt) this.keep(L_LINGER, fd, null);
-      else this.libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8);
-    }
-    if (later) this.keep(L_CLOSE, fd, null);
-    else this.libc.close(fd);
-  }
-
-  /** Keeps a call for the next wait; returns its index in the batch. */
-  private keep(kind: number, fd: number, s: NativeSocket | null): number {
-    if (this.laterCount === RING_ENTRIES) this.runLater();
-    const i = this.laterCount++;
-    this.laterKind[i] = kind;
-    this.laterFd[i] = fd;
-    this.laterSock[i] = s;
-    return i;
-  }
-
-  /**
-   * Runs the kept calls in one ring call, in the order they were kept. A socket's TCP_NODELAY and
-   * registration are skipped if it was dropped meanwhile (its number is then not its own); a
-   * failed registration fails the socket on a later turn.
-   */
-  private runLater(): void {
-    const n = this.laterCount;
-    this.laterCount = 0;
-    const ring = this.ring!;
-    const res = this.laterResults;
-    for (let i = 0; i < n; i++) {
-      const fd = this.laterFd[i]!;
-      const s = this.laterSock[i];
-      res[i] = 0;
-      switch (this.laterKind[i]) {
-        case L_NODELAY:
-          if (s!.fd === fd) ring.prepSetsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.oneAddr, 4, i);
-          break;
-        case L_ADD:
-          if (s!.fd === fd) ring.prepEpollCtl(this.epfd, EPOLL_CTL_ADD, fd, this.laterEvents!.address + i * EPOLL_EVENT_SIZE, i);
-          break;
-        case L_LINGER:
-          ring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerAddr, 8, i);
-          break;
-        default:
-          ring.prepClose(fd, i);
-      }
-    }
-    if (ring.prepared > 0) ring.run(res);
-    for (let i = 0; i < n; i++) {
-      const s = this.laterSock[i];
-      this.laterSock[i] = null;
-      if (this.laterKind[i] === L_ADD && res[i]! < 0 && s!.fd === this.laterFd[i]) s!.registrationFailed(-res[i]!);
-    }
   }
 
   release(s: NativeSocket): void {
-    if (s.slot < 0) return;
-    this.socks[s.slot] = null;
-    this.freeSlots.push(s.slot);
-    s.slot = -1;
+    this.table.remove(s);
   }
 
-  soError(fd: number): number {
-    this.small.setInt32(S_ERR, 0, true);
-    this.small.setUint32(S_LEN, 4, true);
-    if (this.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, this.errAddr, this.lenAddr) !== 0) return errno();
-    return this.small.getInt32(S_ERR, true);
-  }
-}
-
-function before(a: Timer, b: Timer): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
-class NativeSocket implements ClientSocket {
-  fd = -1;
-  slot = -1;
-  gen = 0;
-  connecting = true;
-  destroyed = false;
-  /** Frames of this socket waiting in the transport's batch. */
-  corked = 0;
-  private paused = false;
-  /** Bytes the kernel has not taken yet, in order; queue[0] starts at queueOff. */
-  private queue: Buffer[] = [];
-  private queueOff = 0;
-  private finPending = false;
-  private drainFn: (() => void) | null = null;
-  /** Close with RST (SO_LINGER {1,0}) rather than FIN. */
-  private reset = false;
-
-  constructor(
-    private readonly t: NativeTransport,
-    private readonly libc: Libc,
-    private readonly ev: SocketEvents,
-  ) {
-    const fd = libc.socket(t.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      this.failLater('socket', errno());
-      return;
-    }
-    this.fd = fd;
-    // Registered only after connect(): a socket that is not yet connecting polls as HUP.
-    if (libc.connect(fd, t.addrAddr, t.addrLen) !== 0) {
-      const e = errno();
-      if (e !== EINPROGRESS) {
-        this.failLater('connect', e);
-        return;
-      }
-    }
-    if (!t.register(this)) this.failLater('epoll_ctl', errno());
-  }
-
-  // ------------------------------------------------------------------ ClientSocket
-
-  write(data: Buffer, len = data.length, from = 0): boolean {
-    if (this.destroyed || this.fd < 0) return false;
-    const t = this.t;
-    if (data === t.cork) {
-      if (this.queue.length === 0 && !this.connecting && t.corkFrame(this, from, len)) return true;
-    } else if (this.corked > 0) {
-      t.flushCork(); // this socket's batched frames go first
-    }
-    if (this.queue.length > 0 || this.connecting) {
-      this.enqueue(data, from, from + len);
-      return false;
-    }
-    const end = from + len;
-    let off = from;
-    if (data === t.stage || data === t.cork) {
-      // Already in native memory: send it from where it is.
-      const sent = this.sendNative((data === t.stage ? t.stageAddr : t.corkAddr) + off, end - off);
-      if (sent < 0) return false;
-      off += sent;
-    } else {
-      // A JS buffer: through the native stage, a stage-full at a time.
-      while (off < end) {
-        const k = Math.min(end - off, t.stage.length);
-        data.copy(t.stage, 0, off, off + k);
-        const sent = this.sendNative(t.stageAddr, k);
-        if (sent < 0) return false;
-        off += sent;
-        if (sent < k) break;
-      }
-    }
-    if (off === end) return true;
-    this.enqueue(data, off, end);
-    return false;
-  }
-
-  /**
-   * send() native memory until it is all gone or the socket would block; returns the bytes sent,
-   * or -1 after a write error (reported on a later turn, as `net` does).
-   */
-  private sendNative(addr: number, len: number): number {
-    let sent = 0;
-    while (sent < len) {
-      const n = this.libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += n;
-        continue;
-      }
-      const e = errno();
-      if (n < 0 && e === EINTR) continue;
-      if (n < 0 && e !== EAGAIN) {
-        this.failLater('write', e);
-        return -1;
-      }
-      break;
-    }
-    return sent;
-  }
-
-  /** Nothing queued ahead and not closed: a send may go straight to the kernel. */
-  get canSendNow(): boolean {
-    return !this.destroyed && this.fd >= 0 && this.queue.length === 0;
-  }
-
-  /** A batched frame the ring already tried to send: `res` bytes went (or -errno). */
-  sentCorked(res: number, addr: number, cork: Buffer, off: number, len: number): void {
-    if (res === len || this.destroyed || this.fd < 0) return;
-    if (res < 0 && res !== -EAGAIN) {
-      if (res !== -EINTR) return this.failLater('write', -res);
-      res = 0;
-    }
-    const sent = res + Math.max(0, this.sendNative(addr + res, len - res));
-    if (sent < len) this.enqueue(cork, off + sent, off + len);
-  }
-
-  /** A batched frame's turn to go: cork[off, off + len) at native address `addr`. */
-  sendCorked(addr: number, cork: Buffer, off: number, len: number): void {
-    if (this.destroyed || this.fd < 0) return;
-    if (this.queue.length > 0) {
-      this.enqueue(cork, off, off + len);
-      return;
-    }
-    const sent = this.sendNative(addr, len);
-    if (sent < 0) return;
-    if (sent < len) this.enqueue(cork, off + sent, off + len);
-  }
-
-  onceDrain(fn: () => void): void {
-    if (this.queue.length === 0 && !this.connecting) this.t.defer(fn);
-    else this.drainFn = fn;
-  }
-
-  end(): void {
-    if (this.destroyed || this.fd < 0) return;
-    if (this.corked > 0) this.t.flushCork();
-    if (this.queue.length > 0 || this.connecting) this.finPending = true;
-    else this.libc.shutdown(this.fd, SHUT_WR);
-  }
-
-  destroy(): void {
-    if (this.destroyed) return;
-    // Frames already written go out before the close, as with a plain write() then close().
-    if (this.corked > 0) this.t.flushCork();
-    this.destroyed = true;
-    this.connecting = false;
-    this.drop();
-  }
-
-  resetAndDestroy(): void {
-    if (this.destroyed) return;
-    this.reset = true;
-    this.destroy();
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  // ------------------------------------------------------------------ events
-
-  /** Whether an event with these bits will read (so its first read may be made ahead). */
-  readsOn(bits: number): boolean {
-    return !this.connecting && !this.paused && !this.destroyed && (bits & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) !== 0;
-  }
-
-  /** `pre`: when not null, the first read was made ahead into it, with result `preRes`. */
-  onEvent(bits: number, pre: Buffer | null, preRes: number): void {
-    if (this.connecting) {
-      if (bits & (EPOLLERR | EPOLLHUP)) {
-        const e = this.t.soError(this.fd);
-        return this.fail('connect', e || ECONNRESET);
-      }
-      if (!(bits & EPOLLOUT)) return;
-      this.connecting = false;
-      this.ev.onConnect();
-      if (this.destroyed) return;
-      if (this.queue.length > 0 || this.finPending) this.flush();
-      if (this.destroyed) return;
-    } else if (bits & EPOLLOUT && (this.queue.length > 0 || this.finPending)) {
-      this.flush();
-      if (this.destroyed) return;
-    }
-    if (bits & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR) && !this.paused) this.read(bits, pre, preRes);
-  }
-
-  private read(bits: number, pre: Buffer | null = null, preRes = 0): void {
-    const t = this.t;
-    const libc = this.libc;
-    // A short read means the buffer is empty: unless the event also says FIN or error, whose
-    // edge would not come again, stop there (the next bytes bring a new edge).
-    const drain = (bits & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) !== 0;
-    for (let k = 0; k < MAX_READS; k++) {
-      const buf = pre ?? t.recvBuffer;
-      const n = pre ? preRes : libc.recv(this.fd, t.recvAddr, RECV_BYTES, 0);
-      pre = null;
-      if (n > 0) {
-        this.ev.onBytes(buf, n);
-        if (this.destroyed || this.paused) return;
-        if (n < buf.length && !drain) return;
-        continue;
-      }
-      if (n === 0) return this.eof();
-      const e = n < 0 && buf !== t.recvBuffer ? -n : errno();
-      if (e === EINTR) continue;
-      if (e !== EAGAIN) return this.fail('read', e);
-      return;
-    }
-    // Edge-triggered: more may be waiting with no new edge to announce it.
-    const gen = this.gen;
-    t.defer(() => {
-      if (!this.destroyed && this.gen === gen && !this.paused) this.read(bits);
-    });
-  }
-
-  private flush(): void {
-    const t = this.t;
-    while (this.queue.length > 0) {
-      const b = this.queue[0]!;
-      const k = Math.min(b.length - this.queueOff, t.stage.length);
-      b.copy(t.stage, 0, this.queueOff, this.queueOff + k);
-      const n = this.libc.send(this.fd, t.stageAddr, k, MSG_NOSIGNAL);
-      if (n < 0) {
-        const e = errno();
-        if (e === EINTR) continue;
-        if (e !== EAGAIN) this.fail('write', e);
-        return;
-      }
-      this.queueOff += n;
-      if (this.queueOff === b.length) {
-        this.queue.shift();
-        this.queueOff = 0;
-      }
-      if (n < k) return; // the kernel is full: EPOLLOUT brings us back
-    }
-    if (this.finPending) {
-      this.finPending = false;
-      this.libc.shutdown(this.fd, SHUT_WR);
-    }
-    const fn = this.drainFn;
-    this.drainFn = null;
-    if (fn) fn();
-  }
-
-  /** Queues data[off, end) for EPOLLOUT. */
-  private enqueue(data: Buffer, off: number, end: number): void {
-    // The stage and the batch area are reused: bytes from them are copied out.
-    const t = this.t;
-    const part = data === t.stage || data === t.cork ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end);
-    if (part.length > 0) this.queue.push(part);
-  }
-
-  /** EOF from the peer: like `net` (allowHalfOpen off), 'end' then the socket closes. */
-  private eof(): void {
-    this.ev.onEnd();
-    if (this.destroyed) return;
-    this.destroy();
-    this.ev.onClose();
-  }
-
-  private fail(syscall: string, e: number): void {
-    if (this.destroyed) return;
-    const code = errnoName(e);
-    this.ev.onError(code, `${code}: ${syscall} ${code} ${this.t.host}:${this.t.port}`);
-    if (this.destroyed) return;
-    this.destroy();
-    this.ev.onClose();
-  }
-
-  /** The ring call that registered this socket failed with errno `e`. */
-  registrationFailed(e: number): void {
-    this.t.release(this);
-    this.failLater('epoll_ctl', e);
-  }
-
-  /** Errors found inside a call the connection made are reported on a later turn, as in `net`. */
-  private failLater(syscall: string, e: number): void {
-    this.t.defer(() => this.fail(syscall, e));
-  }
-
-  private drop(): void {
-    this.queue.length = 0;
-    this.drainFn = null;
-    this.t.release(this);
-    if (this.fd >= 0) this.t.closeFd(this.fd, this.reset);
-    this.fd = -1;
+  closeFd(fd: number, reset: boolean): void {
+    this.held.closeFd(fd, reset);
   }
 }

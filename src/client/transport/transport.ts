@@ -42,9 +42,15 @@ export interface ClientTransport {
   readonly name: TransportName;
   setTimer(fn: () => void, ms: number): TimerHandle;
   clearTimer(t: TimerHandle): void;
-  /** Runs fn on a later turn of the loop. */
+  /**
+   * Runs fn at the end of the loop's turn, after the turn's events and due timers; queued by a
+   * deferred call itself, at the end of the next turn (net: setImmediate()).
+   */
   defer(fn: () => void): void;
-  /** Runs fn as soon as the current call stack is done (net: after its own queued connect()). */
+  /**
+   * Runs fn as soon as the current callback returns, before any further event (net:
+   * process.nextTick(), after its own queued connect()).
+   */
   soon(fn: () => void): void;
   connect(events: SocketEvents): ClientSocket;
   /**
