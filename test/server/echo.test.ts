@@ -6,8 +6,8 @@ import { SERVER_VARIANTS } from '../helpers/serverVariants.js';
 
 const PER_MODE = 300;
 
-describe.each(SERVER_VARIANTS)('$name backend echo', ({ backend, args, ioUring }) => {
-  const server = useServerProcess(args);
+describe.each(SERVER_VARIANTS)('$name backend echo', ({ backend, args, ioUring, launcher }) => {
+  const server = useServerProcess(args, launcher.start);
 
   it('echoes every byte back to the connection that sent it', async () => {
     const r = await abuse({ port: server().port, perMode: PER_MODE, modes: ['echo', 'half-close'], concurrency: 100 });

@@ -4,8 +4,8 @@ import { abuse } from '../helpers/abuse.js';
 import { useServerProcess } from '../helpers/serverProcess.js';
 import { SERVER_VARIANTS } from '../helpers/serverVariants.js';
 
-describe.each(SERVER_VARIANTS)('$name backend workers', ({ backend, args }) => {
-  const server = useServerProcess(args);
+describe.each(SERVER_VARIANTS)('$name backend workers', ({ backend, args, launcher }) => {
+  const server = useServerProcess(args, launcher.start);
 
   it('reports its workers: five on a completion backend, each with completions', async () => {
     // One worker runs at a time by default on two cores, and the run token moves on only every
