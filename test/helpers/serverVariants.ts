@@ -23,7 +23,9 @@ const variant = (name: string, backend: BackendName, args: string[], ioUring = f
   launcher: LAUNCHER,
 });
 const epoll = (ioUring: boolean): ServerVariant =>
-  variant(ioUring ? 'epoll + io_uring' : 'epoll, plain calls', 'epoll', ['--backend', 'epoll', ...(ioUring ? [] : ['--no-io-uring'])], ioUring);
+  ioUring
+    ? variant('epoll + io_uring', 'epoll', ['--backend', 'epoll'], true)
+    : variant('epoll, plain calls', 'epoll', ['--backend', 'epoll', '--no-io-uring']);
 const node = () => variant('node', 'node', ['--backend', 'node']);
 const iocp = () => variant('iocp', 'iocp', ['--backend', 'iocp']);
 

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
 import { drained, quiescent, settle, startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
 
-/** Clients that send `payload` and their FIN together (end(data)), 100 at a time; each resolves with the bytes echoed before the server's FIN. */
+/**
+ * Clients that send `payload` and their FIN together (end(data)), 100 at a time; each resolves
+ * with the bytes echoed before the server's FIN.
+ */
 async function endWithData(port: number, payload: Buffer, rounds: number): Promise<number[]> {
   const one = () =>
     new Promise<number>((resolve) => {
