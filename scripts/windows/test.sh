@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Windows test suite on Linux: builds dist/ when src/ changed, prepares Wine and the
-# Windows node.exe (setup.sh), then runs test/windows/** with vitest.windows.config.ts.
+# Windows node.exe (setup.sh), then runs vitest.windows.config.ts: test/windows/**, and the server
+# behaviour tests of test/server/ it lists, with their servers under Wine.
 # Exits non-zero when anything fails. Extra arguments go to vitest (e.g. a file filter).
 set -euo pipefail
 

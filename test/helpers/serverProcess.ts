@@ -1,6 +1,6 @@
 /**
  * Spawns the real CLI (`node bin/iocp-bench.js server --json ...`) and reads its start-up line.
- * Every wait is bounded in time.
+ * Every wait is bounded in time. (test/windows/wineServer.ts starts the same CLI under Wine.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -11,8 +11,8 @@ import type { ServerStats } from '../../src/server/types.js';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(REPO, 'bin', 'iocp-bench.js');
 
+/** A running server as the tests see it, however it was started. */
 export interface ServerProcess {
-  child: ChildProcess;
   port: number;
   statsUrl: string;
   stdout(): string;
@@ -27,7 +27,12 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals | null, timeoutMs?: number): Promise<{ code: number | null; ms: number }>;
 }
 
-export async function startServerProcess(args: string[], timeoutMs = 15_000): Promise<ServerProcess> {
+/** A server started here, under this machine's node. */
+export interface NodeServerProcess extends ServerProcess {
+  child: ChildProcess;
+}
+
+export async function startServerProcess(args: string[], timeoutMs = 15_000): Promise<NodeServerProcess> {
   const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--stats-port', '0', '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,13 +113,17 @@ export const reached = (s: ServerStats) => s.sessions.accepted + (s.extra.accept
 export const drained = (n: number) => (s: ServerStats) => quiescent(s) && reached(s) >= n;
 
 /**
- * A server process for the enclosing describe block: started before its tests, killed after.
- * Returns a getter (the process exists only once the tests run).
+ * A server process for the enclosing describe block: started before its tests (by `start`: here
+ * under node, or a launcher's, e.g. under Wine), killed after. Returns a getter (the process
+ * exists only once the tests run).
  */
-export function useServerProcess(args: string[]): () => ServerProcess {
+export function useServerProcess(
+  args: string[],
+  start: (args: string[]) => Promise<ServerProcess> = startServerProcess,
+): () => ServerProcess {
   let server: ServerProcess | undefined;
   beforeAll(async () => {
-    server = await startServerProcess(args);
+    server = await start(args);
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');

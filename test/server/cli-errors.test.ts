@@ -1,7 +1,7 @@
 // Bad input gives one line on stderr and a non-zero exit (2 usage, 1 runtime), never a stack trace.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../helpers/cli.js';
+import { LAUNCHER } from '../helpers/serverLaunchers.js';
 
 function expectOneLine(stderr: string, pattern: RegExp): void {
   const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
@@ -10,7 +10,7 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('server command: bad input', () => {
+describe(`server command: bad input${LAUNCHER.label}`, () => {
   let busy: Server;
   let busyPort = 0;
   beforeAll(async () => {
@@ -33,21 +33,21 @@ describe('server command: bad input', () => {
     [['--duration', '600h'], /--duration: '600h' is outside 1ms\.\.576h$/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {
-    const r = await runCliProcess(['server', ...args]);
+    const r = await LAUNCHER.run(['server', ...args]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, pattern);
   });
 
   it('a port already in use exits 1', async () => {
-    const r = await runCliProcess(['server', '--port', String(busyPort)]);
+    const r = await LAUNCHER.run(['server', '--port', String(busyPort)]);
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /bind failed: (EADDRINUSE|WSAEADDRINUSE) .*127\.0\.0\.1:\d+/);
   });
 
   it("the other OS's backend exits 1", async () => {
-    const [other, needs] = process.platform === 'win32' ? ['epoll', 'Linux'] : ['iocp', 'Windows'];
-    const r = await runCliProcess(['server', '--backend', other, '--port', '0']);
+    const [other, needs] = LAUNCHER.platform === 'win32' ? ['epoll', 'Linux'] : ['iocp', 'Windows'];
+    const r = await LAUNCHER.run(['server', '--backend', other, '--port', '0']);
     expect(r.code).toBe(1);
-    expectOneLine(r.stderr, new RegExp(`--backend ${other} needs ${needs}; this is ${process.platform}`));
+    expect(r.stderr.trim()).toBe(`iocp-bench: --backend ${other} needs ${needs}; this is ${LAUNCHER.platform}`);
   });
 });

@@ -1,13 +1,13 @@
-// A stop that outlives --stop-timeout is reported in one line on stderr and exits 1; every stop
-// announces itself with a "stopping" line first.
+// --stop-timeout bounds a stop, which announces itself with a "stopping" line: within it, a
+// "stopped" line and exit 0; beyond it, one line on stderr and exit 1.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startServerProcess } from '../helpers/serverProcess.js';
+import { LAUNCHER } from '../helpers/serverLaunchers.js';
 
-describe('server stop timeout', () => {
+describe(`server stop timeout${LAUNCHER.label}`, () => {
   it('a stop longer than --stop-timeout exits 1 with one line', async () => {
     // 1 ms: closing a connected session, draining it and joining five workers takes longer.
-    const server = await startServerProcess(['--duration', '1s', '--stop-timeout', '1ms']);
+    const server = await LAUNCHER.start(['--duration', '1s', '--stop-timeout', '1ms']);
     const client = connect(server.port, '127.0.0.1');
     client.on('error', () => {});
     await new Promise<void>((r) => client.once('connect', () => r()));
@@ -20,14 +20,14 @@ describe('server stop timeout', () => {
     expect(server.stderr().trim()).toMatch(
       /^iocp-bench server: the stop did not finish within 1ms \(stuck (draining sessions|joining workers|terminating workers|closing the backend|closing the stats endpoint): \d+ sessions live, \d+ operations outstanding\); exiting$/,
     );
-  }, 30_000);
+  });
 
   it('a stop within --stop-timeout exits 0 after "stopping" and "stopped"', async () => {
-    const server = await startServerProcess(['--duration', '500ms', '--stop-timeout', '10s']);
+    const server = await LAUNCHER.start(['--duration', '500ms', '--stop-timeout', '10s']);
     const { code } = await server.stop(null, 15_000);
     expect(code).toBe(0);
     const events = server.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
     expect(events).toEqual(['listening', 'stopping', 'stopped']);
     expect(server.stderr()).toBe('');
-  }, 30_000);
+  });
 });

@@ -62,9 +62,8 @@ describe('Wine runner', () => {
   it('delivers SIGINT to node.exe as Ctrl-C (a graceful stop)', async () => {
     const p = startWineNode(fixture('echo-env.mjs'), { args: ['--hang'] });
     try {
+      // The handler is installed before the line is printed.
       await p.waitForLine('hanging', 60_000);
-      // The handler is installed before the line is printed; give Wine's console a moment.
-      await new Promise((r) => setTimeout(r, 200));
       p.signal('SIGINT');
       const info = await p.waitForExit(15_000);
       expect(info.code).toBe(5);

@@ -1,19 +1,34 @@
 /**
  * Runs the built CLI's `server` under Wine's node.exe (the Windows build, real IOCP) and reads
  * its JSON start-up line from the stdout file. The tests drive it from Linux over 127.0.0.1.
+ * It is a ServerProcess like a server under Linux node, so test/server/ runs against it too
+ * (test/helpers/serverLaunchers.ts).
  */
-import type { ServerStats } from '../../src/server/types.js';
-import { fetchStats } from '../helpers/serverProcess.js';
 import { afterAll, beforeAll } from 'vitest';
+import { fetchStats, type ServerProcess } from '../helpers/serverProcess.js';
 import { killWineServer, startWineNode, type WineNodeProcess } from './wine.js';
 
-export interface WineServer {
+export interface WineServer extends ServerProcess {
   proc: WineNodeProcess;
-  port: number;
-  statsUrl: string;
-  stats(): Promise<ServerStats>;
   /** Ctrl-C (SIGINT reaches node.exe as Ctrl-C under Wine); resolves with the exit code. */
   interrupt(timeoutMs?: number): Promise<number | null>;
+}
+
+/**
+ * SIGINT, which Wine turns into Ctrl-C. The server prints "stopping" as soon as its handler runs.
+ * Without it, node.exe never saw the Ctrl-C (Wine delivers it as a console event on a new
+ * thread): say so and send it once more. What this helper's callers test is the drain after the
+ * Ctrl-C; wine-runtime.test.ts tests the delivery itself.
+ */
+async function ctrlC(proc: WineNodeProcess): Promise<void> {
+  proc.signal('SIGINT');
+  try {
+    await proc.waitForLine(/"event":"stopping"/, 10_000);
+  } catch {
+    if (proc.exited) return;
+    console.warn(`${proc.name}: no "stopping" line 10 s after SIGINT; sending SIGINT again`);
+    proc.signal('SIGINT');
+  }
 }
 
 export async function startWineServer(args: string[]): Promise<WineServer> {
@@ -21,29 +36,41 @@ export async function startWineServer(args: string[]): Promise<WineServer> {
     args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args],
     name: 'server',
   });
-  const line = await proc.waitForLine(/"event":"listening"/, 90_000);
+  let line: string;
+  try {
+    line = await proc.waitForLine(/"event":"listening"/, 90_000);
+  } catch (e) {
+    await proc.kill(2000);
+    throw e;
+  }
   const j = JSON.parse(line) as { listen: { port: number }; stats: string };
   return {
     proc,
     port: j.listen.port,
     statsUrl: j.stats,
+    stdout: () => proc.stdout(),
+    stderr: () => proc.stderr(),
     stats: () => fetchStats(j.stats),
+    rss: async () => (await fetchStats(j.stats)).extra.rssBytes,
     async interrupt(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
-      proc.signal('SIGINT');
-      // The server prints "stopping" as soon as its handler runs. Without it, node.exe never saw
-      // the Ctrl-C (Wine turns SIGINT into a console event on a new thread): say so and send it
-      // once more. What this helper's callers test is the drain after the Ctrl-C;
-      // wine-runtime.test.ts tests the delivery itself.
-      try {
-        await proc.waitForLine(/"event":"stopping"/, 10_000);
-      } catch {
-        if (proc.exited) return proc.exitCode;
-        console.warn(`${proc.name}: no "stopping" line 10 s after SIGINT; sending SIGINT again`);
-        proc.signal('SIGINT');
-      }
+      await ctrlC(proc);
       const { code } = await proc.waitForExit(Math.max(1000, deadline - Date.now()));
       return code;
+    },
+    // Under Wine, SIGINT is a graceful stop (Ctrl-C) and SIGTERM ends node.exe at once.
+    async stop(signal: NodeJS.Signals | null = 'SIGTERM', timeoutMs = 10_000) {
+      const t0 = Date.now();
+      if (signal === 'SIGINT') await ctrlC(proc);
+      else if (signal) proc.signal(signal);
+      try {
+        const { code } = await proc.waitForExit(Math.max(1, t0 + timeoutMs - Date.now()));
+        return { code, ms: Date.now() - t0 };
+      } catch {
+        proc.signal('SIGKILL');
+        await proc.waitForExit(10_000).catch(() => undefined);
+        return { code: null, ms: Date.now() - t0 };
+      }
     },
   };
 }
