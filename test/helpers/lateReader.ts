@@ -43,3 +43,19 @@ export function lateReader(port: number, data: Buffer, holdMs: number): Promise<
     });
   });
 }
+
+/**
+ * A client that never reads: it writes `data` and keeps the connection open until `release()`,
+ * then resets it. Once the server has taken what its ring and the kernel's buffers hold, its echo
+ * cannot be sent and its send must wait: a state reached by volume, not by timing.
+ */
+export function neverReader(port: number, data: Buffer): Promise<{ reset(): void }> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.pause();
+      for (let off = 0; off < data.length; off += 64 * 1024) s.write(data.subarray(off, off + 64 * 1024));
+      resolve({ reset: () => s.resetAndDestroy() });
+    });
+    s.on('error', (e) => reject(e));
+  });
+}
