@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
 import { isIP } from 'node:net';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../native/platform.js';
@@ -84,7 +84,7 @@ export interface ResolvedFloodOptions extends EngineConfig {
 
 function int(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
   const x = v ?? dflt;
-  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`${name}: ${x} is not a whole number in ${min}..${max}`);
+  if (!Number.isInteger(x) || x < min || x > max) throw usageError(name, `must be a whole number in ${min}..${max}`, x);
   return x;
 }
 
@@ -92,26 +92,26 @@ function range(name: string, v: number | Range | undefined, dflt: Range, min: nu
   const r = v === undefined ? dflt : typeof v === 'number' ? { min: v, max: v } : v;
   int(name, r.min, 0, min, max);
   int(name, r.max, 0, min, max);
-  if (r.min > r.max) throw new UsageError(`${name}: minimum ${r.min} is above maximum ${r.max}`);
+  if (r.min > r.max) throw usageError(name, 'minimum above maximum', `${r.min}-${r.max}`);
   return { min: r.min, max: r.max };
 }
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions {
   const target = typeof o.target === 'string' ? parseTarget(o.target) : o.target;
-  if (target && (typeof target.host !== 'string' || !target.host)) throw new UsageError('target: host is empty');
+  if (target && (typeof target.host !== 'string' || !target.host)) throw usageError('target', 'the host is empty', target.host);
   if (target) int('target port', target.port, 0, 1, 65535);
   const connections = int('--connections', o.connections, 1000, 1, 1_000_000);
   const durationMs = o.durationMs ?? 0;
-  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new UsageError('--duration: must be a finite time >= 0');
+  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw usageError('--duration', 'must be a finite time >= 0', durationMs);
   const total = int('--total', o.total, durationMs > 0 ? Number.MAX_SAFE_INTEGER : connections, 1, Number.MAX_SAFE_INTEGER);
   const rate = o.rate ?? 0;
-  if (!(rate >= 0) || !Number.isFinite(rate)) throw new UsageError('--rate: must be a number >= 0');
+  if (!(rate >= 0) || !Number.isFinite(rate)) throw usageError('--rate', 'must be a number >= 0', rate);
   const size = range('--size', o.size, { min: 16, max: 4096 }, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const messages = range('--messages', o.messages, { min: 1, max: 20 }, 1, MAX_MESSAGES);
   const mix = { ...DEFAULT_MIX, ...(o.mix ? Object.fromEntries(DISCONNECT_MODES.map((m) => [m, o.mix![m] ?? 0])) : {}) } as Mix;
   for (const m of DISCONNECT_MODES) {
-    if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw new UsageError(`--mix: weight of ${m} must be a number >= 0`);
+    if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw usageError('--mix', `weight of ${m} must be a number >= 0`, mix[m]);
   }
   const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
   int('--seed', seed, 0, 0, 0xffffffff);
@@ -148,7 +148,7 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
  */
 export function resolveTransport(requested: TransportName | 'auto', host: string): TransportName {
   if (requested !== 'auto' && requested !== 'uring' && requested !== 'native' && requested !== 'net') {
-    throw new UsageError(`--transport: '${String(requested)}' is not auto, uring, native or net`);
+    throw usageError('--transport', 'must be auto, uring, native or net', requested);
   }
   const native = nativeClientTransportAvailable();
   if (requested === 'net') return 'net';
@@ -156,10 +156,10 @@ export function resolveTransport(requested: TransportName | 'auto', host: string
     if (!native || isIP(host) === 0) return 'net';
     return ioUringAvailable() ? 'uring' : 'native';
   }
-  if (!native) throw new UsageError(`--transport ${requested} needs Linux; use --transport net`);
-  if (isIP(host) === 0) throw new UsageError(`--transport ${requested} needs an IPv4 or IPv6 address, not '${host}'`);
+  if (!native) throw usageError('--transport', 'needs Linux; use --transport net', requested);
+  if (isIP(host) === 0) throw usageError('--transport', `${requested} needs the target as an IPv4 or IPv6 address, not a name`, host);
   if (requested === 'uring' && !ioUringAvailable()) {
-    throw new UsageError('--transport uring: io_uring is not available here (kernel too old, or blocked); use --transport native');
+    throw usageError('--transport', 'io_uring is not available here (kernel too old, or blocked); use --transport native', requested);
   }
   return requested;
 }

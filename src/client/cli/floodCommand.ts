@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import type { BackendName, Lifetime } from '../../server/index.js';
 import { runFlood, type FloodOptions } from '../flood.js';
 import { attachProgress, stopNote } from './progress.js';
@@ -53,12 +53,12 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.seed !== undefined) o.seed = parseCount('--seed', f.seed, 0, 0xffffffff);
   if (f.assert !== undefined) o.assert = f.assert;
   if (f.stats !== undefined) {
-    if (target === undefined) throw new UsageError('--stats needs a target: the embedded server is read directly');
-    if (!/^https?:\/\//.test(f.stats)) throw new UsageError(`--stats: '${f.stats}' is not an http:// URL`);
+    if (target === undefined) throw usageError('--stats', 'needs a target: the embedded server is read directly', f.stats);
+    if (!/^https?:\/\//.test(f.stats)) throw usageError('--stats', 'not an http:// URL', f.stats);
     o.stats = f.stats;
   }
   if (f.backend !== undefined || f.lifetime !== undefined) {
-    if (target !== undefined) throw new UsageError('--backend and --lifetime apply to the embedded server only (no target)');
+    if (target !== undefined) throw usageError('--backend, --lifetime', 'for the embedded server only, not with a target', target);
     o.server = {};
     if (f.backend !== undefined) o.server.backend = f.backend as BackendName | 'auto';
     if (f.lifetime !== undefined) o.server.lifetime = f.lifetime as Lifetime;

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
 import type { Range } from '../../units.js';
 
@@ -88,12 +88,12 @@ export function parseMix(raw: string): Mix {
   const mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, 0])) as Mix;
   for (const part of raw.split(',')) {
     const [name, weight, extra] = part.split('=').map((s) => s.trim());
-    if (!name || extra !== undefined) throw new UsageError(`--mix: '${part}' is not mode=weight`);
+    if (!name || extra !== undefined) throw usageError('--mix', 'not mode=weight', part);
     if (!(DISCONNECT_MODES as readonly string[]).includes(name)) {
-      throw new UsageError(`--mix: unknown mode '${name}' (modes: ${DISCONNECT_MODES.join(', ')})`);
+      throw usageError('--mix', `unknown mode; modes: ${DISCONNECT_MODES.join(', ')}`, name);
     }
     const w = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(w) || w < 0 || weight === '') throw new UsageError(`--mix: weight '${weight}' of ${name} is not a number >= 0`);
+    if (!Number.isFinite(w) || w < 0 || weight === '') throw usageError('--mix', `weight of ${name} must be a number >= 0`, weight);
     mix[name as DisconnectMode] = w;
   }
   return checkMix(mix);
@@ -101,7 +101,7 @@ export function parseMix(raw: string): Mix {
 
 export function checkMix(mix: Mix): Mix {
   const total = DISCONNECT_MODES.reduce((s, m) => s + (mix[m] ?? 0), 0);
-  if (!(total > 0)) throw new UsageError('--mix: at least one mode needs a weight above 0');
+  if (!(total > 0)) throw usageError('--mix', 'at least one mode needs a weight above 0');
   return mix;
 }
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { parseCount, parseDurationMs } from '../../units.js';
 
 /**
@@ -39,10 +39,10 @@ export function parseAssertions(raw: string): Assertion[] {
   return raw.split(',').map((part) => {
     const text = part.trim();
     const m = /^([A-Za-z0-9]+)\s*(==|!=|<=|>=|<|>|=)\s*(.+)$/.exec(text);
-    if (!m) throw new UsageError(`--assert: '${text}' is not metric<op>value (like p99<20ms)`);
+    if (!m) throw usageError('--assert', 'not metric<op>value, like p99<20ms', text);
     const metric = m[1] as AssertMetric;
     if (!ASSERT_METRICS.includes(metric)) {
-      throw new UsageError(`--assert: unknown metric '${m[1]}' (known: ${ASSERT_METRICS.join(', ')})`);
+      throw usageError('--assert', `unknown metric; known: ${ASSERT_METRICS.join(', ')}`, m[1]);
     }
     const op = (m[2] === '=' ? '==' : m[2]) as Op;
     const isTime = (TIME_METRICS as readonly string[]).includes(metric);
