@@ -10,6 +10,12 @@ export interface Range {
   max: number;
 }
 
+/**
+ * "No limit" for a count of connections (the total of a run bound by --duration). The flood's
+ * threads claim connection indices through one Int32, so it is also the most one flood can run.
+ */
+export const UNLIMITED = 0x7fffffff;
+
 const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6 };
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
 const MS_UNITS: Record<string, number> = { us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, min: 60e3, h: 3600e3 };
@@ -21,21 +27,22 @@ function parseWithUnit(name: string, raw: string, units: Record<string, number>,
   return Number(m[1]) * mult;
 }
 
-function requireInteger(name: string, raw: string, v: number, min: number, max: number): number {
+/** `max` omitted: no upper bound. */
+function requireInteger(name: string, raw: string, v: number, min: number, max?: number): number {
   if (!Number.isInteger(v)) throw usageError(name, 'not a whole number', raw);
-  if (v < min || v > max) {
-    throw usageError(name, max === Number.MAX_SAFE_INTEGER ? `must be a whole number >= ${min}` : `must be a whole number in ${min}..${max}`, v);
+  if (v < min || (max !== undefined && v > max)) {
+    throw usageError(name, max === undefined ? `must be a whole number >= ${min}` : `must be a whole number in ${min}..${max}`, v);
   }
   return v;
 }
 
 /** `1000`, `10k`, `1.5k`, `2m` -> integer count (k = 1000). */
-export function parseCount(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function parseCount(name: string, raw: string, min = 0, max?: number): number {
   return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count like 1000 or 10k') * 1e6) / 1e6, min, max);
 }
 
 /** `4096`, `4k`, `1MiB` -> integer bytes (k = 1024). */
-export function parseBytes(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function parseBytes(name: string, raw: string, min = 0, max?: number): number {
   return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size like 4096 or 4k'), min, max);
 }
 

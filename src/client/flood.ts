@@ -5,6 +5,7 @@ import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } fro
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
+import { UNLIMITED } from '../units.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
@@ -103,7 +104,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     try {
       const before = stats ? await stats() : null;
       const backend = server?.backend ?? before?.backend ?? null;
-      const total = o.total >= 0x7fffffff ? null : o.total;
+      const total = o.total >= UNLIMITED ? null : o.total;
       this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
       let t0 = performance.now();
       const threads = await prepareThreads({ ...o, host, port }, o.workers, () =>

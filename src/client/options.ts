@@ -7,7 +7,7 @@ import type { ServerOptions, ServerStats } from '../server/index.js';
 import type { TransportName } from './transport/transport.js';
 import { parseAssertions, type Assertion } from './verdict/assertions.js';
 import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run/scenarios.js';
-import { parseTarget, type Range } from '../units.js';
+import { parseTarget, UNLIMITED, type Range } from '../units.js';
 
 /** Most messages one connection may be planned to send. */
 export const MAX_MESSAGES = 1_000_000;
@@ -82,9 +82,12 @@ export interface ResolvedFloodOptions extends EngineConfig {
   assertText: string;
 }
 
-function int(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
+/** `max` omitted: no upper bound (but a whole number beyond 2^53 is not exact, and is refused). */
+function int(name: string, v: number | undefined, dflt: number, min: number, max?: number): number {
   const x = v ?? dflt;
-  if (!Number.isInteger(x) || x < min || x > max) throw usageError(name, `must be a whole number in ${min}..${max}`, x);
+  if (!Number.isSafeInteger(x) || x < min || (max !== undefined && x > max)) {
+    throw usageError(name, max === undefined ? `must be a whole number >= ${min}` : `must be a whole number in ${min}..${max}`, x);
+  }
   return x;
 }
 
@@ -104,7 +107,7 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
   const connections = int('--connections', o.connections, 1000, 1, 1_000_000);
   const durationMs = o.durationMs ?? 0;
   if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw usageError('--duration', 'must be a finite time >= 0', durationMs);
-  const total = int('--total', o.total, durationMs > 0 ? Number.MAX_SAFE_INTEGER : connections, 1, Number.MAX_SAFE_INTEGER);
+  const total = int('--total', o.total, durationMs > 0 ? UNLIMITED : connections, 1);
   const rate = o.rate ?? 0;
   if (!(rate >= 0) || !Number.isFinite(rate)) throw usageError('--rate', 'must be a number >= 0', rate);
   const size = range('--size', o.size, { min: 16, max: 4096 }, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);

@@ -5,6 +5,7 @@ import type { EngineConfig } from '../options.js';
 import { addCounters, mergeEncoded, newCounters, newHistogram } from './floodCounters.js';
 import type { TransportName } from '../transport/transport.js';
 import { workerEntry } from '../../workerEntry.js';
+import { UNLIMITED } from '../../units.js';
 
 const TICK_MS = 250;
 
@@ -69,7 +70,8 @@ function merge(reports: EngineReport[]): MergedReport {
  * start-up. The merged result comes in `done`.
  */
 export async function prepareThreads(cfg: EngineConfig, workers: number, onTick: () => void): Promise<ThreadRun> {
-  const total = Math.min(cfg.total, 0x7fffffff);
+  // Connection indices are claimed through an Int32: a larger total runs without limit.
+  const total = Math.min(cfg.total, UNLIMITED);
   const next = new SharedArrayBuffer(4);
   const config: EngineConfig = { ...cfg, total };
   if (workers === 0) {

@@ -8,7 +8,7 @@ import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
-import type { Range } from '../../units.js';
+import { UNLIMITED, type Range } from '../../units.js';
 
 /**
  * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over
@@ -94,7 +94,7 @@ export function buildResult(
     target: { ...target, embedded: o.embedded },
     options: {
       connections: o.connections,
-      total: o.total >= 0x7fffffff ? null : o.total,
+      total: o.total >= UNLIMITED ? null : o.total,
       durationMs: o.durationMs,
       rate: o.rate,
       messages: o.messages,
