@@ -1,9 +1,11 @@
-import { usageError } from './errors.js';
-
 /**
  * Parsers for option values with unit suffixes. Each takes the option's name so that the one-line
- * usage error says which flag was wrong. All return plain numbers in a fixed base unit.
+ * usage error says which flag was wrong. All return plain numbers in a fixed base unit. They read
+ * values; bounds are checked where options are validated (server.ts, client/options.ts), except
+ * for times no options object holds (the server command's --duration), which parseDurationMs
+ * bounds when given limits.
  */
+import { usageError } from './errors.js';
 
 export interface Range {
   min: number;
@@ -27,27 +29,26 @@ function parseWithUnit(name: string, raw: string, units: Record<string, number>,
   return Number(m[1]) * mult;
 }
 
-/** `max` omitted: no upper bound. */
-function requireInteger(name: string, raw: string, v: number, min: number, max?: number): number {
+function requireInteger(name: string, raw: string, v: number): number {
   if (!Number.isInteger(v)) throw usageError(name, 'not a whole number', raw);
-  if (v < min || (max !== undefined && v > max)) {
-    throw usageError(name, max === undefined ? `must be a whole number >= ${min}` : `must be a whole number in ${min}..${max}`, v);
-  }
   return v;
 }
 
 /** `1000`, `10k`, `1.5k`, `2m` -> integer count (k = 1000). */
-export function parseCount(name: string, raw: string, min = 0, max?: number): number {
-  return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count like 1000 or 10k') * 1e6) / 1e6, min, max);
+export function parseCount(name: string, raw: string): number {
+  return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count like 1000 or 10k') * 1e6) / 1e6);
 }
 
 /** `4096`, `4k`, `1MiB` -> integer bytes (k = 1024). */
-export function parseBytes(name: string, raw: string, min = 0, max?: number): number {
-  return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size like 4096 or 4k'), min, max);
+export function parseBytes(name: string, raw: string): number {
+  return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size like 4096 or 4k'));
 }
 
-/** `30s`, `500ms`, `2m`, `250us`; a bare number is in `bareUnit` -> milliseconds. */
-export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = 24 * 3600e3): number {
+/**
+ * `30s`, `500ms`, `2m`, `250us`; a bare number is in `bareUnit` -> milliseconds. Outside
+ * min..max (when given) it is refused.
+ */
+export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = Infinity): number {
   const trimmed = raw.trim();
   const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
   const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration like 30s or 500ms');
@@ -63,7 +64,7 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
-/** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one`. */
+/** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one` (in any order). */
 export function parseRange(name: string, raw: string, one: (name: string, raw: string) => number): Range {
   const parts = raw.split('-');
   if (parts.length > 2 || parts.some((p) => p.trim() === '')) {
@@ -71,11 +72,10 @@ export function parseRange(name: string, raw: string, one: (name: string, raw: s
   }
   const min = one(name, parts[0]!);
   const max = parts.length === 2 ? one(name, parts[1]!) : min;
-  if (min > max) throw usageError(name, 'minimum above maximum', raw);
   return { min, max };
 }
 
-/** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. */
+/** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. The port's range is not checked here. */
 export function parseTarget(raw: string): { host: string; port: number } {
   const t = raw.trim();
   let host = '127.0.0.1';
@@ -96,9 +96,7 @@ export function parseTarget(raw: string): { host: string; port: number } {
   if (!/^\d+$/.test(portText)) {
     throw t.includes(':') ? usageError('target', 'not host:port', raw) : usageError('target', `needs a port, like ${raw}:7777`, raw);
   }
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw usageError('target', 'port must be a whole number in 1..65535', port);
-  return { host, port };
+  return { host, port: Number(portText) };
 }
 
 /** Formats microseconds for people: 850us, 12.3ms, 2.10s. */

@@ -1,4 +1,3 @@
-import { usageError } from '../../errors.js';
 import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
 import type { Range } from '../../units.js';
 
@@ -81,28 +80,6 @@ export interface PlanOptions {
   split: boolean;
   idleHoldMs: Range;
   pendingBytes: number;
-}
-
-/** `graceful=3,half-close=1` or `graceful,connect-rst` (weight 1 each) -> a full Mix. */
-export function parseMix(raw: string): Mix {
-  const mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, 0])) as Mix;
-  for (const part of raw.split(',')) {
-    const [name, weight, extra] = part.split('=').map((s) => s.trim());
-    if (!name || extra !== undefined) throw usageError('--mix', 'not mode=weight', part);
-    if (!(DISCONNECT_MODES as readonly string[]).includes(name)) {
-      throw usageError('--mix', `unknown mode; modes: ${DISCONNECT_MODES.join(', ')}`, name);
-    }
-    const w = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(w) || w < 0 || weight === '') throw usageError('--mix', `weight of ${name} must be a number >= 0`, weight);
-    mix[name as DisconnectMode] = w;
-  }
-  return checkMix(mix);
-}
-
-export function checkMix(mix: Mix): Mix {
-  const total = DISCONNECT_MODES.reduce((s, m) => s + (mix[m] ?? 0), 0);
-  if (!(total > 0)) throw usageError('--mix', 'at least one mode needs a weight above 0');
-  return mix;
 }
 
 /** A small, fast, seedable PRNG (mulberry32); one per connection plan. */

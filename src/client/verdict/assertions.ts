@@ -17,6 +17,8 @@ export type AssertMetric = (typeof TIME_METRICS)[number] | (typeof COUNT_METRICS
 export const ASSERT_METRICS: readonly AssertMetric[] = [...COUNT_METRICS, ...TIME_METRICS];
 
 const OPS = ['==', '!=', '<=', '>=', '<', '>'] as const;
+/** Longest time an assertion may name. */
+const MAX_ASSERT_MS = 24 * 3600e3;
 type Op = (typeof OPS)[number];
 
 export interface Assertion {
@@ -48,7 +50,7 @@ export function parseAssertions(raw: string): Assertion[] {
     const isTime = (TIME_METRICS as readonly string[]).includes(metric);
     // A bare latency number means microseconds, the unit the JSON result uses.
     const bare = /^\s*[\d.]+\s*$/.test(m[3]!);
-    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms') * 1000;
+    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms', 0, MAX_ASSERT_MS) * 1000;
     return { text, metric, op, value };
   });
 }
