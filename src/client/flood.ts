@@ -1,3 +1,8 @@
+/**
+ * runFlood(), the flood's public API: resolves the options, starts the embedded server when there
+ * is no target, runs the client threads and builds the result with the leak verdict. It emits
+ * `start`, `tick` and `done` and prints nothing; renderers (cli/) listen.
+ */
 import { EventEmitter } from 'node:events';
 import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
 import { checkLeaks, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';

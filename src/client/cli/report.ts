@@ -1,3 +1,8 @@
+/**
+ * The text report of a FloodResult: tables per section (connections, latency, faults, the
+ * server's counters and the leak verdict), PASS or FAIL on the last line. A pure function of the
+ * result.
+ */
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ServerStats } from '../../server/index.js';

@@ -1,11 +1,12 @@
-import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
-import type { Range } from '../../units.js';
-
 /**
  * The ways a flood connection ends, and the seeded plan that decides, per connection index, which
  * way it ends and what it sends. The plan depends only on (seed, index, options), never on timing
  * or on which thread runs the connection, so a failing connection can be replayed.
  */
+import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
+import type { Range } from '../../units.js';
+
+/** Every disconnect mode, in plan order (the order is part of the seeded plan). */
 export const DISCONNECT_MODES = [
   'graceful', // closed-loop echoes, then FIN, read to EOF
   'half-close', // send everything, FIN, read the whole echo to EOF

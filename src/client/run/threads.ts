@@ -1,3 +1,8 @@
+/**
+ * Spreads the flood over client threads (or runs it on the calling thread with 0 workers): shares
+ * of connections and rate, one shared index counter, stop/abort through a shared control word,
+ * and the merge of their counters, histograms and samples.
+ */
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
 import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './clientEngine.js';

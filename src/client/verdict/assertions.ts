@@ -1,12 +1,11 @@
-import { usageError } from '../../errors.js';
-import { parseCount, parseDurationMs } from '../../units.js';
-
 /**
  * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails
  * the run when false. Latency metrics take time units (a bare number is in microseconds); the
  * others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
  * leak check did not run) fails its check rather than passing silently.
  */
+import { usageError } from '../../errors.js';
+import { parseCount, parseDurationMs } from '../../units.js';
 
 const TIME_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'connectP50', 'connectP99', 'connectMax'] as const;
 const COUNT_METRICS = [

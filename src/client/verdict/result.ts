@@ -1,3 +1,7 @@
+/**
+ * FloodResult, what `--json` prints, and buildResult(): merged counters, latency summaries, the
+ * leak verdict and the assertions turned into one verdict with its reasons.
+ */
 import type { ServerStats } from '../../server/index.js';
 import { evaluateAssertions, type AssertionResult, type AssertMetric } from './assertions.js';
 import type { FaultClass } from '../verify/diagnose.js';
