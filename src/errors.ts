@@ -18,6 +18,15 @@ export class UsageError extends IocpBenchError {
   }
 }
 
+/**
+ * The one form of a usage message, for every command and the library alike:
+ * `--flag: what is wrong (got "value")`. `got` is the value as given, or as it was read (a
+ * parsed count, a duration in its largest whole unit); omitted when no single value is at fault.
+ */
+export function usageError(flag: string, problem: string, got?: unknown): UsageError {
+  return new UsageError(got === undefined ? `${flag}: ${problem}` : `${flag}: ${problem} (got "${String(got)}")`);
+}
+
 /** The platform cannot run what was asked (for example `--backend iocp` on Linux): exit 1. */
 export class UnsupportedError extends IocpBenchError {
   constructor(message: string) {

@@ -1,14 +1,22 @@
-import { UsageError } from './errors.js';
-
 /**
  * Parsers for option values with unit suffixes. Each takes the option's name so that the one-line
- * usage error says which flag was wrong. All return plain numbers in a fixed base unit.
+ * usage error says which flag was wrong. All return plain numbers in a fixed base unit. They read
+ * values; bounds are checked where options are validated (server.ts, client/options.ts), except
+ * for times no options object holds (the server command's --duration), which parseDurationMs
+ * bounds when given limits.
  */
+import { usageError } from './errors.js';
 
 export interface Range {
   min: number;
   max: number;
 }
+
+/**
+ * "No limit" for a count of connections (the total of a run bound by --duration). The flood's
+ * threads claim connection indices through one Int32, so it is also the most one flood can run.
+ */
+export const UNLIMITED = 0x7fffffff;
 
 const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6 };
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
@@ -17,65 +25,64 @@ const MS_UNITS: Record<string, number> = { us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3,
 function parseWithUnit(name: string, raw: string, units: Record<string, number>, what: string): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ]*)\s*$/i.exec(raw);
   const mult = m ? units[m[2]!.toLowerCase()] : undefined;
-  if (!m || mult === undefined) throw new UsageError(`${name}: '${raw}' is not ${what}`);
+  if (!m || mult === undefined) throw usageError(name, `not ${what}`, raw);
   return Number(m[1]) * mult;
 }
 
-function requireInteger(name: string, raw: string, v: number, min: number, max: number): number {
-  if (!Number.isInteger(v)) throw new UsageError(`${name}: '${raw}' is not a whole number`);
-  if (v < min || v > max) {
-    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `${name}: ${v} is below ${min}` : `${name}: ${v} is outside ${min}..${max}`);
-  }
+function requireInteger(name: string, raw: string, v: number): number {
+  if (!Number.isInteger(v)) throw usageError(name, 'not a whole number', raw);
   return v;
 }
 
 /** `1000`, `10k`, `1.5k`, `2m` -> integer count (k = 1000). */
-export function parseCount(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count (like 1000 or 10k)') * 1e6) / 1e6, min, max);
+export function parseCount(name: string, raw: string): number {
+  return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count like 1000 or 10k') * 1e6) / 1e6);
 }
 
 /** `4096`, `4k`, `1MiB` -> integer bytes (k = 1024). */
-export function parseBytes(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size (like 4096 or 4k)'), min, max);
+export function parseBytes(name: string, raw: string): number {
+  return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size like 4096 or 4k'));
 }
 
-/** `30s`, `500ms`, `2m`, `250us`; a bare number is in `bareUnit` -> milliseconds. */
-export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = 24 * 3600e3): number {
+/**
+ * `30s`, `500ms`, `2m`, `250us`; a bare number is in `bareUnit` -> milliseconds. Outside
+ * min..max (when given) it is refused.
+ */
+export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = Infinity): number {
   const trimmed = raw.trim();
   const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
-  const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration (like 30s or 500ms)');
-  if (v < min || v > max) throw new UsageError(`${name}: '${raw}' is outside ${formatMs(min)}..${formatMs(max)}`);
+  const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration like 30s or 500ms');
+  if (v < min || v > max) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
   return v;
 }
 
-/** A limit in the largest unit that keeps it whole: 86400000 -> 24h, 1 -> 1ms. */
-function formatMs(ms: number): string {
+/** A time in the largest unit that keeps it whole: 86400000 -> 24h, 1 -> 1ms, 0.25 -> 0.25ms. */
+export function formatMs(ms: number): string {
   for (const [unit, size] of [['h', 3600e3], ['m', 60e3], ['s', 1e3]] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }
 
-/** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one`. */
+/** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one` (in any order). */
 export function parseRange(name: string, raw: string, one: (name: string, raw: string) => number): Range {
   const parts = raw.split('-');
   if (parts.length > 2 || parts.some((p) => p.trim() === '')) {
-    throw new UsageError(`${name}: '${raw}' is not a value or a range like 16-4096`);
+    throw usageError(name, 'not a value or a range like 16-4096', raw);
   }
   const min = one(name, parts[0]!);
   const max = parts.length === 2 ? one(name, parts[1]!) : min;
-  if (min > max) throw new UsageError(`${name}: range '${raw}' has its minimum above its maximum`);
   return { min, max };
 }
 
-/** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. */
+/** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. The port's range is not checked here. */
 export function parseTarget(raw: string): { host: string; port: number } {
   const t = raw.trim();
   let host = '127.0.0.1';
   let portText = t;
   if (t.startsWith('[')) {
     const close = t.indexOf(']:');
-    if (close < 0) throw new UsageError(`target: '${raw}' is not host:port`);
+    if (close < 0) throw usageError('target', 'not host:port', raw);
     host = t.slice(1, close);
     portText = t.slice(close + 2);
   } else if (t.includes(':')) {
@@ -84,14 +91,12 @@ export function parseTarget(raw: string): { host: string; port: number } {
     portText = t.slice(colon + 1);
   }
   if (host.includes(':') && !t.startsWith('[')) {
-    throw new UsageError(`target: '${raw}': an IPv6 address goes in brackets, before the port: [::1]:7777`);
+    throw usageError('target', 'an IPv6 address goes in brackets, before the port, like [::1]:7777', raw);
   }
   if (!/^\d+$/.test(portText)) {
-    throw new UsageError(t.includes(':') ? `target: '${raw}' is not host:port` : `target: '${raw}' has no port (host:port, like ${raw}:7777)`);
+    throw t.includes(':') ? usageError('target', 'not host:port', raw) : usageError('target', `needs a port, like ${raw}:7777`, raw);
   }
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw new UsageError(`target: port ${port} is outside 1..65535`);
-  return { host, port };
+  return { host, port: Number(portText) };
 }
 
 /** Formats microseconds for people: 850us, 12.3ms, 2.10s. */
@@ -110,6 +115,6 @@ export function formatCount(n: number): string {
 
 /** A plain integer (ports, thread counts): no unit suffix, no fraction. */
 export function parseInteger(name: string, raw: string): number {
-  if (!/^\s*-?\d+\s*$/.test(raw)) throw new UsageError(`${name} must be an integer, got '${raw}'`);
+  if (!/^\s*-?\d+\s*$/.test(raw)) throw usageError(name, 'not a whole number', raw);
   return Number(raw);
 }

@@ -1,3 +1,8 @@
+/**
+ * runFlood(), the flood's public API: resolves the options, starts the embedded server when there
+ * is no target, runs the client threads and builds the result with the leak verdict. It emits
+ * `start`, `tick` and `done` and prints nothing; renderers (cli/) listen.
+ */
 import { EventEmitter } from 'node:events';
 import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
 import { checkLeaks, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
@@ -5,6 +10,7 @@ import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } fro
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
+import { UNLIMITED } from '../units.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
@@ -83,50 +89,52 @@ export class FloodRun extends EventEmitter<FloodEvents> {
 
   private async run(raw: FloodOptions): Promise<FloodResult> {
     await Promise.resolve(); // let the caller attach listeners first
-    const o = this.options;
-    let server: ServerHandle | null = null;
-    let stats: StatsSource | null = null;
-    let host = o.host;
-    let port = o.port;
-    if (o.embedded) {
-      server = await startEmbedded(raw.server);
-      host = server.address.host;
-      port = server.address.port;
-      const handle = server;
-      stats = async () => handle.stats();
-    } else if (typeof raw.stats === 'string') {
-      stats = statsFromUrl(raw.stats);
-    } else if (typeof raw.stats === 'function') {
-      const fn = raw.stats;
-      stats = async () => fn();
-    }
+    const server = this.options.embedded ? await startEmbedded(raw.server) : null;
     try {
-      const before = stats ? await stats() : null;
-      const backend = server?.backend ?? before?.backend ?? null;
-      const total = o.total >= 0x7fffffff ? null : o.total;
-      this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
-      let t0 = performance.now();
-      const threads = await prepareThreads({ ...o, host, port }, o.workers, () =>
-        this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)),
-      );
-      this.threads = threads;
-      if (this.stopped === 'stop') threads.stop();
-      if (this.stopped === 'abort') threads.abort();
-      // The clock starts once the threads are loaded and ready: it measures the flood.
-      t0 = performance.now();
-      threads.start();
-      const merged = await threads.done;
-      const elapsed = performance.now() - t0;
-      const stoppedEarly = this.stopped;
-      this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
-      const leak = await checkLeaks(stats, before, o.settleTimeoutMs);
-      const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly);
-      this.emit('done', result);
-      return result;
+      if (server) return await this.flood(server.address, async () => server.stats(), server.backend);
+      return await this.flood(this.options, statsSource(raw.stats), null);
     } finally {
       if (server) await server.close();
     }
   }
+
+  /** Counters before, the client threads, counters after: the result. */
+  private async flood(
+    { host, port }: { host: string; port: number },
+    stats: StatsSource | null,
+    serverBackend: string | null,
+  ): Promise<FloodResult> {
+    const o = this.options;
+    const before = stats ? await stats() : null;
+    const backend = serverBackend ?? before?.backend ?? null;
+    const total = o.total >= UNLIMITED ? null : o.total;
+    this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
+    let t0 = performance.now();
+    const threads = await prepareThreads({ ...o, host, port }, o.workers, () =>
+      this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)),
+    );
+    this.threads = threads;
+    if (this.stopped === 'stop') threads.stop();
+    if (this.stopped === 'abort') threads.abort();
+    // The clock starts once the threads are loaded and ready: it measures the flood.
+    t0 = performance.now();
+    threads.start();
+    const merged = await threads.done;
+    const elapsed = performance.now() - t0;
+    const stoppedEarly = this.stopped;
+    this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
+    const leak = await checkLeaks(stats, before, o.settleTimeoutMs);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly);
+    this.emit('done', result);
+    return result;
+  }
+}
+
+/** The leak check's source with a target: a /stats URL, a caller's function, or none. */
+function statsSource(stats: FloodOptions['stats']): StatsSource | null {
+  if (typeof stats === 'string') return statsFromUrl(stats);
+  if (typeof stats === 'function') return async () => stats();
+  return null;
 }
 
 function tickOf(c: Float64Array, elapsedMs: number, total: number | null, durationMs: number): FloodTick {

@@ -1,62 +1,65 @@
+/**
+ * runFlood()'s options: the one place where every option (and so every flag of `iocp-bench
+ * flood`) is validated and defaulted. The command only turns strings into these values; a library
+ * caller and the command get the same defaults, bounds and messages.
+ */
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../errors.js';
-import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
 import { isIP } from 'node:net';
+import { usageError } from '../errors.js';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../native/platform.js';
 import type { ServerOptions, ServerStats } from '../server/index.js';
+import { formatMs, parseTarget, UNLIMITED, type Range } from '../units.js';
 import type { TransportName } from './transport/transport.js';
 import { parseAssertions, type Assertion } from './verdict/assertions.js';
-import { checkMix, DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run/scenarios.js';
-import { parseTarget, type Range } from '../units.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
+import { DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run/scenarios.js';
 
-/** Most messages one connection may be planned to send. */
-export const MAX_MESSAGES = 1_000_000;
-
-/** Options of runFlood(). Every field is optional; see the defaults below. */
+/** Options of runFlood(). Every field is optional; FLOOD_DEFAULTS has the defaults. */
 export interface FloodOptions {
   /** `host:port` or {host, port}. Omitted: start an embedded server on an ephemeral port. */
   target?: string | { host: string; port: number };
   /**
-   * Where the leak verdict reads the server's counters: a `/stats` URL or a function returning
-   * them. With an embedded server its counters are read directly and this is ignored. Without
+   * Where the leak verdict reads the server's counters: an http(s) `/stats` URL or a function
+   * returning them. Only with a target: an embedded server's counters are read directly. Without
    * it, the leak check is reported as not run.
    */
   stats?: string | (() => ServerStats | Promise<ServerStats>);
-  /** Options of the embedded server (used only without a target). */
+  /** Options of the embedded server: only without a target. */
   server?: Partial<ServerOptions>;
-  /** Connections open at the same time. Default 1000. */
+  /** Connections open at the same time, 1 to 1,000,000. Default 1000. */
   connections?: number;
-  /** Connections to run in all. Default: `connections`, unless `durationMs` is given. */
+  /** Connections to run in all. Default: `connections`, unless `durationMs` is given (then no limit). */
   total?: number;
-  /** Keep opening connections this long (ms). */
+  /** Keep opening connections this long (ms), 1 ms to 24 h. */
   durationMs?: number;
   /** New connections per second, over all threads; 0 = as fast as possible. */
   rate?: number;
-  /** Messages (frames) per connection. Default 1-20. */
+  /** Messages (frames) per connection, 1 to 1,000,000. Default 1-20. */
   messages?: number | Range;
-  /** Frame size in bytes, header included (min 16). Default 16-4096. */
+  /** Frame size in bytes, header included, 16 to 16 MiB. Default 16-4096. */
   size?: number | Range;
   /** Cut writes at random points to exercise the server's partial reads. */
   split?: boolean;
-  /** Weights of the disconnect modes. Default: all of them. */
+  /** Weights of the disconnect modes; modes left out weigh 0. Default: all of them. */
   mix?: Partial<Mix>;
-  /** PRNG seed: the same seed gives connection i the same plan. Default: random. */
+  /** PRNG seed (0 to 2^32 - 1): the same seed gives connection i the same plan. Default: random. */
   seed?: number;
-  /** Client threads; 0 runs the connections on the calling thread. Default min(4, cores). */
+  /** Client threads, 0 to 64; 0 runs the connections on the calling thread. Default min(4, cores). */
   workers?: number;
-  /** How long an echo may make no progress before it counts as stalled (ms). Default 5000. */
+  /** How long an echo may make no progress before it counts as stalled (ms, 1 ms to 1 h). Default 5000. */
   timeoutMs?: number;
   /** Checks such as `leaks==0,dataErrors==0,p99<20ms`; a failed one fails the run. */
   assert?: string;
-  /** How long to wait for the server's counters to settle after the flood (ms). Default 15000. */
+  /** How long to wait for the server's counters to settle after the flood (whole ms, up to 1 h). Default 15000. */
   settleTimeoutMs?: number;
-  /** How long idle-mode connections hold (ms). Default 100-1000. */
+  /** How long idle-mode connections hold (whole ms, up to 1 h). Default 100-1000. */
   idleHoldMs?: number | Range;
-  /** Bytes an rst-send-pending connection writes without reading. Default 1 MiB. */
+  /** Bytes an rst-send-pending connection writes without reading, up to 1 GiB. Default 1 MiB. */
   pendingBytes?: number;
   /**
-   * How client threads reach the network: `native` (non-blocking sockets over epoll, Linux),
-   * `net` (Node's net module, every OS) or `auto` (native where it runs, else net). Default auto.
+   * How client threads reach the network: `uring` (native, batched through io_uring), `native`
+   * (non-blocking sockets over epoll, Linux), `net` (Node's net module, every OS) or `auto`
+   * (uring, else native, where they run; else net). Default auto.
    */
   transport?: TransportName | 'auto';
 }
@@ -82,64 +85,145 @@ export interface ResolvedFloodOptions extends EngineConfig {
   assertText: string;
 }
 
-function int(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
-  const x = v ?? dflt;
-  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`${name}: ${x} is not a whole number in ${min}..${max}`);
-  return x;
+/** The defaults of FloodOptions (the help text shows them too). */
+export const FLOOD_DEFAULTS = {
+  connections: 1000,
+  rate: 0,
+  messages: { min: 1, max: 20 },
+  size: { min: 16, max: 4096 },
+  timeoutMs: 5000,
+  idleHoldMs: { min: 100, max: 1000 },
+  settleTimeoutMs: 15_000,
+  pendingBytes: 1024 * 1024,
+  transport: 'auto',
+} as const;
+
+/** Default client threads: one per core, at most four. */
+export function defaultWorkers(): number {
+  return Math.min(4, availableParallelism());
 }
 
-function range(name: string, v: number | Range | undefined, dflt: Range, min: number, max: number): Range {
-  const r = v === undefined ? dflt : typeof v === 'number' ? { min: v, max: v } : v;
-  int(name, r.min, 0, min, max);
-  int(name, r.max, 0, min, max);
-  if (r.min > r.max) throw new UsageError(`${name}: minimum ${r.min} is above maximum ${r.max}`);
-  return { min: r.min, max: r.max };
-}
+/** Most messages one connection may be planned to send. */
+export const MAX_MESSAGES = 1_000_000;
+const MAX_CONNECTIONS = 1_000_000;
+const MAX_WORKERS = 64;
+const MAX_DURATION_MS = 24 * 3600e3;
+/** Longest --timeout, --hold and settle wait. */
+const MAX_WAIT_MS = 3600e3;
+const MAX_PENDING_BYTES = 1024 ** 3;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions {
-  const target = typeof o.target === 'string' ? parseTarget(o.target) : o.target;
-  if (target && (typeof target.host !== 'string' || !target.host)) throw new UsageError('target: host is empty');
-  if (target) int('target port', target.port, 0, 1, 65535);
-  const connections = int('--connections', o.connections, 1000, 1, 1_000_000);
-  const durationMs = o.durationMs ?? 0;
-  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new UsageError('--duration: must be a finite time >= 0');
-  const total = int('--total', o.total, durationMs > 0 ? Number.MAX_SAFE_INTEGER : connections, 1, Number.MAX_SAFE_INTEGER);
-  const rate = o.rate ?? 0;
-  if (!(rate >= 0) || !Number.isFinite(rate)) throw new UsageError('--rate: must be a number >= 0');
-  const size = range('--size', o.size, { min: 16, max: 4096 }, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
-  const messages = range('--messages', o.messages, { min: 1, max: 20 }, 1, MAX_MESSAGES);
-  const mix = { ...DEFAULT_MIX, ...(o.mix ? Object.fromEntries(DISCONNECT_MODES.map((m) => [m, o.mix![m] ?? 0])) : {}) } as Mix;
-  for (const m of DISCONNECT_MODES) {
-    if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw new UsageError(`--mix: weight of ${m} must be a number >= 0`);
-  }
-  const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  int('--seed', seed, 0, 0, 0xffffffff);
-  const assertText = o.assert ?? '';
+  const target = resolveTarget(o.target);
+  checkTargetOnly(o, target !== null);
   const host = target?.host ?? '127.0.0.1';
+  const connections = int('--connections', o.connections ?? FLOOD_DEFAULTS.connections, 1, MAX_CONNECTIONS);
+  const durationMs = o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
+  const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
+  const assertText = o.assert ?? '';
   return {
     host,
     port: target?.port ?? 0,
-    embedded: !target,
+    embedded: target === null,
     connections,
-    total,
+    total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
     durationMs,
-    rate,
-    messages,
+    rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
+    messages: range('--messages', o.messages ?? FLOOD_DEFAULTS.messages, 1, MAX_MESSAGES),
     size,
     maxFrameBytes: size.max,
     split: o.split ?? false,
-    mix: checkMix(mix),
-    seed,
-    workers: int('--workers', o.workers, Math.min(4, availableParallelism()), 0, 64),
-    timeoutMs: int('--timeout', o.timeoutMs === undefined ? undefined : Math.round(o.timeoutMs), 5000, 1, 3600e3),
-    settleTimeoutMs: int('settleTimeoutMs', o.settleTimeoutMs, 15_000, 0, 3600e3),
-    idleHoldMs: range('idleHoldMs', o.idleHoldMs, { min: 100, max: 1000 }, 0, 3600e3),
-    pendingBytes: int('pendingBytes', o.pendingBytes, 1024 * 1024, 1, 1024 ** 3),
+    mix: resolveMix(o.mix),
+    seed: int('--seed', o.seed ?? Math.floor(Math.random() * 0x7fffffff), 0, 0xffffffff),
+    workers: int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS),
+    timeoutMs: Math.round(duration('--timeout', o.timeoutMs ?? FLOOD_DEFAULTS.timeoutMs, 1, MAX_WAIT_MS)),
+    settleTimeoutMs: wholeMs('settleTimeoutMs', o.settleTimeoutMs ?? FLOOD_DEFAULTS.settleTimeoutMs, 0, MAX_WAIT_MS),
+    idleHoldMs: msRange('--hold', o.idleHoldMs ?? FLOOD_DEFAULTS.idleHoldMs, 0, MAX_WAIT_MS),
+    pendingBytes: int('pendingBytes', o.pendingBytes ?? FLOOD_DEFAULTS.pendingBytes, 1, MAX_PENDING_BYTES),
     assertions: parseAssertions(assertText),
     assertText,
-    transport: resolveTransport(o.transport ?? 'auto', host),
+    transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
   };
+}
+
+/** `host:port` or {host, port} -> a checked target; null: the embedded server. */
+function resolveTarget(t: FloodOptions['target']): { host: string; port: number } | null {
+  if (t === undefined) return null;
+  const target = typeof t === 'string' ? parseTarget(t) : t;
+  if (typeof target.host !== 'string' || !target.host) throw usageError('target', 'the host is empty', target.host);
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) {
+    throw usageError('target', 'port must be a whole number in 1..65535', target.port);
+  }
+  return { host: target.host, port: target.port };
+}
+
+/** --stats needs a target; --backend and --lifetime (the embedded server's options) need none. */
+function checkTargetOnly(o: FloodOptions, hasTarget: boolean): void {
+  if (o.stats !== undefined && !hasTarget) {
+    throw usageError('--stats', 'needs a target: the embedded server is read directly', typeof o.stats === 'string' ? o.stats : undefined);
+  }
+  if (typeof o.stats === 'string' && !/^https?:\/\//.test(o.stats)) throw usageError('--stats', 'not an http:// URL', o.stats);
+  if (o.server !== undefined && hasTarget) {
+    throw usageError('--backend, --lifetime', 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
+  }
+}
+
+/** A given mix names the modes it wants (the others weigh 0); none given: every mode. */
+function resolveMix(given: Partial<Mix> | undefined): Mix {
+  if (given === undefined) return { ...DEFAULT_MIX };
+  for (const name of Object.keys(given)) {
+    if (!(DISCONNECT_MODES as readonly string[]).includes(name)) throw usageError('--mix', `unknown mode; modes: ${DISCONNECT_MODES.join(', ')}`, name);
+  }
+  const mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, given[m] ?? 0])) as Mix;
+  for (const m of DISCONNECT_MODES) {
+    if (!(mix[m] >= 0) || !Number.isFinite(mix[m])) throw usageError('--mix', `weight of ${m} must be a number >= 0`, mix[m]);
+  }
+  if (!(DISCONNECT_MODES.some((m) => mix[m] > 0))) throw usageError('--mix', 'at least one mode needs a weight above 0');
+  return mix;
+}
+
+/** A whole number in min..max (`max` omitted: no upper bound, but beyond 2^53 it is not exact). */
+function int(name: string, v: number, min: number, max?: number): number {
+  if (!Number.isSafeInteger(v) || v < min || (max !== undefined && v > max)) {
+    throw usageError(name, max === undefined ? `must be a whole number >= ${min}` : `must be a whole number in ${min}..${max}`, v);
+  }
+  return v;
+}
+
+function nonNegative(name: string, v: number): number {
+  if (!(v >= 0) || !Number.isFinite(v)) throw usageError(name, 'must be a number >= 0', v);
+  return v;
+}
+
+/** A single value or a range of whole numbers, each end in min..max. */
+function range(name: string, v: number | Range, min: number, max: number): Range {
+  const r = typeof v === 'number' ? { min: v, max: v } : v;
+  int(name, r.min, min, max);
+  int(name, r.max, min, max);
+  if (r.min > r.max) throw usageError(name, 'minimum above maximum', `${r.min}-${r.max}`);
+  return { min: r.min, max: r.max };
+}
+
+/** A time in ms within min..max. */
+function duration(name: string, v: number, min: number, max: number): number {
+  if (!(v >= min && v <= max)) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
+  return v;
+}
+
+function wholeMs(name: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw usageError(name, `must be whole milliseconds in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
+  }
+  return v;
+}
+
+/** A single time or a range of times in whole ms, each end in min..max. */
+function msRange(name: string, v: number | Range, min: number, max: number): Range {
+  const r = typeof v === 'number' ? { min: v, max: v } : v;
+  wholeMs(name, r.min, min, max);
+  wholeMs(name, r.max, min, max);
+  if (r.min > r.max) throw usageError(name, 'minimum above maximum', `${formatMs(r.min)}-${formatMs(r.max)}`);
+  return { min: r.min, max: r.max };
 }
 
 /**
@@ -148,7 +232,7 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
  */
 export function resolveTransport(requested: TransportName | 'auto', host: string): TransportName {
   if (requested !== 'auto' && requested !== 'uring' && requested !== 'native' && requested !== 'net') {
-    throw new UsageError(`--transport: '${String(requested)}' is not auto, uring, native or net`);
+    throw usageError('--transport', 'must be auto, uring, native or net', requested);
   }
   const native = nativeClientTransportAvailable();
   if (requested === 'net') return 'net';
@@ -156,10 +240,10 @@ export function resolveTransport(requested: TransportName | 'auto', host: string
     if (!native || isIP(host) === 0) return 'net';
     return ioUringAvailable() ? 'uring' : 'native';
   }
-  if (!native) throw new UsageError(`--transport ${requested} needs Linux; use --transport net`);
-  if (isIP(host) === 0) throw new UsageError(`--transport ${requested} needs an IPv4 or IPv6 address, not '${host}'`);
+  if (!native) throw usageError('--transport', 'needs Linux; use --transport net', requested);
+  if (isIP(host) === 0) throw usageError('--transport', `${requested} needs the target as an IPv4 or IPv6 address, not a name`, host);
   if (requested === 'uring' && !ioUringAvailable()) {
-    throw new UsageError('--transport uring: io_uring is not available here (kernel too old, or blocked); use --transport native');
+    throw usageError('--transport', 'io_uring is not available here (kernel too old, or blocked); use --transport native', requested);
   }
   return requested;
 }

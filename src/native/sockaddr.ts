@@ -1,6 +1,6 @@
 /** sockaddr_in / sockaddr_in6 encoding and decoding (Linux and Windows share the layout). */
 import { isIPv4, isIPv6 } from 'node:net';
-import { UsageError } from '../errors.js';
+import { usageError } from '../errors.js';
 
 export interface SockaddrFamilies {
   inet: number;
@@ -22,7 +22,7 @@ export function encodeSockaddr(host: string, port: number, fam: SockaddrFamilies
     ipv6Bytes(host).copy(b, 8);
     return b;
   }
-  throw new UsageError(`--host must be an IPv4 or IPv6 address, got "${host}"`);
+  throw usageError('--host', 'must be an IP address, like 127.0.0.1 or ::1', host);
 }
 
 /** The port of a sockaddr filled by getsockname. */

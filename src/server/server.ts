@@ -3,7 +3,7 @@
  * endpoint. Backends trust what reaches them.
  */
 import { isIP } from 'node:net';
-import { IocpBenchError, UsageError } from '../errors.js';
+import { IocpBenchError, usageError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
 import { LIFETIME_FAULTS, isFault } from './bugZoo.js';
 import { Counters } from './counters.js';
@@ -21,10 +21,9 @@ const DRAIN_MS = 4000;
 export function validateServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
   const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const int = (name: string, v: number, min: number, max: number) => {
-    if (!Number.isInteger(v) || v < min || v > max)
-      throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+    if (!Number.isInteger(v) || v < min || v > max) throw usageError(name, `must be a whole number in ${min}..${max}`, v);
   };
-  if (!isIP(o.host)) throw new UsageError(`--host must be an IP address (like 127.0.0.1 or ::1), got "${o.host}"`);
+  if (!isIP(o.host)) throw usageError('--host', 'must be an IP address, like 127.0.0.1 or ::1', o.host);
   int('--port', o.port, 0, 65535);
   int('--workers', o.workers, 1, 64);
   int('--max-sessions', o.maxSessions, 1, 1_000_000);
@@ -33,9 +32,9 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   int('--accept-depth', o.acceptDepth, 1, 4096);
   int('--concurrency', o.concurrency, 0, 64);
   if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))
-    throw new UsageError(`--backend must be one of auto, epoll, iocp, node; got "${o.backend}"`);
+    throw usageError('--backend', 'must be auto, epoll, iocp or node', o.backend);
   if (o.lifetime !== 'refcount' && o.lifetime !== 'naive' && !isFault(o.lifetime))
-    throw new UsageError(`--lifetime must be refcount, naive or one of the zoo's faults (${LIFETIME_FAULTS.join(', ')}), got "${o.lifetime}"`);
+    throw usageError('--lifetime', `must be refcount, naive or a fault of the bug zoo (${LIFETIME_FAULTS.join(', ')})`, o.lifetime);
   // A zoo fault runs every worker at once by default, so its races can happen at all.
   if (isFault(o.lifetime) && o.concurrency === 0) o.concurrency = o.workers;
   if (o.backend !== 'node') {
@@ -44,13 +43,15 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
     const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + o.acceptDepth * 4096 + 65536;
     if (bytes > 2 ** 31 - 1) {
       const gib = (o.maxSessions * o.bufferSize) / 2 ** 30;
-      throw new UsageError(
-        `--max-sessions ${o.maxSessions} with --buffer-size ${o.bufferSize} needs ${gib.toFixed(1)} GiB of session buffers; the limit is 2 GiB: lower one of them`,
+      throw usageError(
+        '--max-sessions, --buffer-size',
+        `their session buffers need ${gib.toFixed(1)} GiB, over the 2 GiB limit; lower one of them`,
+        `${o.maxSessions}, ${o.bufferSize}`,
       );
     }
   }
   if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
-  if (!isIP(o.statsHost)) throw new UsageError(`--stats-host must be an IP address, got "${o.statsHost}"`);
+  if (!isIP(o.statsHost)) throw usageError('--stats-host', 'must be an IP address, like 127.0.0.1 or ::1', o.statsHost);
   return o;
 }
 

@@ -21,16 +21,16 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
   afterAll(() => new Promise<void>((r) => busy.close(() => r())));
 
   it.each([
-    [['--port', '70000'], /--port must be an integer from 0 to 65535/],
-    [['--port', 'abc'], /--port must be an integer/],
-    [['--workers', '0'], /--workers must be an integer from 1 to 64/],
+    [['--port', '70000'], /--port: must be a whole number in 0\.\.65535 \(got "70000"\)$/],
+    [['--port', 'abc'], /--port: not a whole number \(got "abc"\)$/],
+    [['--workers', '0'], /--workers: must be a whole number in 1\.\.64 \(got "0"\)$/],
     [['--backend', 'nope'], /argument 'nope' is invalid.*auto, epoll, iocp, node/],
     [['--lifetime', 'forever'], /argument 'forever' is invalid/],
-    [['--buffer-size', 'lots'], /--buffer-size: 'lots' is not a size/],
-    [['--host', 'example.com'], /--host must be an IP address/],
-    [['--buffer-size', '4m'], /--max-sessions 10000 with --buffer-size 4194304 needs 39\.1 GiB of session buffers; the limit is 2 GiB/],
-    [['--stop-timeout', '0'], /--stop-timeout: '0' is outside 1ms\.\.576h$/],
-    [['--duration', '600h'], /--duration: '600h' is outside 1ms\.\.576h$/],
+    [['--buffer-size', 'lots'], /--buffer-size: not a size like 4096 or 4k \(got "lots"\)$/],
+    [['--host', 'example.com'], /--host: must be an IP address, like 127\.0\.0\.1 or ::1 \(got "example\.com"\)$/],
+    [['--buffer-size', '4m'], /--max-sessions, --buffer-size: their session buffers need 39\.1 GiB, over the 2 GiB limit; lower one of them \(got "10000, 4194304"\)$/],
+    [['--stop-timeout', '0'], /--stop-timeout: must be a duration in 1ms\.\.576h \(got "0ms"\)$/],
+    [['--duration', '600h'], /--duration: must be a duration in 1ms\.\.576h \(got "600h"\)$/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('server %j exits 2', async (args, pattern) => {
     const r = await LAUNCHER.run(['server', ...args]);

@@ -4,9 +4,9 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseAssertions } from '../../src/client/verdict/assertions.js';
-import { addFloodCommand, floodOptionsFromFlags, type FloodFlags } from '../../src/client/cli/floodCommand.js';
+import { addFloodCommand } from '../../src/client/cli/floodCommand.js';
+import { floodOptionsFromFlags, parseMix, type FloodFlags } from '../../src/client/cli/floodFlags.js';
 import { resolveFloodOptions, type FloodOptions } from '../../src/client/options.js';
-import { parseMix } from '../../src/client/run/scenarios.js';
 import { parseBytes, parseCount, parseDurationMs, parseRange, parseTarget } from '../../src/units.js';
 
 /** Parses argv with the real command definition, capturing the options instead of running. */
@@ -29,9 +29,11 @@ describe('unit parsers', () => {
     expect(parseCount('-c', '1.5k')).toBe(1500);
     expect(parseCount('-c', '2m')).toBe(2_000_000);
     expect(() => parseCount('-c', 'ten')).toThrow(UsageError);
-    expect(() => parseCount('-c', '1.5')).toThrow(/whole number/);
-    expect(() => parseCount('-c', '0', 1)).toThrow(/^-c: 0 is below 1$/);
-    expect(() => parseCount('-c', '11', 1, 10)).toThrow(/^-c: 11 is outside 1\.\.10$/);
+    expect(() => parseCount('-c', '1.5')).toThrow(/^-c: not a whole number \(got "1\.5"\)$/);
+    // Reading is not bounding: resolveFloodOptions() checks the range (below).
+    expect(parseCount('-c', '0')).toBe(0);
+    expect(() => resolveFloodOptions({ connections: 0 })).toThrow(/^--connections: must be a whole number in 1\.\.1000000 \(got "0"\)$/);
+    expect(() => resolveFloodOptions({ total: 0 })).toThrow(/^--total: must be a whole number >= 1 \(got "0"\)$/);
   });
 
   it('reads durations in ms, s, m and us; a bare number is seconds', () => {
@@ -52,7 +54,8 @@ describe('unit parsers', () => {
     expect(parseRange('--size', '16-4096', parseBytes)).toEqual({ min: 16, max: 4096 });
     expect(parseRange('--size', '1k-4k', parseBytes)).toEqual({ min: 1024, max: 4096 });
     expect(parseRange('--messages', '5', parseCount)).toEqual({ min: 5, max: 5 });
-    expect(() => parseRange('--size', '4096-16', parseBytes)).toThrow(/minimum above/);
+    expect(parseRange('--size', '4096-16', parseBytes)).toEqual({ min: 4096, max: 16 });
+    expect(() => resolveFloodOptions({ size: parseRange('--size', '4096-16', parseBytes) })).toThrow(/^--size: minimum above maximum \(got "4096-16"\)$/);
     expect(() => parseRange('--size', '1-2-3', parseBytes)).toThrow(UsageError);
   });
 
@@ -61,20 +64,25 @@ describe('unit parsers', () => {
     expect(parseTarget('7777')).toEqual({ host: '127.0.0.1', port: 7777 });
     expect(parseTarget(':7000')).toEqual({ host: '127.0.0.1', port: 7000 });
     expect(parseTarget('[::1]:7777')).toEqual({ host: '::1', port: 7777 });
-    expect(() => parseTarget('host:70000')).toThrow(/outside/);
-    expect(() => parseTarget('nohost')).toThrow(new UsageError("target: 'nohost' has no port (host:port, like nohost:7777)"));
-    expect(() => parseTarget('127.0.0.1')).toThrow(new UsageError("target: '127.0.0.1' has no port (host:port, like 127.0.0.1:7777)"));
-    expect(() => parseTarget('::1:7777')).toThrow(new UsageError("target: '::1:7777': an IPv6 address goes in brackets, before the port: [::1]:7777"));
-    expect(() => parseTarget('host:http')).toThrow(new UsageError("target: 'host:http' is not host:port"));
-    expect(() => parseTarget('[::1]7777')).toThrow(new UsageError("target: '[::1]7777' is not host:port"));
+    expect(() => resolveFloodOptions({ target: 'host:70000' })).toThrow(new UsageError('target: port must be a whole number in 1..65535 (got "70000")'));
+    expect(() => parseTarget('nohost')).toThrow(new UsageError('target: needs a port, like nohost:7777 (got "nohost")'));
+    expect(() => parseTarget('127.0.0.1')).toThrow(new UsageError('target: needs a port, like 127.0.0.1:7777 (got "127.0.0.1")'));
+    expect(() => parseTarget('::1:7777')).toThrow(new UsageError('target: an IPv6 address goes in brackets, before the port, like [::1]:7777 (got "::1:7777")'));
+    expect(() => parseTarget('host:http')).toThrow(new UsageError('target: not host:port (got "host:http")'));
+    expect(() => parseTarget('[::1]7777')).toThrow(new UsageError('target: not host:port (got "[::1]7777")'));
   });
 
   it('reads mixes by weight or by name', () => {
-    expect(parseMix('graceful=3,connect-rst=1')).toMatchObject({ graceful: 3, 'connect-rst': 1, idle: 0 });
-    expect(parseMix('half-close,slow-drip')).toMatchObject({ 'half-close': 1, 'slow-drip': 1, graceful: 0 });
-    expect(() => parseMix('teleport=1')).toThrow(/unknown mode 'teleport'/);
-    expect(() => parseMix('graceful=0')).toThrow(/at least one/);
-    expect(() => parseMix('graceful=-1')).toThrow(UsageError);
+    expect(parseMix('graceful=3,connect-rst=1')).toEqual({ graceful: 3, 'connect-rst': 1 });
+    expect(parseMix('half-close,slow-drip')).toEqual({ 'half-close': 1, 'slow-drip': 1 });
+    const mix = (raw: string) => resolveFloodOptions({ mix: parseMix(raw) }).mix;
+    expect(mix('graceful=3,connect-rst=1')).toMatchObject({ graceful: 3, 'connect-rst': 1, idle: 0 });
+    expect(mix('half-close,slow-drip')).toMatchObject({ 'half-close': 1, 'slow-drip': 1, graceful: 0 });
+    expect(() => parseMix('graceful=x')).toThrow(new UsageError('--mix: weight of graceful must be a number >= 0 (got "x")'));
+    expect(() => parseMix('graceful=1=2')).toThrow(new UsageError('--mix: not mode=weight (got "graceful=1=2")'));
+    expect(() => mix('teleport=1')).toThrow(/^--mix: unknown mode; modes: graceful, .* \(got "teleport"\)$/);
+    expect(() => mix('graceful=0')).toThrow(new UsageError('--mix: at least one mode needs a weight above 0'));
+    expect(() => mix('graceful=-1')).toThrow(new UsageError('--mix: weight of graceful must be a number >= 0 (got "-1")'));
   });
 
   it('reads assertions with time units in microseconds', () => {
@@ -93,15 +101,16 @@ describe('flood command line', () => {
   it('maps every flag onto runFlood options', () => {
     const o = parseArgv([
       '127.0.0.1:9', '-c', '10k', '-n', '20k', '-d', '30s', '--rate', '2k', '--messages', '1-5', '--size', '16-4096',
-      '--split', '--mix', 'graceful=2,idle=1', '--seed', '99', '--workers', '3', '--timeout', '500ms',
-      '--stats', 'http://127.0.0.1:1/stats', '--assert', 'leaks==0',
+      '--split', '--mix', 'graceful=2,idle=1', '--seed', '99', '--workers', '3', '--timeout', '500ms', '--hold', '1s-5s',
+      '--stats', 'http://127.0.0.1:1/stats', '--assert', 'leaks==0', '--transport', 'net',
     ]);
-    expect(o).toEqual({
+    expect(o).toStrictEqual({
       target: '127.0.0.1:9', connections: 10_000, total: 20_000, durationMs: 30_000, rate: 2000,
       messages: { min: 1, max: 5 }, size: { min: 16, max: 4096 }, split: true,
-      mix: expect.objectContaining({ graceful: 2, idle: 1, 'connect-rst': 0 }), seed: 99, workers: 3, timeoutMs: 500,
-      stats: 'http://127.0.0.1:1/stats', assert: 'leaks==0', idleHoldMs: { min: 100, max: 1000 }, transport: 'auto',
+      mix: { graceful: 2, idle: 1 }, seed: 99, workers: 3, timeoutMs: 500,
+      stats: 'http://127.0.0.1:1/stats', assert: 'leaks==0', idleHoldMs: { min: 1000, max: 5000 }, transport: 'net',
     });
+    expect(parseArgv(['--backend', 'node', '--lifetime', 'naive'])).toStrictEqual({ server: { backend: 'node', lifetime: 'naive' } });
   });
 
   it('defaults to 1000 connections against an embedded server', () => {
@@ -113,17 +122,17 @@ describe('flood command line', () => {
   it('refuses bad values with a UsageError naming the flag', () => {
     const bad: [string[], RegExp][] = [
       [['-c', '0'], /--connections/],
-      [['--size', '8'], /--size: 8 is outside 16\.\.16777216$/],
-      [['--size', '17m'], /--size: 17825792 is outside 16\.\.16777216$/],
-      [['--messages', '2m'], /--messages: 2000000 is outside 1\.\.1000000$/],
-      [['--timeout', '0'], /--timeout: '0' is outside 1ms\.\.24h$/],
-      [['--total', '0'], /--total: 0 is below 1$/],
+      [['--size', '8'], /--size: must be a whole number in 16\.\.16777216 \(got "8"\)$/],
+      [['--size', '17m'], /--size: must be a whole number in 16\.\.16777216 \(got "17825792"\)$/],
+      [['--messages', '2m'], /--messages: must be a whole number in 1\.\.1000000 \(got "2000000"\)$/],
+      [['--timeout', '0'], /--timeout: must be a duration in 1ms\.\.1h \(got "0ms"\)$/],
+      [['--total', '0'], /--total: must be a whole number >= 1 \(got "0"\)$/],
       [['--size', '4096-16'], /--size/],
       [['--timeout', 'soon'], /--timeout/],
       [['--mix', 'graceful=x'], /--mix/],
-      [['--stats', 'http://x/stats'], /--stats needs a target/],
+      [['--stats', 'http://x/stats'], /--stats: needs a target: the embedded server is read directly \(got "http:\/\/x\/stats"\)$/],
       [['127.0.0.1:9', '--stats', 'ftp://x'], /--stats/],
-      [['127.0.0.1:9', '--lifetime', 'naive'], /embedded server only/],
+      [['127.0.0.1:9', '--lifetime', 'naive'], /^--backend, --lifetime: for the embedded server only, not with a target \(got "127\.0\.0\.1:9"\)$/],
       [['--assert', 'p99<<1'], /--assert/],
     ];
     for (const [argv, msg] of bad) expect(() => resolveFloodOptions(parseArgv(argv)), argv.join(' ')).toThrow(msg);

@@ -1,3 +1,7 @@
+/**
+ * The live progress bar on stderr: listens to a FloodRun's events and renders them, and says
+ * what a Ctrl-C did. It never drives the flood.
+ */
 import cliProgress from 'cli-progress';
 import type { FloodRun, FloodStartInfo, FloodTick } from '../flood.js';
 import { formatCount } from '../../units.js';

@@ -1,3 +1,8 @@
+/**
+ * The text report of a FloodResult: tables per section (connections, latency, faults, the
+ * server's counters and the leak verdict), PASS or FAIL on the last line. A pure function of the
+ * result.
+ */
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ServerStats } from '../../server/index.js';
@@ -27,17 +32,34 @@ function transportText(r: FloodResult): string {
 /** The final report as text: tables per section, PASS or FAIL on the last line. */
 export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const out: string[] = [];
+  const out = [
+    ...header(c, r),
+    ...connectionsSection(c, r),
+    ...trafficSection(c, r),
+    ...latencySection(c, r),
+    ...faultsSection(c, r),
+    ...errorsSection(c, r),
+    ...serverSection(c, r),
+    ...assertionsSection(c, r),
+    ...verdictLine(c, r),
+  ];
+  return out.join('\n') + '\n';
+}
+
+function header(c: ChalkInstance, r: FloodResult): string[] {
   const t = r.target;
   const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${t.host}:${t.port}` : `${t.host}:${t.port}${t.backend ? ` (${t.backend})` : ''}`;
-  out.push(
+  const out = [
     c.bold(`iocp-bench flood -> ${where}`),
     `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
       `transport ${transportText(r)} | ${(r.elapsedMs / 1000).toFixed(2)} s`,
-  );
+  ];
   if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
   out.push('');
+  return out;
+}
 
+function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   const modes = table(c, ['mode', 'started', 'ok', 'fault', 'error']);
   for (const m of DISCONNECT_MODES) {
     const row = r.connections.byMode[m];
@@ -45,40 +67,47 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
     modes.push([m, row.started, row.ok, row.fault ? c.red(row.fault) : 0, row.error ? c.yellow(row.error) : 0]);
   }
   modes.push([c.bold('all'), r.connections.started, r.connections.ok, r.connections.faulted, r.connections.errored]);
-  out.push(c.bold('Connections'), modes.toString());
+  const out = [c.bold('Connections'), modes.toString()];
   if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
+  return out;
+}
 
-  out.push(
+function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
+  return [
     '',
     c.bold('Traffic'),
     `messages ${formatCount(r.messages.verified)} verified of ${formatCount(r.messages.sent)} sent | ${formatCount(r.messages.perSec)} msg/s | ` +
       `${formatCount(r.connections.perSec)} conn/s | bytes out ${mib(r.bytes.sent)}, in ${mib(r.bytes.received)} | ${mib(r.bytes.perSec)}/s`,
     '',
-  );
+  ];
+}
 
+function latencySection(c: ChalkInstance, r: FloodResult): string[] {
   const lat = table(c, ['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
   const latRow = (name: string, s: LatencySummary) =>
     lat.push([name, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))]);
   latRow('connect', r.latencyUs.connect);
   latRow('round trip', r.latencyUs.roundTrip);
-  out.push(c.bold('Latency'), lat.toString(), '');
+  return [c.bold('Latency'), lat.toString(), ''];
+}
 
-  if (r.faults.total === 0) {
-    out.push(`${c.bold('Faults')} none: every echoed byte verified`);
-  } else {
-    const f = table(c, ['fault', 'connections']);
-    for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(k), r.faults[k]]);
-    out.push(c.bold('Faults'), f.toString());
-    for (const s of r.faultSamples.slice(0, SAMPLES_SHOWN)) out.push(`  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`);
-  }
+function faultsSection(c: ChalkInstance, r: FloodResult): string[] {
+  if (r.faults.total === 0) return [`${c.bold('Faults')} none: every echoed byte verified`];
+  const f = table(c, ['fault', 'connections']);
+  for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(k), r.faults[k]]);
+  const samples = r.faultSamples.slice(0, SAMPLES_SHOWN).map((s) => `  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`);
+  return [c.bold('Faults'), f.toString(), ...samples];
+}
+
+function errorsSection(c: ChalkInstance, r: FloodResult): string[] {
   const e = r.errors;
-  out.push(
-    `${c.bold('Network errors')} ${e.total === 0 ? 'none' : `${e.total} (reset ${e.reset}, refused ${e.refused}, timeout ${e.timeout}, other ${e.other})`}`,
-  );
-  for (const s of r.errorSamples.slice(0, SAMPLES_SHOWN)) out.push(`  connection ${s.connection} (${s.mode}): ${s.message}`);
-  out.push('');
+  const total = e.total === 0 ? 'none' : `${e.total} (reset ${e.reset}, refused ${e.refused}, timeout ${e.timeout}, other ${e.other})`;
+  const samples = r.errorSamples.slice(0, SAMPLES_SHOWN).map((s) => `  connection ${s.connection} (${s.mode}): ${s.message}`);
+  return [`${c.bold('Network errors')} ${total}`, ...samples, ''];
+}
 
-  out.push(c.bold('Server'));
+function serverSection(c: ChalkInstance, r: FloodResult): string[] {
+  const out = [c.bold('Server')];
   if (r.leak.before || r.leak.after) out.push(serverTable(c, r.leak.before, r.leak.after));
   const leakLine =
     r.leak.status === 'clean'
@@ -87,16 +116,18 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
         ? c.yellow(`leak check not run: ${r.leak.reasons.join('; ')}`)
         : c.red(`leak check ${r.leak.status === 'leak' ? 'FAILED' : 'error'}: ${r.leak.reasons.join('; ')}`);
   out.push(leakLine);
+  return out;
+}
 
-  if (r.assertions.length) {
-    out.push('', c.bold('Assertions'));
-    for (const a of r.assertions) {
-      out.push(`  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
-    }
-  }
+function assertionsSection(c: ChalkInstance, r: FloodResult): string[] {
+  if (!r.assertions.length) return [];
+  const lines = r.assertions.map((a) => `  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
+  return ['', c.bold('Assertions'), ...lines];
+}
+
+function verdictLine(c: ChalkInstance, r: FloodResult): string[] {
   const early = r.stoppedEarly ? ' (stopped early)' : '';
-  out.push('', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`));
-  return out.join('\n') + '\n';
+  return ['', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`)];
 }
 
 function table(c: ChalkInstance, head: string[]): Table.Table {

@@ -1,3 +1,8 @@
+/**
+ * ClientEngine: one client thread's share of the flood. It claims connection indices, keeps its
+ * connections open up to its share, paces them by --rate, sweeps for stalls and counts every
+ * outcome; the thread's transport does the I/O.
+ */
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import { FrameCodec } from '../verify/frame.js';

@@ -1,3 +1,7 @@
+/**
+ * One flood connection: its socket, the verifier of its echo, its stall clock and how it ends
+ * (ok, fault, error). The disconnect mode of its plan (modes.ts) decides what it sends when.
+ */
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import type { FrameCodec } from '../verify/frame.js';
@@ -5,7 +9,7 @@ import type { Diagnosis } from '../verify/diagnose.js';
 import { frameCut, frameSize, type ConnectionPlan } from './scenarios.js';
 import { C, type ErrorKind, type Outcome } from './floodCounters.js';
 import { StreamVerifier } from '../verify/streamVerifier.js';
-import { runModeStep } from './modes.js';
+import { runModeStep, type ModeConnection } from './modes.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from '../transport/transport.js';
 
 /** What a connection needs from the thread that runs it. */
@@ -25,13 +29,15 @@ export interface ConnectionHost {
 const DIAGNOSE_AFTER_BYTES = 1024;
 
 /**
- * One flood connection: the socket, the verifier of its echo and the bookkeeping every mode
- * shares. What to send when is decided by the mode (modes.ts), which calls back into send*(),
- * closeWrite(), reset() and succeed().
+ * The socket's events come in through SocketEvents; the mode drives the connection through
+ * ModeConnection (sendFrame(), closeWrite(), resetNow() and the few fields a mode owns).
  */
-export class FloodConnection implements SocketEvents {
+export class FloodConnection implements SocketEvents, ModeConnection {
   readonly socket: ClientSocket;
   readonly verifier: StreamVerifier;
+  /** The thread's frame encoder and timers, as modes reach them. */
+  readonly codec: FrameCodec;
+  readonly timers: ClientTransport;
   /** Index of the next frame of the plan to send. */
   nextFrame = 0;
   /** An echo (or the EOF after our FIN, or the connect) is outstanding: the stall clock runs. */
@@ -58,6 +64,8 @@ export class FloodConnection implements SocketEvents {
     readonly host: ConnectionHost,
     readonly plan: ConnectionPlan,
   ) {
+    this.codec = host.codec;
+    this.timers = host.transport;
     this.verifier = new StreamVerifier(host.codec, plan.index);
     this.connectStart = this.lastProgress = performance.now();
     this.socket = host.transport.connect(this);
@@ -104,6 +112,18 @@ export class FloodConnection implements SocketEvents {
   countSent(frames: number, bytes: number): void {
     this.host.counters[C.messagesSent]! += frames;
     this.host.counters[C.bytesSent]! += bytes;
+  }
+
+  expectEcho(seq: number, len: number, buf: Buffer, off: number): void {
+    this.verifier.expect(seq, len, buf, off);
+  }
+
+  awaitEcho(): void {
+    this.awaiting = true;
+  }
+
+  madeProgress(): void {
+    this.lastProgress = performance.now();
   }
 
   /** FIN after everything written; the echo must still come back in full, then EOF. */

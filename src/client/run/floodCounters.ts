@@ -1,3 +1,7 @@
+/**
+ * The flood's counters and latency histograms, and how they are merged across threads and summed
+ * up for the result.
+ */
 import hdr, { type Histogram } from 'hdr-histogram-js';
 import { FAULT_CLASSES, type FaultClass } from '../verify/diagnose.js';
 import { DISCONNECT_MODES, type DisconnectMode } from './scenarios.js';

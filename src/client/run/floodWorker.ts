@@ -1,3 +1,11 @@
+/**
+ * Entry of a client thread: runs its share of the flood and reports counters every tick and a
+ * full report (counters, encoded histograms, samples) at the end. The main thread terminates it
+ * after the final message. It builds its engine at once, says 'ready', and starts on 'go', so the
+ * flood's clock does not count the thread's start-up. Stop and abort arrive both as messages and
+ * in the shared control word: the native transport's loop does not return to Node's loop until
+ * the thread is done, so it reads the word on every turn.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClientEngine, type EngineShare } from './clientEngine.js';
 import type { EngineConfig } from '../options.js';
@@ -5,14 +13,6 @@ import { claimer } from './threads.js';
 import { warmUpVerifier } from '../verify/streamVerifier.js';
 import type { TimerHandle } from '../transport/transport.js';
 
-/**
- * Entry of a client thread: runs its share of the flood and reports counters every tick and a
- * full report (counters, encoded histograms, samples) at the end. The main thread terminates it
- * after the final message. It builds its engine at once, says 'ready', and starts on 'go', so the
- * flood's clock does not count the thread's start-up. Stop and abort arrive both as messages and in the shared control word:
- * the native transport's loop does not return to Node's loop until the thread is done, so it
- * reads the word on every turn.
- */
 interface FloodWorkerData {
   config: EngineConfig;
   share: EngineShare;

@@ -1,6 +1,43 @@
-import { performance } from 'node:perf_hooks';
-import type { FloodConnection } from './connection.js';
-import { frameCut, frameSize } from './scenarios.js';
+/**
+ * The disconnect modes: what a flood connection sends, when it closes, and how (FIN, RST, RST
+ * mid-frame, RST while the server's send is pending, idle holds, slow drips). A mode sees its
+ * connection only through ModeConnection, declared here and implemented by FloodConnection.
+ */
+import type { ClientSocket, ClientTransport, TimerHandle } from '../transport/transport.js';
+import type { FrameCodec } from '../verify/frame.js';
+import { frameCut, frameSize, type ConnectionPlan } from './scenarios.js';
+
+/** What a mode may touch of its connection: nothing else of it is a mode's business. */
+export interface ModeConnection {
+  readonly plan: ConnectionPlan;
+  /** The connection has ended: a late timer or drain callback of the mode must do nothing. */
+  readonly done: boolean;
+  /** Index of the next frame of the plan to send. */
+  nextFrame: number;
+  /** Free for the mode's own state machine. */
+  phase: number;
+  /** A timer owned by the mode (hold, drip, pending RST); cleared when the connection ends. */
+  timer: TimerHandle | null;
+  readonly socket: Pick<ClientSocket, 'write' | 'onceDrain' | 'pause'>;
+  /** The thread's frame encoder. */
+  readonly codec: Pick<FrameCodec, 'encode' | 'encodeInto'>;
+  /** The thread's timers. */
+  readonly timers: Pick<ClientTransport, 'setTimer' | 'clearTimer'>;
+  /** The echo of frame `seq` must come back as buf[off, off + len). */
+  expectEcho(seq: number, len: number, buf: Buffer, off: number): void;
+  /** An echo is outstanding from now on: the stall clock runs. */
+  awaitEcho(): void;
+  /** Bytes just went out: the stall clock measures from now. */
+  madeProgress(): void;
+  /** Sends frame `nextFrame` of the plan (closed loop: the next step waits for its echo). */
+  sendFrame(timed: boolean): void;
+  /** Counts frames that went out when the mode wrote them itself. */
+  countSent(frames: number, bytes: number): void;
+  /** FIN after everything written. */
+  closeWrite(): void;
+  /** RST, as the plan asks: the connection ends well. */
+  resetNow(): void;
+}
 
 /** Frames per write when a mode streams many of them: big enough to fill socket buffers fast. */
 const BATCH_BYTES = 64 * 1024;
@@ -14,7 +51,7 @@ const SETTLE_MS = 20;
  * What each disconnect mode does next. Called when the connection is established and again each
  * time everything sent so far has been echoed and verified (unless a FIN was already sent).
  */
-export function runModeStep(c: FloodConnection): void {
+export function runModeStep(c: ModeConnection): void {
   const n = c.plan.frames;
   switch (c.plan.mode) {
     case 'graceful':
@@ -34,7 +71,7 @@ export function runModeStep(c: FloodConnection): void {
       if (c.nextFrame === 1 && c.phase === 0) {
         c.phase = 1;
         // Not awaiting anything: the stall clock is off while the connection sits idle.
-        c.timer = c.host.transport.setTimer(() => {
+        c.timer = c.timers.setTimer(() => {
           c.timer = null;
           if (!c.done) runModeStep(c);
         }, c.plan.holdMs);
@@ -50,7 +87,7 @@ export function runModeStep(c: FloodConnection): void {
 }
 
 /** half-close: every frame at once (cut where the plan says), the echo read after our FIN. */
-function sendAll(c: FloodConnection): void {
+function sendAll(c: ModeConnection): void {
   const p = c.plan;
   let i = 0;
   while (i < p.frames) {
@@ -63,8 +100,8 @@ function sendAll(c: FloodConnection): void {
     for (let k = i; k < j; k++) {
       const len = frameSize(p, k);
       const cut = frameCut(p, k);
-      c.host.codec.encodeInto(buf, off, p.index, k, len);
-      c.verifier.expect(k, len, buf, off);
+      c.codec.encodeInto(buf, off, p.index, k, len);
+      c.expectEcho(k, len, buf, off);
       if (cut > 0) {
         c.socket.write(buf.subarray(from, off + cut));
         from = off + cut;
@@ -79,22 +116,22 @@ function sendAll(c: FloodConnection): void {
 }
 
 /** rst-mid-frame: part of the last frame goes out, then RST while the server holds half a frame. */
-function sendPartialThenReset(c: FloodConnection): void {
+function sendPartialThenReset(c: ModeConnection): void {
   const i = c.nextFrame++;
-  const buf = c.host.codec.encode(c.plan.index, i, frameSize(c.plan, i));
+  const buf = c.codec.encode(c.plan.index, i, frameSize(c.plan, i));
   c.socket.write(buf.subarray(0, c.plan.partialBytes));
   c.countSent(0, c.plan.partialBytes);
   c.resetNow();
 }
 
 /** slow-drip: one frame a few bytes at a time; its echo is verified as it trickles back. */
-function drip(c: FloodConnection): void {
+function drip(c: ModeConnection): void {
   const i = c.nextFrame++;
   const len = frameSize(c.plan, i);
-  const buf = c.host.codec.encode(c.plan.index, i, len);
-  c.verifier.expect(i, len, buf, 0);
+  const buf = c.codec.encode(c.plan.index, i, len);
+  c.expectEcho(i, len, buf, 0);
   c.countSent(1, len);
-  c.awaiting = true;
+  c.awaitEcho();
   const piece = Math.max(1, Math.ceil(len / c.plan.dripPieces));
   let off = 0;
   const step = (): void => {
@@ -103,14 +140,14 @@ function drip(c: FloodConnection): void {
     const k = Math.min(piece, len - off);
     c.socket.write(buf.subarray(off, off + k));
     off += k;
-    c.lastProgress = performance.now();
-    if (off < len) c.timer = c.host.transport.setTimer(step, c.plan.dripDelayMs);
+    c.madeProgress();
+    if (off < len) c.timer = c.timers.setTimer(step, c.plan.dripDelayMs);
   };
   step();
 }
 
 /** rst-send-pending: write without reading until the server can no longer send, then RST. */
-function sendPending(c: FloodConnection): void {
+function sendPending(c: ModeConnection): void {
   const p = c.plan;
   let written = 0;
   let seq = 0;
@@ -123,27 +160,27 @@ function sendPending(c: FloodConnection): void {
       const buf = Buffer.allocUnsafe(total);
       for (let off = 0; seq < j; seq++) {
         const len = frameSize(p, seq);
-        c.host.codec.encodeInto(buf, off, p.index, seq, len);
+        c.codec.encodeInto(buf, off, p.index, seq, len);
         off += len;
       }
       written += total;
       c.countSent(0, total);
       if (!c.socket.write(buf)) {
-        const t = c.host.transport.setTimer(() => {
+        const t = c.timers.setTimer(() => {
           c.timer = null;
           if (!c.done) c.resetNow();
         }, BLOCKED_MS);
         c.timer = t;
         c.socket.onceDrain(() => {
           if (c.timer !== t) return;
-          c.host.transport.clearTimer(t);
+          c.timers.clearTimer(t);
           c.timer = null;
           writeMore();
         });
         return;
       }
     }
-    c.timer = c.host.transport.setTimer(() => {
+    c.timer = c.timers.setTimer(() => {
       c.timer = null;
       if (!c.done) c.resetNow();
     }, SETTLE_MS);

@@ -1,12 +1,12 @@
-import { UsageError } from '../../errors.js';
-import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
-import type { Range } from '../../units.js';
-
 /**
  * The ways a flood connection ends, and the seeded plan that decides, per connection index, which
  * way it ends and what it sends. The plan depends only on (seed, index, options), never on timing
  * or on which thread runs the connection, so a failing connection can be replayed.
  */
+import { FRAME_HEADER_BYTES, fmix32 } from '../verify/frame.js';
+import type { Range } from '../../units.js';
+
+/** Every disconnect mode, in plan order (the order is part of the seeded plan). */
 export const DISCONNECT_MODES = [
   'graceful', // closed-loop echoes, then FIN, read to EOF
   'half-close', // send everything, FIN, read the whole echo to EOF
@@ -81,28 +81,6 @@ export interface PlanOptions {
   split: boolean;
   idleHoldMs: Range;
   pendingBytes: number;
-}
-
-/** `graceful=3,half-close=1` or `graceful,connect-rst` (weight 1 each) -> a full Mix. */
-export function parseMix(raw: string): Mix {
-  const mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, 0])) as Mix;
-  for (const part of raw.split(',')) {
-    const [name, weight, extra] = part.split('=').map((s) => s.trim());
-    if (!name || extra !== undefined) throw new UsageError(`--mix: '${part}' is not mode=weight`);
-    if (!(DISCONNECT_MODES as readonly string[]).includes(name)) {
-      throw new UsageError(`--mix: unknown mode '${name}' (modes: ${DISCONNECT_MODES.join(', ')})`);
-    }
-    const w = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(w) || w < 0 || weight === '') throw new UsageError(`--mix: weight '${weight}' of ${name} is not a number >= 0`);
-    mix[name as DisconnectMode] = w;
-  }
-  return checkMix(mix);
-}
-
-export function checkMix(mix: Mix): Mix {
-  const total = DISCONNECT_MODES.reduce((s, m) => s + (mix[m] ?? 0), 0);
-  if (!(total > 0)) throw new UsageError('--mix: at least one mode needs a weight above 0');
-  return mix;
 }
 
 /** A small, fast, seedable PRNG (mulberry32); one per connection plan. */

@@ -1,3 +1,8 @@
+/**
+ * Spreads the flood over client threads (or runs it on the calling thread with 0 workers): shares
+ * of connections and rate, one shared index counter, stop/abort through a shared control word,
+ * and the merge of their counters, histograms and samples.
+ */
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
 import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './clientEngine.js';
@@ -5,6 +10,7 @@ import type { EngineConfig } from '../options.js';
 import { addCounters, mergeEncoded, newCounters, newHistogram } from './floodCounters.js';
 import type { TransportName } from '../transport/transport.js';
 import { workerEntry } from '../../workerEntry.js';
+import { UNLIMITED } from '../../units.js';
 
 const TICK_MS = 250;
 
@@ -69,66 +75,46 @@ function merge(reports: EngineReport[]): MergedReport {
  * start-up. The merged result comes in `done`.
  */
 export async function prepareThreads(cfg: EngineConfig, workers: number, onTick: () => void): Promise<ThreadRun> {
-  const total = Math.min(cfg.total, 0x7fffffff);
+  // Connection indices are claimed through an Int32: a larger total runs without limit.
+  const config: EngineConfig = { ...cfg, total: Math.min(cfg.total, UNLIMITED) };
   const next = new SharedArrayBuffer(4);
-  const config: EngineConfig = { ...cfg, total };
-  if (workers === 0) {
-    const engine = new ClientEngine(config, shares(cfg.connections, cfg.rate, 1)[0]!, claimer(next, total));
-    let begin: () => void = () => undefined;
-    const started = new Promise<void>((resolve) => (begin = resolve));
-    const done = started.then(() => {
-      const timer = setInterval(onTick, TICK_MS);
-      return engine.run().then(() => {
-        clearInterval(timer);
-        return merge([engine.report()]);
-      });
+  return workers === 0 ? onThisThread(config, next, onTick) : await onClientThreads(config, next, workers, onTick);
+}
+
+/** `--workers 0`: one engine on the calling thread, ticked by a timer. */
+function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () => void): ThreadRun {
+  const engine = new ClientEngine(config, shares(config.connections, config.rate, 1)[0]!, claimer(next, config.total));
+  let begin: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (begin = resolve));
+  const done = started.then(() => {
+    const timer = setInterval(onTick, TICK_MS);
+    return engine.run().then(() => {
+      clearInterval(timer);
+      return merge([engine.report()]);
     });
-    return { live: () => engine.counters, start: () => begin(), stop: () => engine.stop(), abort: () => engine.abort(), done };
-  }
-  const parts = shares(cfg.connections, cfg.rate, workers);
+  });
+  return { live: () => engine.counters, start: () => begin(), stop: () => engine.stop(), abort: () => engine.abort(), done };
+}
+
+/** One engine per client thread; resolves once every thread is ready (or throws if one fails first). */
+async function onClientThreads(config: EngineConfig, next: SharedArrayBuffer, workers: number, onTick: () => void): Promise<ThreadRun> {
+  const parts = shares(config.connections, config.rate, workers);
   const latest = parts.map(() => newCounters());
-  const threads: Worker[] = [];
   const control = new SharedArrayBuffer(4);
   const url = workerEntry(import.meta.url, 'client/run/floodWorker.js');
-  const ready: Promise<void>[] = [];
-  const reports = parts.map(
-    (share, i) =>
-      new Promise<EngineReport>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { config, share, next, control, tickMs: TICK_MS } });
-        threads.push(w);
-        let onReady: () => void = () => undefined;
-        let failReady: (e: unknown) => void = () => undefined;
-        ready.push(
-          new Promise<void>((res, rej) => {
-            onReady = res;
-            failReady = rej;
-          }),
-        );
-        w.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport }) => {
-          if (msg.type === 'ready') {
-            onReady();
-          } else if (msg.type === 'tick') {
-            latest[i] = msg.counters!;
-            if (i === 0) onTick();
-          } else if (msg.type === 'done') {
-            latest[i] = msg.report!.counters;
-            resolve(msg.report!);
-            void w.terminate();
-          }
-        });
-        const fail = (err: unknown) => {
-          failReady(err);
-          reject(err);
-        };
-        w.on('error', fail);
-        w.on('exit', (code) => fail(new Error(`client thread ${i} exited (${code}) before reporting`)));
-      }),
+  const started = parts.map((share, i) =>
+    startClientThread(url, i, { config, share, next, control, tickMs: TICK_MS }, (counters, tick) => {
+      latest[i] = counters;
+      // The first thread's ticks pace the caller's.
+      if (tick && i === 0) onTick();
+    }),
   );
-  const done = Promise.all(reports).then(merge);
+  const threads = started.map((t) => t.worker);
+  const done = Promise.all(started.map((t) => t.report)).then(merge);
   // Awaited by the caller only once the threads are ready; a failure before that is thrown there.
   done.catch(() => undefined);
   try {
-    await Promise.all(ready);
+    await Promise.all(started.map((t) => t.ready));
   } catch (err) {
     await Promise.all(threads.map((w) => w.terminate()));
     throw err;
@@ -150,4 +136,44 @@ export async function prepareThreads(cfg: EngineConfig, workers: number, onTick:
     abort: () => send('abort'),
     done,
   };
+}
+
+/**
+ * Starts client thread `i` (floodWorker.ts). `ready`: its engine is built; `report`: its final
+ * report (the thread is then terminated). `onCounters` gets its counters on every tick (`tick`
+ * true) and once more with the report.
+ */
+function startClientThread(
+  url: URL,
+  i: number,
+  workerData: { config: EngineConfig; share: EngineShare; next: SharedArrayBuffer; control: SharedArrayBuffer; tickMs: number },
+  onCounters: (counters: Float64Array, tick: boolean) => void,
+): { worker: Worker; ready: Promise<void>; report: Promise<EngineReport> } {
+  const worker = new Worker(url, { workerData });
+  let onReady: () => void = () => undefined;
+  let failReady: (e: unknown) => void = () => undefined;
+  const ready = new Promise<void>((res, rej) => {
+    onReady = res;
+    failReady = rej;
+  });
+  const report = new Promise<EngineReport>((resolve, reject) => {
+    worker.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport }) => {
+      if (msg.type === 'ready') {
+        onReady();
+      } else if (msg.type === 'tick') {
+        onCounters(msg.counters!, true);
+      } else if (msg.type === 'done') {
+        onCounters(msg.report!.counters, false);
+        resolve(msg.report!);
+        void worker.terminate();
+      }
+    });
+    const fail = (err: unknown) => {
+      failReady(err);
+      reject(err);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`client thread ${i} exited (${code}) before reporting`)));
+  });
+  return { worker, ready, report };
 }

@@ -1,12 +1,11 @@
-import { UsageError } from '../../errors.js';
-import { parseCount, parseDurationMs } from '../../units.js';
-
 /**
  * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails
  * the run when false. Latency metrics take time units (a bare number is in microseconds); the
  * others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
  * leak check did not run) fails its check rather than passing silently.
  */
+import { usageError } from '../../errors.js';
+import { parseCount, parseDurationMs } from '../../units.js';
 
 const TIME_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'connectP50', 'connectP99', 'connectMax'] as const;
 const COUNT_METRICS = [
@@ -17,6 +16,8 @@ export type AssertMetric = (typeof TIME_METRICS)[number] | (typeof COUNT_METRICS
 export const ASSERT_METRICS: readonly AssertMetric[] = [...COUNT_METRICS, ...TIME_METRICS];
 
 const OPS = ['==', '!=', '<=', '>=', '<', '>'] as const;
+/** Longest time an assertion may name. */
+const MAX_ASSERT_MS = 24 * 3600e3;
 type Op = (typeof OPS)[number];
 
 export interface Assertion {
@@ -39,16 +40,16 @@ export function parseAssertions(raw: string): Assertion[] {
   return raw.split(',').map((part) => {
     const text = part.trim();
     const m = /^([A-Za-z0-9]+)\s*(==|!=|<=|>=|<|>|=)\s*(.+)$/.exec(text);
-    if (!m) throw new UsageError(`--assert: '${text}' is not metric<op>value (like p99<20ms)`);
+    if (!m) throw usageError('--assert', 'not metric<op>value, like p99<20ms', text);
     const metric = m[1] as AssertMetric;
     if (!ASSERT_METRICS.includes(metric)) {
-      throw new UsageError(`--assert: unknown metric '${m[1]}' (known: ${ASSERT_METRICS.join(', ')})`);
+      throw usageError('--assert', `unknown metric; known: ${ASSERT_METRICS.join(', ')}`, m[1]);
     }
     const op = (m[2] === '=' ? '==' : m[2]) as Op;
     const isTime = (TIME_METRICS as readonly string[]).includes(metric);
     // A bare latency number means microseconds, the unit the JSON result uses.
     const bare = /^\s*[\d.]+\s*$/.test(m[3]!);
-    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms') * 1000;
+    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms', 0, MAX_ASSERT_MS) * 1000;
     return { text, metric, op, value };
   });
 }

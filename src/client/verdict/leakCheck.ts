@@ -1,12 +1,13 @@
-import { IocpBenchError } from '../../errors.js';
-import type { ServerStats } from '../../server/index.js';
-
 /**
  * The leak verdict, read from the server's own counters. After the flood every session the server
  * accepted must have been freed exactly once, with no operation outstanding and no completion
  * that arrived for a freed slot. A server finishes its last closes asynchronously, so the counters
  * are polled until they settle (or the wait runs out) before judging.
  */
+import { IocpBenchError } from '../../errors.js';
+import type { ServerStats } from '../../server/index.js';
+
+/** Reads the server's counters. */
 export type StatsSource = () => Promise<ServerStats>;
 
 export interface LeakVerdict {

@@ -1,3 +1,7 @@
+/**
+ * FloodResult, what `--json` prints, and buildResult(): merged counters, latency summaries, the
+ * leak verdict and the assertions turned into one verdict with its reasons.
+ */
 import type { ServerStats } from '../../server/index.js';
 import { evaluateAssertions, type AssertionResult, type AssertMetric } from './assertions.js';
 import type { FaultClass } from '../verify/diagnose.js';
@@ -8,7 +12,7 @@ import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
-import type { Range } from '../../units.js';
+import { UNLIMITED, type Range } from '../../units.js';
 
 /**
  * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over
@@ -74,6 +78,7 @@ export interface FloodResult {
   assertions: AssertionResult[];
 }
 
+/** The result of a flood that ran: its counters as JSON data, the assertions and the verdict. */
 export function buildResult(
   o: ResolvedFloodOptions,
   target: { host: string; port: number; backend: string | null },
@@ -94,7 +99,7 @@ export function buildResult(
     target: { ...target, embedded: o.embedded },
     options: {
       connections: o.connections,
-      total: o.total >= 0x7fffffff ? null : o.total,
+      total: o.total >= UNLIMITED ? null : o.total,
       durationMs: o.durationMs,
       rate: o.rate,
       messages: o.messages,
@@ -136,29 +141,34 @@ export function buildResult(
     assertions: [],
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
+  result.reasons = failReasons(result, faults, leak);
+  result.verdict = result.reasons.length ? 'FAIL' : 'PASS';
+  return result;
+}
 
-  const reasons = result.reasons;
-  if (faultTotal > 0) {
+/** Why the run fails, one line each: data faults, a leak, no connection through, failed checks. */
+function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: LeakVerdict): string[] {
+  const reasons: string[] = [];
+  if (r.faults.total > 0) {
     const classes = (Object.entries(faults) as [FaultClass, number][]).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${n}`);
     reasons.push(`data faults: ${classes.join(', ')}`);
   }
   if (leak.status === 'leak') reasons.push(`leak: ${leak.reasons.join('; ')}`);
   if (leak.status === 'error') reasons.push(`leak check failed: ${leak.reasons.join('; ')}`);
-  const conns = result.connections;
+  const conns = r.connections;
   if (conns.started > 0 && conns.connected === 0 && conns.errored > 0) {
     // A wrong port or a server that is down: modes that never wait for the connect (connect-abort)
     // would otherwise pass on their own.
-    const e = result.errors;
+    const e = r.errors;
     const why = (Object.entries({ refused: e.refused, 'timed out': e.timeout, reset: e.reset, other: e.other }) as [string, number][])
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
     reasons.push(`no connection reached the server (${why.join(', ')})`);
   } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
-  for (const a of result.assertions) {
+  for (const a of r.assertions) {
     if (!a.ok) reasons.push(`assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
   }
-  result.verdict = reasons.length ? 'FAIL' : 'PASS';
-  return result;
+  return reasons;
 }
 
 function measure(r: FloodResult, m: AssertMetric): number | null {

@@ -1,3 +1,8 @@
+/**
+ * Names a data fault: given where an echo stream first differed from what was sent, decides
+ * whether bytes were lost, corrupted, reordered, duplicated, foreign (another connection's),
+ * truncated or stalled.
+ */
 import { FRAME_HEADER_BYTES, type FrameCodec } from './frame.js';
 
 /** How an echoed stream can be wrong. Every data fault the flood reports is one of these. */

@@ -1,3 +1,7 @@
+/**
+ * StreamVerifier: checks one connection's echo byte for byte as it arrives, without allocating,
+ * and hands what follows a first difference to diagnose.ts.
+ */
 import { FRAME_HEADER_BYTES, type FrameCodec } from './frame.js';
 import { diagnoseDivergence, type Diagnosis } from './diagnose.js';
 

@@ -1,0 +1,77 @@
+/**
+ * The flood's command line, read: each flag given turns from a string into its runFlood() option
+ * (`10k`, `30s`, `16-4096`, `graceful=3,idle`). Nothing is bounded or defaulted here;
+ * resolveFloodOptions() does that, for the command and library callers alike.
+ */
+import { usageError } from '../../errors.js';
+import type { BackendName, Lifetime, ServerOptions } from '../../server/index.js';
+import { parseBytes, parseCount, parseDurationMs, parseRange } from '../../units.js';
+import type { FloodOptions } from '../options.js';
+import type { Mix } from '../run/scenarios.js';
+
+/** The flags as commander hands them over: strings, present only when given. */
+export interface FloodFlags {
+  connections?: string;
+  total?: string;
+  duration?: string;
+  rate?: string;
+  messages?: string;
+  size?: string;
+  split?: boolean;
+  mix?: string;
+  seed?: string;
+  workers?: string;
+  timeout?: string;
+  hold?: string;
+  stats?: string;
+  json?: boolean;
+  assert?: string;
+  progress: boolean;
+  backend?: string;
+  lifetime?: string;
+  transport?: string;
+}
+
+/** Turns the command line into runFlood() options. Throws UsageError on a value it cannot read. */
+export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags): FloodOptions {
+  const o: FloodOptions = {};
+  if (target !== undefined) o.target = target;
+  if (f.connections !== undefined) o.connections = parseCount('--connections', f.connections);
+  if (f.total !== undefined) o.total = parseCount('--total', f.total);
+  if (f.duration !== undefined) o.durationMs = parseDurationMs('--duration', f.duration, 's');
+  if (f.rate !== undefined) o.rate = parseCount('--rate', f.rate);
+  if (f.messages !== undefined) o.messages = parseRange('--messages', f.messages, parseCount);
+  if (f.size !== undefined) o.size = parseRange('--size', f.size, parseBytes);
+  if (f.split) o.split = true;
+  if (f.mix !== undefined) o.mix = parseMix(f.mix);
+  if (f.seed !== undefined) o.seed = parseCount('--seed', f.seed);
+  if (f.workers !== undefined) o.workers = parseCount('--workers', f.workers);
+  if (f.timeout !== undefined) o.timeoutMs = parseDurationMs('--timeout', f.timeout, 's');
+  if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 'ms'));
+  if (f.stats !== undefined) o.stats = f.stats;
+  if (f.assert !== undefined) o.assert = f.assert;
+  if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
+  if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);
+  return o;
+}
+
+/** --backend and --lifetime: commander has already checked them against their choices. */
+function embeddedServerOptions(f: FloodFlags): Partial<ServerOptions> {
+  const server: Partial<ServerOptions> = {};
+  if (f.backend !== undefined) server.backend = f.backend as BackendName | 'auto';
+  if (f.lifetime !== undefined) server.lifetime = f.lifetime as Lifetime;
+  return server;
+}
+
+/** `graceful=3,half-close=1` or `graceful,connect-rst` (weight 1 each) -> the weights named. */
+export function parseMix(raw: string): Partial<Mix> {
+  const mix: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const [name, weight, extra] = part.split('=').map((s) => s.trim());
+    if (!name || extra !== undefined) throw usageError('--mix', 'not mode=weight', part);
+    const w = weight === undefined ? 1 : weight === '' ? NaN : Number(weight);
+    if (Number.isNaN(w)) throw usageError('--mix', `weight of ${name} must be a number >= 0`, weight);
+    mix[name] = w;
+  }
+  return mix as Partial<Mix>;
+}
