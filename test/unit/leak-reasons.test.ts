@@ -1,10 +1,11 @@
 // The leak verdict judges each invariant apart: a server snapshot is clean only with no live
-// session, no outstanding operation, every accepted session freed, and no stale completion.
+// session, no outstanding operation, every accepted session freed, no stale completion and no
+// session freed twice.
 import { describe, expect, it } from 'vitest';
 import type { ServerStats } from '../../src/server/index.js';
 import { checkLeaks, leakReasons, type StatsSource } from '../../src/client/verdict/leakCheck.js';
 
-function stats(over: { live?: number; outstanding?: number; accepted?: number; freed?: number; stale?: number } = {}): ServerStats {
+function stats(over: { live?: number; outstanding?: number; accepted?: number; freed?: number; stale?: number; doubleFrees?: number } = {}): ServerStats {
   return {
     backend: 'epoll',
     workers: 5,
@@ -16,7 +17,7 @@ function stats(over: { live?: number; outstanding?: number; accepted?: number; f
     staleCompletions: over.stale ?? 0,
     bytes: { in: 0, out: 0 },
     perWorker: [],
-    extra: {},
+    extra: { doubleFrees: over.doubleFrees ?? 0 },
   };
 }
 
@@ -30,6 +31,7 @@ describe('leak reasons', () => {
     ['an outstanding operation', { outstanding: 2 }, /2 operation\(s\) still outstanding/],
     ['an accepted session never freed', { accepted: 11 }, /accepted 11 != freed 10/],
     ['a stale completion', { stale: 3 }, /3 stale completion\(s\)/],
+    ['a session freed twice', { doubleFrees: 2 }, /2 session\(s\) freed twice/],
   ])('%s alone is a leak', async (_name, over, text) => {
     const reasons = leakReasons(stats(over));
     expect(reasons).toHaveLength(1);

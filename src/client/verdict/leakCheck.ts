@@ -59,11 +59,19 @@ export function leakReasons(s: ServerStats): string[] {
     r.push(`accepted ${s.sessions.accepted} != freed ${s.sessions.freed}`);
   }
   if (s.staleCompletions !== 0) r.push(`${s.staleCompletions} stale completion(s)`);
+  const doubleFrees = s.extra?.doubleFrees ?? 0;
+  if (doubleFrees !== 0) r.push(`${doubleFrees} session(s) freed twice`);
   return r;
 }
 
 function leakCount(s: ServerStats): number {
-  return Math.abs(s.sessions.live) + Math.abs(s.ops.outstanding) + Math.abs(s.sessions.accepted - s.sessions.freed) + Math.abs(s.staleCompletions);
+  return (
+    Math.abs(s.sessions.live) +
+    Math.abs(s.ops.outstanding) +
+    Math.abs(s.sessions.accepted - s.sessions.freed) +
+    Math.abs(s.staleCompletions) +
+    Math.abs(s.extra?.doubleFrees ?? 0)
+  );
 }
 
 /** Polls `source` until the snapshot is clean or `timeoutMs` passes, then judges the last one. */
