@@ -55,7 +55,8 @@ export interface WorkerInit {
   backend: BackendName;
   index: number;
   table: SharedArrayBuffer;
-  tableEpoch: number;
+  /** SessionTable.clockOrigin, so every thread reads activity times on one clock. */
+  tableClockOrigin: number;
   counters: SharedArrayBuffer;
   options: ServerOptions;
   /** Backend-specific handles and addresses (fds, port handle, arena address). */

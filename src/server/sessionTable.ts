@@ -25,7 +25,7 @@ export const F_LOCK = 5; // guards the echo fields below (ring cursors and FLAGS
 export const F_HEAD = 6; // ring offset of the first byte not yet echoed
 export const F_COUNT = 7; // bytes in the ring not yet echoed
 export const F_FLAGS = 8;
-export const F_ACTIVE = 9; // last activity, in ms since the table was made (wraps after 24 days)
+export const F_ACTIVE = 9; // last activity, in ms since clockOrigin (wraps after 24 days)
 export const F_NEXT = 10; // free-list link
 export const F_RECV_OFF = 11; // descriptor of the pending receive (ring offset, length)
 export const F_RECV_LEN = 12;
@@ -58,10 +58,11 @@ export class SessionTable {
   readonly capacity: number;
   readonly sab: SharedArrayBuffer;
   readonly i32: Int32Array;
-  readonly epoch: number;
+  /** The Date.now() that now() counts from: activity times fit an int32 slot field. */
+  readonly clockOrigin: number;
 
-  /** Make a new table (main thread), or attach to an existing one (workers). */
-  constructor(capacityOrSab: number | SharedArrayBuffer, epoch = Date.now()) {
+  /** Make a new table (main thread), or attach to an existing one (workers, with the maker's clockOrigin). */
+  constructor(capacityOrSab: number | SharedArrayBuffer, clockOrigin = Date.now()) {
     if (typeof capacityOrSab === 'number') {
       this.capacity = capacityOrSab;
       this.sab = new SharedArrayBuffer((HEADER_INTS + capacityOrSab * SLOT_INTS) * 4);
@@ -78,7 +79,7 @@ export class SessionTable {
       this.i32 = new Int32Array(this.sab);
       this.capacity = this.i32.length / SLOT_INTS - 1;
     }
-    this.epoch = epoch;
+    this.clockOrigin = clockOrigin;
   }
 
   /** Index of the slot's first int32 in i32. */
@@ -191,12 +192,9 @@ export class SessionTable {
     Atomics.store(this.i32, this.base(slot) + F_LOCK, 0);
   }
 
+  /** Milliseconds since clockOrigin (F_ACTIVE's unit). */
   now(): number {
-    return (Date.now() - this.epoch) | 0;
-  }
-
-  touch(slot: number): void {
-    this.i32[this.base(slot) + F_ACTIVE] = this.now();
+    return (Date.now() - this.clockOrigin) | 0;
   }
 
   live(): number {

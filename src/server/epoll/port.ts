@@ -167,8 +167,8 @@ export function createEpollPort(
   const scratchLen = new Int32Array(table.capacity); // how many (0: none)
   const scratchRing = new Int32Array(table.capacity); // the ring offset they stand for
   const scratchGen = new Int32Array(table.capacity);
-  const scratchEpoch = new Int32Array(table.capacity);
-  let epoch = 1;
+  const scratchWait = new Int32Array(table.capacity); // the waitNumber they were received in
+  let waitNumber = 1; // counts this worker's waits: scratch bytes from an earlier one are gone
   let scratchUsed = 0;
   let accepting = true;
   let holding = false; // this worker holds a run token
@@ -266,7 +266,7 @@ export function createEpollPort(
       scratchLen[slot] = r;
       scratchRing[slot] = i32[b + F_RECV_OFF];
       scratchGen[slot] = batch.gen[out];
-      scratchEpoch[slot] = epoch;
+      scratchWait[slot] = waitNumber;
     }
     // A full read may have left data behind, and a read of the data before a FIN leaves the FIN:
     // no new edge will announce either.
@@ -518,7 +518,7 @@ export function createEpollPort(
       // Sends queued while the last batch was handled go first (some may be from scratch).
       if (txCount > 0) return flushSends(batch);
       // The engine has handled the last batch: its scratch bytes are sent or no longer wanted.
-      epoch++;
+      waitNumber++;
       scratchUsed = 0;
       // Receives posted on already readable sockets are this worker's own work, queued while it
       // held its run token: run them first (they never wait behind a yield).
@@ -672,7 +672,7 @@ export function createEpollPort(
     const held = scratchLen[slot];
     if (held === 0) return 0;
     scratchLen[slot] = 0;
-    if (scratchEpoch[slot] !== epoch || scratchGen[slot] !== gen) return 0;
+    if (scratchWait[slot] !== waitNumber || scratchGen[slot] !== gen) return 0;
     const at = scratchBuf!.address + scratchAt[slot];
     if (scratchRing[slot] === offset && held === len) return at;
     libc.memcpy(ringBase + slot * size + scratchRing[slot], at, held);
