@@ -27,13 +27,7 @@ import {
   type Libc,
 } from '../../native/linux/libc.js';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
-
-/** Encode an epoll data word (slot, generation, op) into a 12-byte epoll_event at `dv`. */
-export function writeEvent(dv: DataView, events: number, op: number, slot: number, gen: number): void {
-  dv.setUint32(0, events >>> 0, true);
-  dv.setUint32(4, ((op << 24) | slot) >>> 0, true);
-  dv.setUint32(8, gen >>> 0, true);
-}
+import { writeEvent } from './dataWord.js';
 
 export function createEpollHost(ctx: HostContext): BackendHost {
   const libc = loadLibc();
@@ -62,13 +56,13 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       fds.push(closeAllFd);
       const exitFd = check('eventfd', libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
       fds.push(exitFd);
-      writeEvent(dv, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+      writeEvent(dv, 0, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, scratch.address));
       // Close-all goes to one worker (one-shot); exit stays readable (level-triggered, never
       // read) so that every worker sees it on its next wait.
-      writeEvent(dv, EPOLLIN | EPOLLONESHOT, OP_CONTROL, CONTROL_CLOSE_ALL, 0);
+      writeEvent(dv, 0, EPOLLIN | EPOLLONESHOT, OP_CONTROL, CONTROL_CLOSE_ALL, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, closeAllFd, scratch.address));
-      writeEvent(dv, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
+      writeEvent(dv, 0, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, exitFd, scratch.address));
       const arena = allocArena(ctx.table.capacity * options.bufferSize);
       // Default: half the CPUs. This tool's server usually shares the machine with its flood

@@ -61,11 +61,10 @@ import {
   F_SEND_OFF,
   type SessionTable,
 } from '../sessionTable.js';
-import { writeEvent } from './host.js';
+import { EPOLL_EVENT_SIZE, eventFlags, eventGen, eventOp, eventSlot, writeEvent } from './dataWord.js';
 import {
   EPOLL_CTL_ADD,
   EPOLL_CTL_MOD,
-  EPOLL_EVENT_SIZE,
   EPOLLIN,
   EPOLLONESHOT,
   EPOLLOUT,
@@ -175,12 +174,12 @@ export function createEpollPort(
   let turns = 0;
 
   function arm(fd: number, add: boolean, events: number, op: number, slot: number, gen: number): boolean {
-    writeEvent(ctl, events | EPOLLONESHOT, op, slot, gen);
+    writeEvent(ctl, 0, events | EPOLLONESHOT, op, slot, gen);
     return libc.epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, ctlAddr) === 0;
   }
 
   function armListener(): void {
-    writeEvent(ctl, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+    writeEvent(ctl, 0, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
     libc.epoll_ctl(epfd, EPOLL_CTL_MOD, listenFd, ctlAddr);
   }
 
@@ -439,10 +438,9 @@ export function createEpollPort(
     }
     for (let k = 0; k < n; k++) {
       const at = k * EPOLL_EVENT_SIZE;
-      const lo = ev.getUint32(at + 4, true);
-      const gen = ev.getUint32(at + 8, true) | 0;
-      const op = lo >>> 24;
-      const slot = lo & 0xffffff;
+      const gen = eventGen(ev, at);
+      const op = eventOp(ev, at);
+      const slot = eventSlot(ev, at);
       if (op === OP_ACCEPT) {
         out += acceptBatch(batch, out, batch.op.length - out - (n - k - 1));
         continue;
@@ -460,7 +458,7 @@ export function createEpollPort(
         continue;
       }
       if (op === OP_RECV) {
-        if (ev.getUint32(at, true) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
+        if (eventFlags(ev, at) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
         if (ring) {
           const got = claimRecv(batch, out, slot, rx);
           rx += got;
@@ -564,7 +562,7 @@ export function createEpollPort(
       const old = Atomics.or(i32, b + F_BFLAGS, BF_ARMED | BF_RECV_REG);
       if (!(old & BF_RECV_REG)) {
         // Registered once, armed before: an already readable socket reports an edge at once.
-        writeEvent(ctl, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
+        writeEvent(ctl, 0, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
         if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, i32[b + F_HANDLE], ctlAddr) !== 0) {
           Atomics.and(i32, b + F_BFLAGS, ~(BF_ARMED | BF_RECV_REG));
           return POST_FAILED;
