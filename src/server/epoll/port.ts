@@ -53,7 +53,6 @@ import {
 import { C_ACCEPT_FAILURES, C_RING_CALLS, C_RING_OPS, C_RING_WORKERS } from '../counters.js';
 import {
   F_AUX,
-  F_BFLAGS,
   F_HANDLE,
   F_RECV_LEN,
   F_RECV_OFF,
@@ -62,6 +61,17 @@ import {
   type SessionTable,
 } from '../sessionTable.js';
 import { EPOLL_EVENT_SIZE, eventFlags, eventGen, eventOp, eventSlot, writeEvent } from './dataWord.js';
+import {
+  RECV_READABLE,
+  RECV_UNREGISTERED,
+  armReceive,
+  claimOnEdge,
+  firstSendRegistration,
+  noteHangup,
+  noteRead,
+  rearmAfterEmptyRead,
+  unregister,
+} from './edges.js';
 import {
   EPOLL_CTL_ADD,
   EPOLL_CTL_MOD,
@@ -99,11 +109,6 @@ const PARK_MS = 50;
 const TURNS_BEFORE_YIELD = 64;
 /** How long a worker that stepped aside sleeps before it asks for a token again (ms). */
 const YIELD_NAP_MS = 2;
-const BF_RECV_REG = 1; // the socket is in the epoll set
-const BF_SEND_REG = 2; // the dup is in the epoll set
-const BF_ARMED = 4; // a receive is posted and waits for an edge
-const BF_READY = 8; // an edge came while no receive was posted
-const BF_HUP = 16; // the peer's FIN, a reset or an error was seen: a receive returns at once, always
 /**
  * Scratch receive space per worker: one wait's worth of echoAtOnce receives (the rest use the
  * ring), at least two rings' worth, never more than 1 MiB (a receive that does not fit uses the ring).
@@ -183,25 +188,6 @@ export function createEpollPort(
     libc.epoll_ctl(epfd, EPOLL_CTL_MOD, listenFd, ctlAddr);
   }
 
-  /** An edge: claim the posted receive, or remember the readiness for the next post. */
-  function claimOnEdge(b: number): boolean {
-    for (;;) {
-      const old = Atomics.load(i32, b + F_BFLAGS);
-      const armed = (old & BF_ARMED) !== 0;
-      const next = armed ? old & ~(BF_ARMED | BF_READY) : old | BF_READY;
-      if (Atomics.compareExchange(i32, b + F_BFLAGS, old, next) === old) return armed;
-    }
-  }
-
-  /** After EAGAIN: re-arm, unless an edge came meanwhile (false: read again). */
-  function rearm(b: number): boolean {
-    for (;;) {
-      const old = Atomics.load(i32, b + F_BFLAGS);
-      const next = old & BF_READY ? old & ~BF_READY : old | BF_ARMED;
-      if (Atomics.compareExchange(i32, b + F_BFLAGS, old, next) === old) return (old & BF_READY) === 0;
-    }
-  }
-
   // Synthetic edges: receives posted while their socket was already READY.
   const readySlots: number[] = [];
   const readyGens: number[] = [];
@@ -215,7 +201,7 @@ export function createEpollPort(
     // receive belongs to the slot's current owner, whose generation cannot change while its
     // receive holds a reference. The naive lifetime reports the edge's own generation instead:
     // the tutorial trusts whatever the kernel hands back.
-    if (!claimOnEdge(b)) return 0; // no receive posted: the next post will find READY
+    if (!claimOnEdge(i32, b)) return 0; // no receive posted: the next post will find READY
     batch.op[out] = OP_RECV;
     batch.slot[out] = slot;
     batch.gen[out] = naive ? gen : table.generation(slot);
@@ -252,7 +238,7 @@ export function createEpollPort(
         batch.status[out] = e || -1;
         return 1;
       }
-      if (rearm(b)) return 0; // still pending
+      if (rearmAfterEmptyRead(i32, b)) return 0; // still pending
     }
   }
 
@@ -267,9 +253,7 @@ export function createEpollPort(
       scratchGen[slot] = batch.gen[out];
       scratchWait[slot] = waitNumber;
     }
-    // A full read may have left data behind, and a read of the data before a FIN leaves the FIN:
-    // no new edge will announce either.
-    if (r === len || (r > 0 && Atomics.load(i32, b + F_BFLAGS) & BF_HUP)) Atomics.or(i32, b + F_BFLAGS, BF_READY);
+    noteRead(i32, b, r, len);
   }
 
   /**
@@ -278,7 +262,7 @@ export function createEpollPort(
    */
   function claimRecv(batch: CompletionBatch, out: number, slot: number, k: number): number {
     const b = table.base(slot);
-    if (!claimOnEdge(b)) return 0;
+    if (!claimOnEdge(i32, b)) return 0;
     batch.op[out] = OP_RECV;
     batch.slot[out] = slot;
     batch.gen[out] = table.generation(slot);
@@ -321,7 +305,7 @@ export function createEpollPort(
       if (r >= 0) received(batch, out, b, r, rxLen[k], rxScratch[k]);
       else if (r !== -EAGAIN && r !== -EINTR) batch.status[out] = -r;
       // Nothing there: pending again, or, if an edge came after the ring's read, read at once.
-      else if (rearm(b) || readClaimed(batch, out, b, rxAddr[k], rxLen[k], rxScratch[k]) === 0) {
+      else if (rearmAfterEmptyRead(i32, b) || readClaimed(batch, out, b, rxAddr[k], rxLen[k], rxScratch[k]) === 0) {
         batch.op[out] = -1;
         dropped++;
       }
@@ -383,8 +367,7 @@ export function createEpollPort(
       if (dupFd < 0) return false;
       i32[b + F_AUX] = dupFd;
     }
-    const add = (Atomics.or(i32, b + F_BFLAGS, BF_SEND_REG) & BF_SEND_REG) === 0;
-    return arm(dupFd, add, EPOLLOUT, OP_SEND, slot, gen);
+    return arm(dupFd, firstSendRegistration(i32, b), EPOLLOUT, OP_SEND, slot, gen);
   }
 
   /** Accept up to `room` connections; each becomes an OP_ACCEPT completion. */
@@ -458,7 +441,7 @@ export function createEpollPort(
         continue;
       }
       if (op === OP_RECV) {
-        if (eventFlags(ev, at) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) Atomics.or(i32, table.base(slot) + F_BFLAGS, BF_HUP);
+        if (eventFlags(ev, at) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) noteHangup(i32, table.base(slot));
         if (ring) {
           const got = claimRecv(batch, out, slot, rx);
           rx += got;
@@ -559,15 +542,15 @@ export function createEpollPort(
       const b = table.base(slot);
       i32[b + F_RECV_OFF] = offset;
       i32[b + F_RECV_LEN] = echoAtOnce && !naive ? -len : len;
-      const old = Atomics.or(i32, b + F_BFLAGS, BF_ARMED | BF_RECV_REG);
-      if (!(old & BF_RECV_REG)) {
+      const next = armReceive(i32, b);
+      if (next === RECV_UNREGISTERED) {
         // Registered once, armed before: an already readable socket reports an edge at once.
         writeEvent(ctl, 0, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
         if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, i32[b + F_HANDLE], ctlAddr) !== 0) {
-          Atomics.and(i32, b + F_BFLAGS, ~(BF_ARMED | BF_RECV_REG));
+          unregister(i32, b);
           return POST_FAILED;
         }
-      } else if (old & (BF_READY | BF_HUP)) {
+      } else if (next === RECV_READABLE) {
         readySlots.push(slot);
         readyGens.push(gen);
       }
