@@ -47,10 +47,7 @@ const G_FREE_HEAD = 1;
 const G_LIVE = 2;
 const G_PEAK = 3;
 const G_STOPPING = 4;
-const G_WAIT_TOKENS = 5; // free run tokens
-const G_PARKED = 6; // workers waiting for a run token
-const G_NAP = 7; // stays 0: a word to sleep on
-const HEADER_INTS = 16;
+const HEADER_INTS = 16; // padded to 64 bytes, the size of a slot
 
 const NIL = -1;
 
@@ -211,52 +208,6 @@ export class SessionTable {
 
   setStopping(): void {
     Atomics.store(this.i32, G_STOPPING, 1);
-  }
-
-  /**
-   * Run tokens: how many workers may run at once, counting a worker blocked in the OS wait as
-   * running (the epoll backend's stand-in for an IOCP's concurrency value). Set once at start.
-   */
-  setWaitTokens(n: number): void {
-    Atomics.store(this.i32, G_WAIT_TOKENS, n);
-  }
-
-  /** Take a run token; false when all are taken (then parkForToken). */
-  takeWaitToken(): boolean {
-    let n = Atomics.load(this.i32, G_WAIT_TOKENS);
-    while (n > 0) {
-      const seen = Atomics.compareExchange(this.i32, G_WAIT_TOKENS, n, n - 1);
-      if (seen === n) return true;
-      n = seen;
-    }
-    return false;
-  }
-
-  /** Give a run token back and wake one parked worker to take it. */
-  returnWaitToken(): void {
-    Atomics.add(this.i32, G_WAIT_TOKENS, 1);
-    if (Atomics.load(this.i32, G_PARKED) > 0) Atomics.notify(this.i32, G_WAIT_TOKENS, 1);
-  }
-
-  /**
-   * Sleep while no run token is free: at most ms, less when returnWaitToken wakes it (then true).
-   * Worker threads only.
-   */
-  parkForToken(ms: number): boolean {
-    Atomics.add(this.i32, G_PARKED, 1);
-    const r = Atomics.wait(this.i32, G_WAIT_TOKENS, 0, ms);
-    Atomics.sub(this.i32, G_PARKED, 1);
-    return r === 'ok';
-  }
-
-  /** Workers parked in parkForToken right now. */
-  parkedWorkers(): number {
-    return Atomics.load(this.i32, G_PARKED);
-  }
-
-  /** Sleep ms, holding nothing: lets a parked worker have a turn. Worker threads only. */
-  nap(ms: number): void {
-    Atomics.wait(this.i32, G_NAP, 0, ms);
   }
 
   private lockFree(): void {

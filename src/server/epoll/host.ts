@@ -1,7 +1,7 @@
 /**
  * Main-thread half of the epoll backend: one epoll fd shared by every worker, the listening
  * socket (registered EPOLLONESHOT so one worker at a time accepts), two eventfds for control
- * packets, and the native ring-buffer arena.
+ * packets, the native ring-buffer arena, and the workers' run tokens (runTokens.ts).
  */
 import { availableParallelism } from 'node:os';
 import { CONTROL_CLOSE_ALL, CONTROL_EXIT, OP_ACCEPT, OP_CONTROL, type BackendHost, type HostContext } from '../completion.js';
@@ -28,6 +28,7 @@ import {
 } from '../../native/linux/libc.js';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { writeEvent } from './dataWord.js';
+import { RunTokens } from './runTokens.js';
 
 export function createEpollHost(ctx: HostContext): BackendHost {
   const libc = loadLibc();
@@ -69,12 +70,12 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       // (or another load generator); on two cores, two running workers beside a two-thread
       // client made every echo dearer (more migrations and preemptions) than one did.
       const running = options.concurrency || Math.max(1, Math.floor(availableParallelism() / 2));
-      ctx.table.setWaitTokens(Math.min(options.workers, running));
+      const runTokens = RunTokens.create(Math.min(options.workers, running));
       let disposed = false;
       return {
         name: 'epoll',
         address: { host: options.host, port },
-        native: { epfd, listenFd: lfd, closeAllFd, arena: arena.address },
+        native: { epfd, listenFd: lfd, closeAllFd, arena: arena.address, runTokens: runTokens.sab },
         postControl(code, count) {
           const fd = code === CONTROL_EXIT ? exitFd : closeAllFd;
           dv.setBigUint64(8, BigInt(count), true);

@@ -72,6 +72,7 @@ import {
   rearmAfterEmptyRead,
   unregister,
 } from './edges.js';
+import { RunTokens, RunTurns } from './runTokens.js';
 import {
   EPOLL_CTL_ADD,
   EPOLL_CTL_MOD,
@@ -103,12 +104,6 @@ import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { Uring } from '../../native/linux/uring.js';
 
 const MAX_EVENTS = 64;
-/** Longest a worker without a run token sleeps before it tries again (ms); a returned token wakes it sooner. */
-const PARK_MS = 50;
-/** Waits a worker takes in a row before it steps aside for a parked one. */
-const TURNS_BEFORE_YIELD = 64;
-/** How long a worker that stepped aside sleeps before it asks for a token again (ms). */
-const YIELD_NAP_MS = 2;
 /**
  * Scratch receive space per worker: one wait's worth of echoAtOnce receives (the rest use the
  * ring), at least two rings' worth, never more than 1 MiB (a receive that does not fit uses the ring).
@@ -175,8 +170,7 @@ export function createEpollPort(
   let waitNumber = 1; // counts this worker's waits: scratch bytes from an earlier one are gone
   let scratchUsed = 0;
   let accepting = true;
-  let holding = false; // this worker holds a run token
-  let turns = 0;
+  const turns = new RunTurns(new RunTokens(init.native.runTokens as SharedArrayBuffer));
 
   function arm(fd: number, add: boolean, events: number, op: number, slot: number, gen: number): boolean {
     writeEvent(ctl, 0, events | EPOLLONESHOT, op, slot, gen);
@@ -430,11 +424,7 @@ export function createEpollPort(
       }
       if (op === OP_CONTROL) {
         if (slot === CONTROL_CLOSE_ALL) libc.read(init.native.closeAllFd as number, optAddr, 8);
-        else if (slot === CONTROL_EXIT && holding) {
-          // This worker's last wait: its token goes to a worker still waiting for its exit.
-          holding = false;
-          table.returnWaitToken();
-        }
+        else if (slot === CONTROL_EXIT) turns.leave();
         batch.op[out] = OP_CONTROL;
         batch.slot[out] = slot;
         out++;
@@ -507,26 +497,8 @@ export function createEpollPort(
         const out = runReady(batch);
         if (out > 0) return out;
       }
-      // At most `concurrency` workers run at once, counting one asleep in epoll_wait; the rest
-      // park on a futex. A worker keeps its token from one wait through the completions it
-      // dispatches to the next wait, as an IOCP counts a released thread as running until it
-      // waits again. With more runnable workers than cores, every burst of events became a
-      // burst of preemptions and context switches. Unlike an IOCP's LIFO release, a busy worker
-      // steps aside now and then, so every worker gets turns.
-      if (holding && ++turns >= TURNS_BEFORE_YIELD && table.parkedWorkers() > 0) {
-        turns = 0;
-        holding = false;
-        table.returnWaitToken(); // wakes a parked worker
-        table.nap(YIELD_NAP_MS); // long enough for it to take the token
-        return 0;
-      }
-      if (!holding) {
-        if (!table.takeWaitToken()) {
-          table.parkForToken(PARK_MS);
-          return 0;
-        }
-        holding = true;
-      }
+      // At most `concurrency` workers run at once, counting one asleep in epoll_wait (runTokens.ts).
+      if (!turns.begin()) return 0;
       return waitWithToken(batch, timeoutMs);
     },
     attach(slot, _gen, handle) {
