@@ -50,16 +50,20 @@ export function makeBatch(size: number): CompletionBatch {
   };
 }
 
+/** A backend's own part of WorkerInit: structured-clone safe (a SharedArrayBuffer is shared, not copied). */
+export type NativeInit = Record<string, number | string | SharedArrayBuffer>;
+
 /** What a worker thread gets; every field is structured-clone safe. */
 export interface WorkerInit {
   backend: BackendName;
   index: number;
   table: SharedArrayBuffer;
-  tableEpoch: number;
+  /** SessionTable.clockOrigin, so every thread reads activity times on one clock. */
+  tableClockOrigin: number;
   counters: SharedArrayBuffer;
   options: ServerOptions;
-  /** Backend-specific handles and addresses (fds, port handle, arena address). */
-  native: Record<string, number | string>;
+  /** Backend-specific handles, addresses and shared memory (fds, port handle, arena address). */
+  native: NativeInit;
 }
 
 /** The worker half: everything here runs on a worker thread and may block in wait(). */
@@ -104,7 +108,7 @@ export interface BackendHost {
   readonly name: BackendName;
   readonly address: { host: string; port: number };
   /** Backend-specific part of WorkerInit. */
-  readonly native: Record<string, number | string>;
+  readonly native: NativeInit;
   /** Queue `count` control packets (CONTROL_*) that wake that many workers. */
   postControl(code: number, count: number): void;
   /** After every worker has exited: close the listener and the port, free the arena. */

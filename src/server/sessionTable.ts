@@ -25,7 +25,7 @@ export const F_LOCK = 5; // guards the echo fields below (ring cursors and FLAGS
 export const F_HEAD = 6; // ring offset of the first byte not yet echoed
 export const F_COUNT = 7; // bytes in the ring not yet echoed
 export const F_FLAGS = 8;
-export const F_ACTIVE = 9; // last activity, in ms since the table was made (wraps after 24 days)
+export const F_ACTIVE = 9; // last activity, in ms since clockOrigin (wraps after 24 days)
 export const F_NEXT = 10; // free-list link
 export const F_RECV_OFF = 11; // descriptor of the pending receive (ring offset, length)
 export const F_RECV_LEN = 12;
@@ -47,10 +47,7 @@ const G_FREE_HEAD = 1;
 const G_LIVE = 2;
 const G_PEAK = 3;
 const G_STOPPING = 4;
-const G_WAIT_TOKENS = 5; // free run tokens
-const G_PARKED = 6; // workers waiting for a run token
-const G_NAP = 7; // stays 0: a word to sleep on
-const HEADER_INTS = 16;
+const HEADER_INTS = 16; // padded to 64 bytes, the size of a slot
 
 const NIL = -1;
 
@@ -58,10 +55,11 @@ export class SessionTable {
   readonly capacity: number;
   readonly sab: SharedArrayBuffer;
   readonly i32: Int32Array;
-  readonly epoch: number;
+  /** The Date.now() that now() counts from: activity times fit an int32 slot field. */
+  readonly clockOrigin: number;
 
-  /** Make a new table (main thread), or attach to an existing one (workers). */
-  constructor(capacityOrSab: number | SharedArrayBuffer, epoch = Date.now()) {
+  /** Make a new table (main thread), or attach to an existing one (workers, with the maker's clockOrigin). */
+  constructor(capacityOrSab: number | SharedArrayBuffer, clockOrigin = Date.now()) {
     if (typeof capacityOrSab === 'number') {
       this.capacity = capacityOrSab;
       this.sab = new SharedArrayBuffer((HEADER_INTS + capacityOrSab * SLOT_INTS) * 4);
@@ -78,7 +76,7 @@ export class SessionTable {
       this.i32 = new Int32Array(this.sab);
       this.capacity = this.i32.length / SLOT_INTS - 1;
     }
-    this.epoch = epoch;
+    this.clockOrigin = clockOrigin;
   }
 
   /** Index of the slot's first int32 in i32. */
@@ -191,12 +189,9 @@ export class SessionTable {
     Atomics.store(this.i32, this.base(slot) + F_LOCK, 0);
   }
 
+  /** Milliseconds since clockOrigin (F_ACTIVE's unit). */
   now(): number {
-    return (Date.now() - this.epoch) | 0;
-  }
-
-  touch(slot: number): void {
-    this.i32[this.base(slot) + F_ACTIVE] = this.now();
+    return (Date.now() - this.clockOrigin) | 0;
   }
 
   live(): number {
@@ -213,52 +208,6 @@ export class SessionTable {
 
   setStopping(): void {
     Atomics.store(this.i32, G_STOPPING, 1);
-  }
-
-  /**
-   * Run tokens: how many workers may run at once, counting a worker blocked in the OS wait as
-   * running (the epoll backend's stand-in for an IOCP's concurrency value). Set once at start.
-   */
-  setWaitTokens(n: number): void {
-    Atomics.store(this.i32, G_WAIT_TOKENS, n);
-  }
-
-  /** Take a run token; false when all are taken (then parkForToken). */
-  takeWaitToken(): boolean {
-    let n = Atomics.load(this.i32, G_WAIT_TOKENS);
-    while (n > 0) {
-      const seen = Atomics.compareExchange(this.i32, G_WAIT_TOKENS, n, n - 1);
-      if (seen === n) return true;
-      n = seen;
-    }
-    return false;
-  }
-
-  /** Give a run token back and wake one parked worker to take it. */
-  returnWaitToken(): void {
-    Atomics.add(this.i32, G_WAIT_TOKENS, 1);
-    if (Atomics.load(this.i32, G_PARKED) > 0) Atomics.notify(this.i32, G_WAIT_TOKENS, 1);
-  }
-
-  /**
-   * Sleep while no run token is free: at most ms, less when returnWaitToken wakes it (then true).
-   * Worker threads only.
-   */
-  parkForToken(ms: number): boolean {
-    Atomics.add(this.i32, G_PARKED, 1);
-    const r = Atomics.wait(this.i32, G_WAIT_TOKENS, 0, ms);
-    Atomics.sub(this.i32, G_PARKED, 1);
-    return r === 'ok';
-  }
-
-  /** Workers parked in parkForToken right now. */
-  parkedWorkers(): number {
-    return Atomics.load(this.i32, G_PARKED);
-  }
-
-  /** Sleep ms, holding nothing: lets a parked worker have a turn. Worker threads only. */
-  nap(ms: number): void {
-    Atomics.wait(this.i32, G_NAP, 0, ms);
   }
 
   private lockFree(): void {

@@ -15,7 +15,7 @@ const WAIT_MS = 250;
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
-  const table = new SessionTable(init.table, init.tableEpoch);
+  const table = new SessionTable(init.table, init.tableClockOrigin);
   const counters = new Counters(init.counters).row(init.index);
   const port = await createPortBackend(init, table, counters);
   const engine = new EchoEngine(table, port, counters, init.options);

@@ -41,7 +41,7 @@ export class WorkerPool {
         backend: host.name,
         index,
         table: table.sab,
-        tableEpoch: table.epoch,
+        tableClockOrigin: table.clockOrigin,
         counters: counters.sab,
         options,
         native: host.native,

@@ -1,7 +1,7 @@
 /**
  * Main-thread half of the epoll backend: one epoll fd shared by every worker, the listening
  * socket (registered EPOLLONESHOT so one worker at a time accepts), two eventfds for control
- * packets, and the native ring-buffer arena.
+ * packets, the native ring-buffer arena, and the workers' run tokens (runTokens.ts).
  */
 import { availableParallelism } from 'node:os';
 import { CONTROL_CLOSE_ALL, CONTROL_EXIT, OP_ACCEPT, OP_CONTROL, type BackendHost, type HostContext } from '../completion.js';
@@ -27,13 +27,8 @@ import {
   type Libc,
 } from '../../native/linux/libc.js';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
-
-/** Encode an epoll data word (slot, generation, op) into a 12-byte epoll_event at `dv`. */
-export function writeEvent(dv: DataView, events: number, op: number, slot: number, gen: number): void {
-  dv.setUint32(0, events >>> 0, true);
-  dv.setUint32(4, ((op << 24) | slot) >>> 0, true);
-  dv.setUint32(8, gen >>> 0, true);
-}
+import { writeEvent } from './dataWord.js';
+import { RunTokens } from './runTokens.js';
 
 export function createEpollHost(ctx: HostContext): BackendHost {
   const libc = loadLibc();
@@ -62,25 +57,25 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       fds.push(closeAllFd);
       const exitFd = check('eventfd', libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
       fds.push(exitFd);
-      writeEvent(dv, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+      writeEvent(dv, 0, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, scratch.address));
       // Close-all goes to one worker (one-shot); exit stays readable (level-triggered, never
       // read) so that every worker sees it on its next wait.
-      writeEvent(dv, EPOLLIN | EPOLLONESHOT, OP_CONTROL, CONTROL_CLOSE_ALL, 0);
+      writeEvent(dv, 0, EPOLLIN | EPOLLONESHOT, OP_CONTROL, CONTROL_CLOSE_ALL, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, closeAllFd, scratch.address));
-      writeEvent(dv, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
+      writeEvent(dv, 0, EPOLLIN, OP_CONTROL, CONTROL_EXIT, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, exitFd, scratch.address));
       const arena = allocArena(ctx.table.capacity * options.bufferSize);
       // Default: half the CPUs. This tool's server usually shares the machine with its flood
       // (or another load generator); on two cores, two running workers beside a two-thread
       // client made every echo dearer (more migrations and preemptions) than one did.
       const running = options.concurrency || Math.max(1, Math.floor(availableParallelism() / 2));
-      ctx.table.setWaitTokens(Math.min(options.workers, running));
+      const runTokens = RunTokens.create(Math.min(options.workers, running));
       let disposed = false;
       return {
         name: 'epoll',
         address: { host: options.host, port },
-        native: { epfd, listenFd: lfd, closeAllFd, arena: arena.address },
+        native: { epfd, listenFd: lfd, closeAllFd, arena: arena.address, runTokens: runTokens.sab },
         postControl(code, count) {
           const fd = code === CONTROL_EXIT ? exitFd : closeAllFd;
           dv.setBigUint64(8, BigInt(count), true);

@@ -1,0 +1,219 @@
+/**
+ * One worker's io_uring batching. The receives its edges claim in one wait are made together in
+ * one io_uring_enter; the sends the engine posts while it handles a batch are queued
+ * (POST_QUEUED) and made together at the worker's next wait(), whose completions they are. Each
+ * entry is the same non-blocking recv() or send() as without the ring, done before the call
+ * returns: nothing the kernel holds outlives it, so every lifetime rule is unchanged. A queued
+ * send the socket refuses (EAGAIN) completes with 0 bytes and marks the slot, so the engine's
+ * retry is a plain send() that arms EPOLLOUT and goes pending the usual way.
+ */
+import { OP_SEND, type CompletionBatch } from '../completion.js';
+import { C_RING_CALLS, C_RING_OPS } from '../counters.js';
+import { F_HANDLE, F_RECV_OFF, type SessionTable } from '../sessionTable.js';
+import { MSG_NOSIGNAL, type Libc } from '../../native/linux/libc.js';
+import { EAGAIN, EINTR } from '../../native/linux/errno.js';
+import { Uring } from '../../native/linux/uring.js';
+import type { EchoRings } from './echoRings.js';
+import { rearmAfterEmptyRead } from './edges.js';
+import { MAX_EVENTS } from './epollSet.js';
+import { receiveEchoesAtOnce, receiveLength, type Receiver } from './receives.js';
+import { NOT_FROM_SCRATCH, NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
+
+/** Sends queued between two waits at most (a dispatch posts at most one per completion). */
+const SEND_QUEUE = 256;
+/** The most one claimed echoAtOnce receive reads into scratch (a full one leaves READY for the rest). */
+const SCRATCH_SLICE = 16 * 1024;
+/** Scratch a batching worker needs: one slice per event of a wait. */
+export const BATCHED_SCRATCH_BYTES = MAX_EVENTS * SCRATCH_SLICE;
+/** A batch entry whose receive went back to pending: no completion, dropped before wait() returns. */
+const OP_DROPPED = -1;
+
+export class UringBatch {
+  private readonly results: Int32Array;
+  private readonly i32: Int32Array;
+  // Receives prepared in this wait, by ring entry: where they read, how much, their scratch
+  // offset (NOT_IN_SCRATCH: into the ring) and their batch entry.
+  private readonly rxAddr = new Float64Array(MAX_EVENTS);
+  private readonly rxLen = new Int32Array(MAX_EVENTS);
+  private readonly rxAt = new Int32Array(MAX_EVENTS);
+  private readonly rxOut = new Int32Array(MAX_EVENTS);
+  // Sends queued for the next wait, oldest first.
+  private readonly txSlot = new Int32Array(SEND_QUEUE);
+  private readonly txGen = new Int32Array(SEND_QUEUE);
+  private readonly txOff = new Int32Array(SEND_QUEUE);
+  private readonly txLen = new Int32Array(SEND_QUEUE);
+  private readonly txFrom = new Float64Array(SEND_QUEUE);
+  private txCount = 0;
+  /** 1: a queued send this slot's socket refused, so its next send is a plain one. */
+  private readonly sendPlain: Uint8Array;
+
+  /** The ring a batching worker needs, or null where io_uring fails its probe (then every call is a plain one). */
+  static openRing(): Uring | null {
+    return Uring.open(Math.max(MAX_EVENTS, SEND_QUEUE));
+  }
+
+  constructor(
+    private readonly uring: Uring,
+    private readonly libc: Libc,
+    private readonly table: SessionTable,
+    private readonly rings: EchoRings,
+    private readonly scratch: ScratchEcho,
+    private readonly receiver: Receiver,
+    private readonly counters: Float64Array,
+  ) {
+    this.results = new Int32Array(uring.capacity);
+    this.i32 = table.i32;
+    this.sendPlain = new Uint8Array(table.capacity);
+  }
+
+  /** Prepare the receive claimed in batch[out] as ring entry k (finishRecvs makes it). */
+  prepRecv(batch: CompletionBatch, out: number, k: number): void {
+    const slot = batch.slot[out];
+    const b = this.table.base(slot);
+    let len = receiveLength(this.i32, b);
+    let at = NOT_IN_SCRATCH;
+    if (receiveEchoesAtOnce(this.i32, b)) {
+      const slice = Math.min(len, SCRATCH_SLICE);
+      at = this.scratch.room(slice);
+      if (at !== NOT_IN_SCRATCH) {
+        this.scratch.take(slice);
+        len = slice;
+      }
+    }
+    const addr = at === NOT_IN_SCRATCH ? this.rings.address(slot, this.i32[b + F_RECV_OFF]) : this.scratch.address(at);
+    this.rxAddr[k] = addr;
+    this.rxLen[k] = len;
+    this.rxAt[k] = at;
+    this.rxOut[k] = out;
+    this.uring.prepRecv(this.i32[b + F_HANDLE], addr, len, 0, k);
+  }
+
+  /**
+   * Make the n receives prepared, in one call, and fill in their completions. One that found
+   * nothing is re-armed, or, if an edge came meanwhile, read again at once. Returns how many of
+   * the `filled` batch entries are left once those gone back to pending are dropped.
+   */
+  finishRecvs(batch: CompletionBatch, n: number, filled: number): number {
+    this.run(n);
+    let dropped = 0;
+    for (let k = 0; k < n; k++) {
+      const out = this.rxOut[k];
+      const b = this.table.base(batch.slot[out]);
+      const r = this.results[k];
+      if (r >= 0) this.receiver.received(batch, out, b, r, this.rxLen[k], this.rxAt[k]);
+      else if (r !== -EAGAIN && r !== -EINTR) batch.status[out] = -r;
+      // Nothing there: pending again, or, if an edge came after the ring's read, read at once.
+      else if (
+        rearmAfterEmptyRead(this.i32, b) ||
+        !this.receiver.read(batch, out, b, this.rxAddr[k], this.rxLen[k], this.rxAt[k])
+      ) {
+        batch.op[out] = OP_DROPPED;
+        dropped++;
+      }
+    }
+    return dropped > 0 ? dropDropped(batch, filled) : filled;
+  }
+
+  /**
+   * Queue a send for the next wait(), from scratch when it is the echo of what this worker just
+   * received there. False when it must be a plain send instead (the queue is full, or the
+   * socket refused this slot's last queued send).
+   */
+  queueSend(slot: number, gen: number, offset: number, len: number): boolean {
+    if (this.txCount >= SEND_QUEUE || this.sendPlain[slot] !== 0) {
+      this.sendPlain[slot] = 0;
+      return false;
+    }
+    const k = this.txCount++;
+    const from = this.scratch.sourceFor(slot, gen, offset, len);
+    this.txSlot[k] = slot;
+    this.txGen[k] = gen;
+    this.txOff[k] = offset;
+    this.txLen[k] = len;
+    this.txFrom[k] = from !== NOT_FROM_SCRATCH ? from : this.rings.address(slot, offset);
+    return true;
+  }
+
+  hasQueuedSends(): boolean {
+    return this.txCount > 0;
+  }
+
+  /**
+   * Make the queued sends (as many as the batch has room for) in one call and report each as a
+   * completion. Bytes of a scratch send the socket did not take go to the ring, where the
+   * engine's next send finds them.
+   */
+  flushSends(batch: CompletionBatch): number {
+    const n = Math.min(this.txCount, batch.op.length, this.uring.capacity);
+    for (let k = 0; k < n; k++) {
+      this.uring.prepSend(this.i32[this.table.base(this.txSlot[k]) + F_HANDLE], this.txFrom[k], this.txLen[k], MSG_NOSIGNAL, k);
+    }
+    this.run(n);
+    for (let k = 0; k < n; k++) this.sent(batch, k);
+    this.shiftQueue(n);
+    return n;
+  }
+
+  close(): void {
+    this.uring.close();
+  }
+
+  /** Queued send k's completion, as batch entry k. */
+  private sent(batch: CompletionBatch, k: number): void {
+    const slot = this.txSlot[k];
+    const len = this.txLen[k];
+    const from = this.txFrom[k];
+    const to = this.rings.address(slot, this.txOff[k]);
+    let r = this.results[k];
+    batch.op[k] = OP_SEND;
+    batch.slot[k] = slot;
+    batch.gen[k] = this.txGen[k];
+    batch.bytes[k] = 0;
+    batch.status[k] = 0;
+    if (r === -EAGAIN || r === -EINTR) {
+      this.sendPlain[slot] = 1;
+      r = 0;
+    }
+    if (r < 0) batch.status[k] = -r;
+    else {
+      batch.bytes[k] = r;
+      if (r < len && from !== to) this.libc.memcpy(to + r, from + r, len - r);
+    }
+  }
+
+  /** Drop the n sends just made from the front of the queue. */
+  private shiftQueue(n: number): void {
+    this.txCount -= n;
+    if (this.txCount === 0) return;
+    const end = n + this.txCount;
+    this.txSlot.copyWithin(0, n, end);
+    this.txGen.copyWithin(0, n, end);
+    this.txOff.copyWithin(0, n, end);
+    this.txLen.copyWithin(0, n, end);
+    this.txFrom.copyWithin(0, n, end);
+  }
+
+  private run(n: number): void {
+    this.uring.run(this.results);
+    this.counters[C_RING_CALLS]++;
+    this.counters[C_RING_OPS] += n;
+  }
+}
+
+/** Close the gaps (OP_DROPPED) in the first n batch entries; returns how many are left. */
+function dropDropped(batch: CompletionBatch, n: number): number {
+  let w = 0;
+  for (let k = 0; k < n; k++) {
+    if (batch.op[k] === OP_DROPPED) continue;
+    if (w !== k) {
+      batch.op[w] = batch.op[k];
+      batch.slot[w] = batch.slot[k];
+      batch.gen[w] = batch.gen[k];
+      batch.bytes[w] = batch.bytes[k];
+      batch.status[w] = batch.status[k];
+      batch.handle[w] = batch.handle[k];
+    }
+    w++;
+  }
+  return w;
+}
