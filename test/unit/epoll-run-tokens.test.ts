@@ -19,10 +19,12 @@ function thread<T>(code: string, workerData: Record<string, unknown>): { worker:
   return { worker, reply };
 }
 
-/** Until the thread has counted itself parked, and a little longer: it counts itself just before it sleeps. */
+/**
+ * Until the thread has counted itself parked (bounded: 5 s). It may not be asleep yet; a token
+ * given back before it sleeps still ends its park() with true (the futex word is no longer 0).
+ */
 async function untilParked(tokens: RunTokens): Promise<void> {
   for (let i = 0; i < 500 && tokens.parked() === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('run tokens', () => {

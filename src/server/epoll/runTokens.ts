@@ -51,12 +51,16 @@ export class RunTokens {
     if (Atomics.load(this.i32, T_PARKED) > 0) Atomics.notify(this.i32, T_FREE, 1);
   }
 
-  /** Sleep while no token is free: at most ms, less when giveBack wakes it (then true). Worker threads only. */
+  /**
+   * Sleep while no token is free: at most ms, less when giveBack wakes it. True when a token was
+   * given back meanwhile: woken, or given back between counting itself parked and sleeping (then
+   * the futex word is no longer 0 and the wait returns at once). Worker threads only.
+   */
   park(ms: number): boolean {
     Atomics.add(this.i32, T_PARKED, 1);
     const r = Atomics.wait(this.i32, T_FREE, 0, ms);
     Atomics.sub(this.i32, T_PARKED, 1);
-    return r === 'ok';
+    return r !== 'timed-out';
   }
 
   /** Workers in park() right now. */
