@@ -29,6 +29,7 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   int('--max-sessions', o.maxSessions, 1, 1_000_000);
   int('--idle-timeout', o.idleTimeoutMs, 0, 2 ** 31 - 1);
   int('--buffer-size', o.bufferSize, 256, 16 * 1024 * 1024);
+  int('--send-buffer', o.sendBuffer, 0, 64 * 1024 * 1024);
   int('--accept-depth', o.acceptDepth, 1, 4096);
   int('--concurrency', o.concurrency, 0, 64);
   if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))

@@ -17,6 +17,7 @@ interface Flags {
   maxSessions: string;
   idleTimeout: string;
   bufferSize: string;
+  sendBuffer: string;
   lifetime: string;
   statsPort: string;
   stats: boolean;
@@ -44,6 +45,7 @@ export function addServerCommand(program: Command): void {
     .option('--max-sessions <n>', 'connections beyond this are reset and counted as rejected', '10k')
     .option('--idle-timeout <time>', 'reset sessions idle this long (e.g. 30s); 0 = never', '0')
     .option('--buffer-size <bytes>', 'per-session echo buffer; when full, reading pauses', '64k')
+    .option('--send-buffer <bytes>', 'SO_SNDBUF of accepted sockets (e.g. 4k makes sends go pending often); 0 = the OS default', '0')
     .addOption(
       new Option(
         '--lifetime <mode>',
@@ -83,6 +85,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     maxSessions: parseCount('--max-sessions', f.maxSessions),
     idleTimeoutMs: parseDurationMs('--idle-timeout', f.idleTimeout, 's', 0, MAX_TIMER_MS),
     bufferSize: parseBytes('--buffer-size', f.bufferSize),
+    sendBuffer: parseBytes('--send-buffer', f.sendBuffer),
     lifetime: f.lifetime as Lifetime,
     statsPort: f.stats ? parseInteger('--stats-port', f.statsPort) : null,
     statsHost: f.statsHost,

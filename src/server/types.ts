@@ -16,6 +16,12 @@ export interface ServerOptions {
   idleTimeoutMs: number;
   /** Per-session echo buffer in bytes; when full the session stops receiving until sends drain. */
   bufferSize: number;
+  /**
+   * SO_SNDBUF of every accepted socket in bytes; 0 keeps the OS's default (which autotunes to
+   * megabytes on Linux loopback). A small one makes sends go pending, with a receive beside them,
+   * far more often: the state where a session's two operations race.
+   */
+  sendBuffer: number;
   lifetime: Lifetime;
   /** Port of the HTTP stats endpoint on statsHost; 0 picks one; null turns it off. */
   statsPort: number | null;
@@ -43,6 +49,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxSessions: 10_000,
   idleTimeoutMs: 0,
   bufferSize: 64 * 1024,
+  sendBuffer: 0,
   lifetime: 'refcount',
   statsPort: 0,
   statsHost: '127.0.0.1',

@@ -18,6 +18,7 @@ export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
 export const SO_LINGER = 13;
+export const SO_SNDBUF = 7;
 export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
 export const SHUT_RD = 0;

@@ -28,6 +28,7 @@ import {
   SHUT_RDWR,
   SHUT_WR,
   SO_LINGER,
+  SO_SNDBUF,
   SOL_SOCKET,
   TCP_NODELAY,
   loadLibc,
@@ -53,6 +54,8 @@ class EpollPort implements PortBackend {
   private readonly libc: Libc;
   private readonly i32: Int32Array;
   private readonly naive: boolean;
+  /** SO_SNDBUF for accepted sockets; 0 = the OS default. */
+  private readonly sendBuffer: number;
   private readonly closeAllFd: number;
   private readonly epoll: EpollSet;
   private readonly turns: RunTurns;
@@ -74,6 +77,7 @@ class EpollPort implements PortBackend {
     const libc = (this.libc = loadLibc());
     this.i32 = table.i32;
     this.naive = init.options.lifetime === 'naive';
+    this.sendBuffer = init.options.sendBuffer;
     this.closeAllFd = init.native.closeAllFd as number;
     const rings = new EchoRings(init.native.arena as number, init.options.bufferSize);
     const ring = this.naive || !init.options.ioUring ? null : UringBatch.openRing();
@@ -148,6 +152,10 @@ class EpollPort implements PortBackend {
     this.i32[b + F_AUX] = -1;
     this.opt.setInt32(0, 1, true);
     this.libc.setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, this.optMem.address, 4);
+    if (this.sendBuffer > 0) {
+      this.opt.setInt32(0, this.sendBuffer, true);
+      this.libc.setsockopt(handle, SOL_SOCKET, SO_SNDBUF, this.optMem.address, 4);
+    }
     return true;
   }
 

@@ -68,6 +68,8 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
   const listenValue = BigInt64Array.of(BigInt(listenSocket));
   const lingerZero = Uint16Array.of(1, 0);
   const one = Int32Array.of(1);
+  /** SO_SNDBUF for accepted sockets, or null for the OS default. */
+  const sendBuffer = init.options.sendBuffer > 0 ? Int32Array.of(init.options.sendBuffer) : null;
   const nonBlocking = Uint32Array.of(1);
   let cancelledAccepts = false;
 
@@ -212,6 +214,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
       }
       i32[table.base(slot) + F_HANDLE] = handle;
       w.setsockopt(handle, w.IPPROTO_TCP, w.TCP_NODELAY, one, 4);
+      if (sendBuffer) w.setsockopt(handle, w.SOL_SOCKET, w.SO_SNDBUF, sendBuffer, 4);
       return true;
     },
 
