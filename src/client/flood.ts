@@ -89,7 +89,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
 
   private async run(raw: FloodOptions): Promise<FloodResult> {
     await Promise.resolve(); // let the caller attach listeners first
-    const server = this.options.embedded ? await startEmbedded(raw.server) : null;
+    const server = this.options.embedded ? await startEmbedded(this.options.server) : null;
     try {
       if (server) return await this.flood(server.address, async () => server.stats(), server.backend);
       return await this.flood(this.options, statsSource(raw.stats), null);

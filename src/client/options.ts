@@ -9,6 +9,7 @@ import { usageError } from '../errors.js';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../native/platform.js';
 import type { ServerOptions, ServerStats } from '../server/index.js';
 import { formatMs, parseTarget, UNLIMITED, type Range } from '../units.js';
+import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.js';
 import type { TransportName } from './transport/transport.js';
 import { parseAssertions, type Assertion } from './verdict/assertions.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
@@ -62,6 +63,11 @@ export interface FloodOptions {
    * (uring, else native, where they run; else net). Default auto.
    */
   transport?: TransportName | 'auto';
+  /**
+   * A preset of these options (profiles.ts) that options given here override: `stress` hunts
+   * reference-counting bugs for 20 s (README, "Bug zoo"). Default `default` (no preset).
+   */
+  profile?: ProfileName;
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
@@ -79,6 +85,9 @@ export interface EngineConfig extends PlanOptions {
 
 export interface ResolvedFloodOptions extends EngineConfig {
   embedded: boolean;
+  /** Options of the embedded server (the profile's, under those given); {} with a target. */
+  server: Partial<ServerOptions>;
+  profile: ProfileName;
   workers: number;
   settleTimeoutMs: number;
   assertions: Assertion[];
@@ -113,7 +122,11 @@ const MAX_WAIT_MS = 3600e3;
 const MAX_PENDING_BYTES = 1024 ** 3;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
-export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions {
+export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOptions {
+  if (given.profile !== undefined && !(PROFILE_NAMES as readonly string[]).includes(given.profile)) {
+    throw usageError('--profile', `must be ${PROFILE_NAMES.join(' or ')}`, given.profile);
+  }
+  const o = applyProfile(given);
   const target = resolveTarget(o.target);
   checkTargetOnly(o, target !== null);
   const host = target?.host ?? '127.0.0.1';
@@ -125,6 +138,8 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
     host,
     port: target?.port ?? 0,
     embedded: target === null,
+    server: target === null ? { ...o.server } : {},
+    profile: o.profile ?? 'default',
     connections,
     total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
     durationMs,
@@ -144,6 +159,14 @@ export function resolveFloodOptions(o: FloodOptions = {}): ResolvedFloodOptions 
     assertText,
     transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
   };
+}
+
+/** `o` on top of its profile: options given win; the profile's server options only for the embedded server. */
+function applyProfile(o: FloodOptions): FloodOptions {
+  const p = PROFILES[o.profile ?? 'default'];
+  const merged: FloodOptions = { ...p.flood, ...o };
+  if (o.target === undefined && Object.keys(p.server).length > 0) merged.server = { ...p.server, ...o.server };
+  return merged;
 }
 
 /** `host:port` or {host, port} -> a checked target; null: the embedded server. */

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { LIFETIME_FAULTS } from '../../server/index.js';
+import { PROFILE_NAMES } from '../profiles.js';
 import { formatMs, type Range } from '../../units.js';
 import { runFlood, type FloodRun } from '../flood.js';
 import { defaultWorkers, FLOOD_DEFAULTS as D } from '../options.js';
@@ -42,6 +43,11 @@ export function addFloodCommand(program: Command): void {
       '--transport <name>',
       'client sockets: uring (native, its reads and sends batched through io_uring), native (non-blocking sockets over epoll, Linux), ' +
         `net (Node net) or auto (uring, else native, where they run; else net) (default: ${D.transport})`,
+    )
+    .addOption(
+      new Option('--profile <name>', 'a preset of these options that flags given override: stress hunts refcount bugs for 20 s (README, "Bug zoo")').choices([
+        ...PROFILE_NAMES,
+      ]),
     )
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug; a zoo fault puts back one refcount bug)').choices(['refcount', 'naive', ...LIFETIME_FAULTS]))

@@ -29,6 +29,7 @@ export interface FloodFlags {
   progress: boolean;
   backend?: string;
   lifetime?: string;
+  profile?: string;
   transport?: string;
 }
 
@@ -51,6 +52,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.stats !== undefined) o.stats = f.stats;
   if (f.assert !== undefined) o.assert = f.assert;
   if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
+  if (f.profile !== undefined) o.profile = f.profile as FloodOptions['profile'];
   if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);
   return o;
 }

@@ -24,6 +24,8 @@ export interface FloodResult {
   reasons: string[];
   target: { host: string; port: number; embedded: boolean; backend: string | null };
   options: {
+    /** The preset the options started from (`default`: none). */
+    profile: string;
     connections: number;
     total: number | null;
     durationMs: number;
@@ -98,6 +100,7 @@ export function buildResult(
     reasons: [],
     target: { ...target, embedded: o.embedded },
     options: {
+      profile: o.profile,
       connections: o.connections,
       total: o.total >= UNLIMITED ? null : o.total,
       durationMs: o.durationMs,
