@@ -26,8 +26,8 @@ describe.each(COMPLETION_VARIANTS)('the $name backend under abuse (refcount life
       expect(s.sessions.accepted).toBe(s.sessions.freed);
       expect(s.staleCompletions).toBe(0);
       expect(s.extra.doubleFrees).toBe(0);
-      // The flood-then-RST clients really left sends pending on the server.
-      expect(s.extra.sendBackpressure).toBeGreaterThan(0);
+      // Whether a flood-then-RST client's reset finds the server's send still pending depends on
+      // timing (it failed 3 runs in 6); send-backpressure.test.ts makes a pending send certain.
       // Every connection reached the server once. On IOCP, a client that resets before its
       // AcceptEx completes fails that accept (Wine: 0xC0000140): a failed accept, not a session.
       expect(reached(s)).toBe(PER_MODE * 5 * (round + 1));
