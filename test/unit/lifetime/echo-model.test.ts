@@ -131,6 +131,8 @@ class World {
   acceptAttachFails = false;
   /** The next post is the accept's first receive. */
   acceptPost = false;
+  /** The slot whose send was just answered POST_QUEUED (cleared by the next backend call). */
+  queuedSend = -1;
   /** Begin the shutdown while the next accepted session's first receive is being posted. */
   stopAtNextAccept = false;
   /** During a batch the model has applied every entry while the engine runs them one by one. */
@@ -206,6 +208,11 @@ class World {
   // ---- every backend call, checked when it is made ----
 
   onCall(call: Call): void {
+    // A queued send is like an inline send that has not happened yet: its completion decides the
+    // next receive, none is posted beside it.
+    const queuedSend = this.queuedSend;
+    this.queuedSend = -1;
+    if (call.kind === 'recv') ok(call.slot !== queuedSend, 'a receive posted beside a queued send');
     switch (call.kind) {
       case 'attach': {
         const c = this.accepting;
@@ -322,6 +329,7 @@ class World {
     };
     const queuedAnswer = (): number => {
       op.queued = true;
+      if (op.kind === 'send') this.queuedSend = call.slot;
       this.tally.queued++;
       return POST_QUEUED;
     };
@@ -377,6 +385,7 @@ class World {
   // ---- the driver ----
 
   dispatch(n: number): boolean {
+    this.queuedSend = -1; // a new completion, not the rest of the post that queued it
     for (let k = n; k < this.batch.op.length; k++) {
       // Past the batch's end: were it read, the worker would stop.
       this.batch.op[k] = OP_CONTROL;
