@@ -86,6 +86,19 @@ describe('idle scan', () => {
     expect(r.refs(a.slot)).toBe(2); // the send and the receive: the scan gave its reference back
   });
 
+  it('leaves alone a session whose last reference is being dropped, and does not count it', () => {
+    const r = makeRig({ idleTimeoutMs: 100, epoch: EPOCH });
+    at(1_000);
+    const s = r.table.alloc(); // open, about to be freed by the worker that holds its last reference
+    r.table.release(s);
+    at(2_000);
+    r.engine.scanIdle();
+    expect(r.table.state(s)).toBe(STATE_OPEN);
+    expect(r.refs(s)).toBe(0);
+    expect(r.port.calls).toEqual([]);
+    expect(r.counters[C_IDLE_CLOSED]).toBe(0);
+  });
+
   it('at 0 is off: no scan, and completions leave the activity time alone', () => {
     const r = makeRig({ idleTimeoutMs: 0, epoch: EPOCH });
     at(1_000);
