@@ -2,6 +2,8 @@
  * A PortBackend with no sockets, for driving the echo engine's dispatch directly: it records every
  * call (with the slot's reference count at the moment of a post), answers posts as a test tells it
  * (pending by default), and builds the completion batches a test feeds back to dispatch().
+ * Given a ring size it also keeps each slot's echo ring as bytes, so that a test can play the
+ * kernel: write what a receive brought into ring[off, off+n), read what a send took from it.
  */
 import {
   OP_ACCEPT,
@@ -42,17 +44,31 @@ export type Answer = (call: PostCall) => number;
 
 export class FakePort implements PortBackend {
   readonly calls: Call[] = [];
-  /** Answers for the next posts, in order; when empty a post is POST_PENDING. */
+  /** Answers for the next posts, in order; when empty a post asks `fallback`, else is POST_PENDING. */
   readonly answers: Answer[] = [];
+  fallback: Answer | null = null;
   attachOk = true;
+  /** Called after each call is recorded (a test's model checks it there, at the moment it happens). */
+  onCall: ((call: Call) => void) | null = null;
+  private readonly rings: Buffer[] = [];
 
-  constructor(private readonly table: SessionTable) {}
+  /** `ringSize`: keep a byte ring of that size per slot (see ring()). */
+  constructor(
+    private readonly table: SessionTable,
+    private readonly ringSize = 0,
+  ) {}
+
+  /** The slot's echo ring (zero-filled at first use; a reused slot keeps the old bytes, as memory does). */
+  ring(slot: number): Buffer {
+    if (this.ringSize <= 0) throw new Error('this FakePort keeps no rings');
+    return (this.rings[slot] ??= Buffer.alloc(this.ringSize));
+  }
 
   wait(): number {
     return 0;
   }
   attach(slot: number, gen: number, handle: number): boolean {
-    this.calls.push({ kind: 'attach', slot, gen, handle });
+    this.record({ kind: 'attach', slot, gen, handle });
     return this.attachOk;
   }
   postRecv(slot: number, gen: number, off: number, len: number, echoAtOnce: boolean): number {
@@ -62,23 +78,28 @@ export class FakePort implements PortBackend {
     return this.post({ kind: 'send', slot, gen, off, len, echoAtOnce: false, refsAtCall: this.table.refs(slot) });
   }
   cancel(slot: number, abortive: boolean): void {
-    this.calls.push({ kind: 'cancel', slot, abortive });
+    this.record({ kind: 'cancel', slot, abortive });
   }
   shutdownSend(slot: number): void {
-    this.calls.push({ kind: 'shutdownSend', slot });
+    this.record({ kind: 'shutdownSend', slot });
   }
   closeHandle(slot: number, rst: boolean): void {
-    this.calls.push({ kind: 'closeHandle', slot, rst, refsAtCall: this.table.refs(slot) });
+    this.record({ kind: 'closeHandle', slot, rst, refsAtCall: this.table.refs(slot) });
   }
   reject(handle: number): void {
-    this.calls.push({ kind: 'reject', handle });
+    this.record({ kind: 'reject', handle });
   }
   stopAccepting(): void {}
   dispose(): void {}
 
-  private post(call: PostCall): number {
+  private record(call: Call): void {
     this.calls.push(call);
-    const answer = this.answers.shift();
+    this.onCall?.(call);
+  }
+
+  private post(call: PostCall): number {
+    this.record(call);
+    const answer = this.answers.shift() ?? this.fallback;
     return answer ? answer(call) : POST_PENDING;
   }
 
@@ -112,14 +133,23 @@ export interface Rig {
   ring(slot: number): { head: number; count: number; flags: number };
 }
 
-export function makeRig(opts: { lifetime?: Lifetime; bufferSize?: number; capacity?: number } = {}): Rig {
-  const table = new SessionTable(opts.capacity ?? 4);
+export interface RigOptions {
+  lifetime?: Lifetime;
+  bufferSize?: number;
+  capacity?: number;
+  idleTimeoutMs?: number;
+  /** The table's epoch (its clock's zero), for tests that fake Date. */
+  epoch?: number;
+}
+
+export function makeRig(opts: RigOptions = {}): Rig {
+  const table = new SessionTable(opts.capacity ?? 4, opts.epoch);
   const port = new FakePort(table);
   const counters = new Float64Array(ROW);
   const engine = new EchoEngine(table, port, counters, {
     bufferSize: opts.bufferSize ?? 1024,
     lifetime: opts.lifetime ?? 'refcount',
-    idleTimeoutMs: 0,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 0,
   });
   const batch: CompletionBatch = makeBatch(1);
   const one = (op: number, slot: number, gen: number, bytes: number, status: number, handle = 0): boolean => {
