@@ -279,9 +279,10 @@ export class EchoEngine {
     if (idle <= 0) return;
     const t = this.table;
     const now = t.now();
-    if (now - this.lastIdleScan < Math.min(idle / 2, 1000)) return;
+    // The clock is 32-bit and wraps after 24.9 days: elapsed times are taken modulo 2^32.
+    if (((now - this.lastIdleScan) | 0) < Math.min(idle / 2, 1000)) return;
     this.lastIdleScan = now;
-    const isIdle = (s: number) => now - this.i32[t.base(s) + F_ACTIVE] >= idle;
+    const isIdle = (s: number) => ((now - this.i32[t.base(s) + F_ACTIVE]!) | 0) >= idle;
     for (let s = 0; s < t.capacity; s++) {
       if (t.state(s) !== STATE_OPEN || !isIdle(s)) continue;
       if (this.closeUnowned(s, true, () => isIdle(s))) this.c[C_IDLE_CLOSED]++;
