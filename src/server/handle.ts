@@ -1,3 +1,4 @@
+/** ServerHandle: what startServer() resolves to, for the library API and the CLI alike. */
 import type { BackendName, ServerStats } from './types.js';
 
 /** What startServer() resolves to. */

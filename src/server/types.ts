@@ -1,3 +1,4 @@
+/** The server's option and stats types, and the option defaults: shared by every backend and the CLI. */
 import type { LifetimeFault } from './bugZoo.js';
 
 export type BackendName = 'epoll' | 'iocp' | 'node';

@@ -1,7 +1,11 @@
+/**
+ * The flood's `net` transport: client sockets over Node's `net` module, driven by Node's own event
+ * loop. It runs on every OS; the native transports are faster where they run (Linux).
+ */
 import net from 'node:net';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from './transport.js';
 
-/** The transport over Node's `net` module: runs on every OS, driven by Node's own loop. */
+/** The transport over Node's `net` module. */
 export class NetTransport implements ClientTransport {
   readonly name = 'net' as const;
   /** One receive buffer per thread: bytes are judged before the next read can reuse it. */
