@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SendBatch, BATCH_FRAMES, type BatchedSocket, type SendRing } from '../../src/client/transport/sendBatch.js';
 import { ECONNRESET } from '../../src/native/linux/errno.js';
-import { AF_UNIX, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, errno, loadLibc } from '../../src/native/linux/libc.js';
+import { AF_UNIX, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc } from '../../src/native/linux/libc.js';
+import { sendUntilBlocked } from '../../src/client/transport/nativeSocket.js';
 import { Uring } from '../../src/native/linux/uring.js';
 import { allocArena, freeArena, viewMemory } from '../../src/native/memory.js';
 import { ioUringAvailable } from '../../src/native/platform.js';
@@ -272,7 +273,7 @@ describe('send batch: what joins', () => {
   });
 });
 
-/** A socket over one end of a real socketpair: the same send loop as the transport's sockets. */
+/** A socket over one end of a real socketpair, sending through the transport sockets' own send loop. */
 class PairSocket implements BatchedSocket {
   framesInBatch = 0;
   closed = false;
@@ -286,23 +287,10 @@ class PairSocket implements BatchedSocket {
   }
 
   sendNow(addr: number, len: number): number {
-    const libc = loadLibc();
-    let sent = 0;
-    while (sent < len) {
-      const n = libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += n;
-        continue;
-      }
-      const e = errno();
-      if (n < 0 && e === EINTR) continue;
-      if (n < 0 && e !== EAGAIN) {
-        this.failLater('write', e);
-        return -1;
-      }
-      break;
-    }
-    return sent;
+    const sent = sendUntilBlocked(loadLibc(), this.fd, addr, len);
+    if (sent >= 0) return sent;
+    this.failLater('write', -sent);
+    return -1;
   }
 
   keepUnsent(part: Buffer): void {

@@ -184,22 +184,10 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
    * or -1 after a write error (reported on a later turn, as `net` does).
    */
   sendNow(addr: number, len: number): number {
-    let sent = 0;
-    while (sent < len) {
-      const n = this.libc.send(this.fd, addr + sent, len - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += n;
-        continue;
-      }
-      const e = errno();
-      if (n < 0 && e === EINTR) continue;
-      if (n < 0 && e !== EAGAIN) {
-        this.failLater('write', e);
-        return -1;
-      }
-      break;
-    }
-    return sent;
+    const sent = sendUntilBlocked(this.libc, this.fd, addr, len);
+    if (sent >= 0) return sent;
+    this.failLater('write', -sent);
+    return -1;
   }
 
   /** Queues data[off, end) for EPOLLOUT. */
@@ -346,4 +334,24 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
     if (this.fd >= 0) this.t.closeFd(this.fd, this.reset);
     this.fd = -1;
   }
+}
+
+/**
+ * send() native memory [addr, addr+len) on a non-blocking socket until it is all gone or the socket
+ * would block: the bytes sent, or -errno after a write error.
+ */
+export function sendUntilBlocked(libc: Libc, fd: number, addr: number, len: number): number {
+  let sent = 0;
+  while (sent < len) {
+    const n = libc.send(fd, addr + sent, len - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += n;
+      continue;
+    }
+    const e = errno();
+    if (n < 0 && e === EINTR) continue;
+    if (n < 0 && e !== EAGAIN) return -e;
+    break;
+  }
+  return sent;
 }
