@@ -1,27 +1,14 @@
 // The flood command and the library resolve options alike: an empty command line and {} give the
 // same ResolvedFloodOptions (the command supplies no default of its own), and a value out of
 // range gives the same UsageError, word for word, whether it came as a flag or as an option.
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { addFloodCommand } from '../../src/client/cli/floodCommand.js';
-import { floodOptionsFromFlags, type FloodFlags } from '../../src/client/cli/floodFlags.js';
+import { parseFloodArgv } from '../helpers/floodArgv.js';
 import { defaultWorkers, resolveFloodOptions, type FloodOptions } from '../../src/client/options.js';
 import { DEFAULT_MIX } from '../../src/client/run/scenarios.js';
 import { UNLIMITED } from '../../src/units.js';
 
-/** Parses argv with the real command definition, capturing the options instead of running. */
-function parseArgv(argv: string[]): FloodOptions {
-  const program = new Command('iocp-bench').exitOverride();
-  addFloodCommand(program);
-  const flood = program.commands.find((c) => c.name() === 'flood')!;
-  let captured: FloodOptions | null = null;
-  flood.exitOverride().action((target: string | undefined, flags: FloodFlags) => {
-    captured = floodOptionsFromFlags(target, flags);
-  });
-  program.parse(['flood', ...argv], { from: 'user' });
-  return captured!;
-}
+const parseArgv = parseFloodArgv;
 
 /** The error `fn` throws (it must throw). */
 function thrown(fn: () => unknown): Error {

@@ -1,26 +1,14 @@
 // Option values with units and ranges, mixes, assertions and targets: parsed, or refused with a
 // UsageError naming the flag.
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseAssertions } from '../../src/client/verdict/assertions.js';
-import { addFloodCommand } from '../../src/client/cli/floodCommand.js';
-import { floodOptionsFromFlags, parseMix, type FloodFlags } from '../../src/client/cli/floodFlags.js';
-import { resolveFloodOptions, type FloodOptions } from '../../src/client/options.js';
+import { parseFloodArgv } from '../helpers/floodArgv.js';
+import { parseMix } from '../../src/client/cli/floodFlags.js';
+import { resolveFloodOptions } from '../../src/client/options.js';
 import { parseBytes, parseCount, parseDurationMs, parseRange, parseTarget } from '../../src/units.js';
 
-/** Parses argv with the real command definition, capturing the options instead of running. */
-function parseArgv(argv: string[]): FloodOptions {
-  const program = new Command('iocp-bench').exitOverride();
-  addFloodCommand(program);
-  const flood = program.commands.find((c) => c.name() === 'flood')!;
-  let captured: FloodOptions | null = null;
-  flood.exitOverride().action((target: string | undefined, flags: FloodFlags) => {
-    captured = floodOptionsFromFlags(target, flags);
-  });
-  program.parse(['flood', ...argv], { from: 'user' });
-  return captured!;
-}
+const parseArgv = parseFloodArgv;
 
 describe('unit parsers', () => {
   it('reads counts with k and m suffixes', () => {
