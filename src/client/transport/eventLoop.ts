@@ -80,6 +80,9 @@ export class EventLoop {
     while (!isDone()) {
       this.callbackReturned();
       onTurn();
+      // onTurn is a callback too: what it queued runs before any event (a connection it opened
+      // and queued to abort must not see its connect event first).
+      this.callbackReturned();
       if (isDone()) break;
       this.owner.beforeWait();
       const n = libc.epoll_wait(this.epfd, this.eventsAddr, this.maxEvents, this.waitMs());
@@ -92,6 +95,7 @@ export class EventLoop {
     const step = (): void => {
       this.callbackReturned();
       if (!isDone()) onTurn();
+      this.callbackReturned();
       if (isDone()) {
         this.owner.dispose();
         return;
