@@ -14,6 +14,9 @@ function sources(dir: string): string[] {
   );
 }
 
+/** A path relative to src/, with forward slashes on every OS. */
+const rel = (file: string) => path.relative(SRC, file).split(path.sep).join('/');
+
 /** file (relative to src/) -> the files it imports (relative to src/). */
 export function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
@@ -22,9 +25,9 @@ export function importGraph(): Map<string, string[]> {
     const deps: string[] = [];
     for (const m of text.matchAll(IMPORT)) {
       const spec = (m[1] ?? m[2])!;
-      deps.push(path.relative(SRC, path.resolve(path.dirname(file), spec)).replace(/\.js$/, '.ts'));
+      deps.push(rel(path.resolve(path.dirname(file), spec)).replace(/\.js$/, '.ts'));
     }
-    graph.set(path.relative(SRC, file), deps);
+    graph.set(rel(file), deps);
   }
   return graph;
 }
