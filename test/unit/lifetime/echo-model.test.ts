@@ -19,6 +19,7 @@ import * as C from '../../../src/server/counters.js';
 import { EchoEngine } from '../../../src/server/engine.js';
 import { STATE_CLOSING, STATE_FREE, STATE_OPEN, SessionTable } from '../../../src/server/sessionTable.js';
 import { FakePort, type Call, type PostCall } from '../../helpers/fakePort.js';
+import { prng } from '../../../src/client/run/scenarios.js';
 
 const COUNTER_NAMES = new Map(Object.entries(C).filter(([k]) => k.startsWith('C_')).map(([k, v]) => [v as number, k]));
 const STATUS_RESET = 0xc000020d | 0;
@@ -29,16 +30,6 @@ const IDLE_MS = 40;
 /** Inline answers allowed within one step (each one nests a completion inside the post). */
 const MAX_INLINE = 24;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Byte i of client id's stream: a hash, so streams need no storage and differ between clients. */
 function streamByte(id: number, i: number): number {
@@ -144,7 +135,7 @@ class World {
     readonly cfg: Config,
     readonly tally: Tally,
   ) {
-    this.rnd = mulberry32(cfg.seed);
+    this.rnd = prng(cfg.seed);
     vi.setSystemTime(EPOCH + this.now);
     this.table = new SessionTable(cfg.capacity, EPOCH);
     this.port = new FakePort(this.table, cfg.size);
