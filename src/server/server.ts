@@ -2,6 +2,7 @@
  * startServer(): validate options once, pick the backend, start the workers and the stats
  * endpoint. Backends trust what reaches them.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { IocpBenchError, usageError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
@@ -32,6 +33,7 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   int('--send-buffer', o.sendBuffer, 0, 64 * 1024 * 1024);
   int('--accept-depth', o.acceptDepth, 1, 4096);
   int('--concurrency', o.concurrency, 0, 64);
+  int('--fd-reserve', o.fdReserve, 0, 1_000_000);
   if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))
     throw usageError('--backend', 'must be auto, epoll, iocp or node', o.backend);
   if (o.lifetime !== 'refcount' && o.lifetime !== 'naive' && !isFault(o.lifetime))
@@ -98,10 +100,12 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     stopCore = (ms, onStage) => pool.stop(ms, onStage);
   }
 
+  const rss = residentMemory();
   const read = (): ServerStats => {
     const s = snapshot();
     // Resident memory of the whole server process: how the per-session cost is measured.
-    s.extra.rssBytes = process.memoryUsage.rss();
+    const bytes = rss.read();
+    if (bytes !== null) s.extra.rssBytes = bytes;
     return s;
   };
 
@@ -129,14 +133,51 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     stopStage: () => stage,
     close() {
       closing ??= (async () => {
+        stage = 'draining sessions';
         await stopCore(DRAIN_MS, (s) => (stage = s));
         const final = read();
         stage = 'closing the stats endpoint';
         await stats?.close();
+        rss.close();
         stage = 'stopped';
         return final;
       })();
       return closing;
+    },
+  };
+}
+
+/**
+ * The process's resident memory, read without a new descriptor per call: on Linux
+ * process.memoryUsage.rss() opens /proc/self/stat each time, which fails (EMFILE) exactly when a
+ * server at its descriptor limit is asked for its stats. So /proc/self/status is opened once and
+ * re-read in place. Elsewhere (Windows: GetProcessMemoryInfo) no file is involved. A read that
+ * fails returns null: the field is left out, the stats are still served.
+ */
+function residentMemory(): { read(): number | null; close(): void } {
+  let fd: number | null = null;
+  if (process.platform === 'linux') {
+    try {
+      fd = openSync('/proc/self/status', 'r');
+    } catch {
+      fd = null;
+    }
+  }
+  const buf = Buffer.alloc(4096);
+  return {
+    read() {
+      try {
+        if (fd === null) return process.memoryUsage.rss();
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        const kb = /VmRSS:\s+(\d+) kB/.exec(buf.toString('latin1', 0, n));
+        return kb ? Number(kb[1]) * 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
     },
   };
 }

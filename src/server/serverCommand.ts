@@ -6,6 +6,9 @@ import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 
+/** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Longest time option: 576 hours (24 days), under the 2^31 - 1 ms a timer can wait. */
 const MAX_TIMER_MS = 576 * 3600e3;
 
@@ -27,6 +30,7 @@ interface Flags {
   acceptDepth: string;
   concurrency: string;
   ioUring: boolean;
+  fdReserve: string;
   json?: boolean;
 }
 
@@ -64,12 +68,14 @@ export function addServerCommand(program: Command): void {
     .option('--accept-depth <n>', 'AcceptEx operations kept posted (IOCP) / accepts per wake-up (epoll)', String(D.acceptDepth))
     .option('--concurrency <n>', 'workers allowed to run at once (one asleep in the port\'s wait counts), like an IOCP\'s concurrency value; 0 = every worker on IOCP, half the CPUs on epoll (the rest is left to a load generator on the same machine; use the CPU count on a dedicated server)', '0')
     .option('--no-io-uring', 'epoll: make each recv and send its own system call instead of batching them through io_uring (where it passes a probe)')
+    .option('--fd-reserve <n>', 'epoll: descriptors kept free below the process limit for the stats endpoint and Node; connections that would take them are reset and counted as rejected', String(D.fdReserve))
     .option('--json', 'log machine-readable JSON lines instead of text')
     .addHelpText(
       'after',
-      '\nStops on SIGINT/SIGTERM or after --duration: closes every session, waits until no\n' +
-        'operation is outstanding (at most 4 s), and exits 0 when every session was freed (1 otherwise).\n' +
-        'A stop still running after --stop-timeout is reported on stderr and exits 1.',
+      '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: closes every session, waits until\n' +
+        'no operation is outstanding (at most 4 s), and exits 0 when every session was freed (1 otherwise).\n' +
+        'A second signal during the stop, or a stop still running after --stop-timeout, prints what\n' +
+        'was left (sessions live, operations outstanding) and exits 1 at once.',
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runServerCommand(flags);
@@ -92,6 +98,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     acceptDepth: parseInteger('--accept-depth', f.acceptDepth),
     concurrency: parseInteger('--concurrency', f.concurrency),
     ioUring: f.ioUring,
+    fdReserve: parseInteger('--fd-reserve', f.fdReserve),
   };
 }
 
@@ -99,12 +106,23 @@ async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
   const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
+  // Listening for the stop signals before anything else: one that arrives during the start-up,
+  // or just after the "listening" line, stops the server as soon as it is up.
+  let stopFor: (reason: string) => void = () => {};
+  const stopReason = new Promise<string>((resolve) => (stopFor = resolve));
+  const onSignal = (sig: NodeJS.Signals) => stopFor(`signal ${sig}`);
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   const server = await startServer(options);
   const log = (event: string, data: Record<string, unknown>, text: string) =>
     process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
   const { host, port } = server.address;
   const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const opts = { ...D, ...options };
+  if (server.statsUrl !== null && !isLoopback(opts.statsHost))
+    process.stderr.write(
+      `iocp-bench server: warning: the stats endpoint listens on ${opts.statsHost}, beyond this machine; ` +
+        'it has no authentication (anyone who can reach it reads the counters)\n',
+    );
   const started = server.stats();
   // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
   const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
@@ -115,29 +133,36 @@ async function runServerCommand(f: Flags): Promise<number> {
       `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
   );
 
-  const reason = await new Promise<string>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => resolve(`signal ${sig}`);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    if (durationMs !== null) setTimeout(() => resolve('duration'), durationMs).unref();
-  });
+  if (durationMs !== null) setTimeout(() => stopFor('duration'), durationMs).unref();
+  const reason = await stopReason;
+  // Armed before anything that could fail or hang: the stop is bounded (drain, then the workers
+  // are joined or terminated); should it ever take longer regardless, say so and exit rather
+  // than leave a server that ignores Ctrl-C. A second signal ends it the same way, at once.
+  const giveUp = (why: string) => {
+    const s = server.stats();
+    const stage = server.stopStage() ?? 'starting the stop';
+    process.stderr.write(
+      `iocp-bench server: ${why} (stuck ${stage}: ${s.sessions.live} sessions live, ` +
+        `${s.ops.outstanding} operations outstanding); exiting\n`,
+    );
+    log('stopped', { reason, drained: false, abandoned: why, stage, stats: s }, summary(reason, s, false));
+    process.exit(1);
+  };
+  const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
+  const again = (sig: NodeJS.Signals) => giveUp(`${sig} during the stop`);
+  for (const sig of STOP_SIGNALS) process.on(sig, again);
   const live = server.stats().sessions.live;
   log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
-  // The stop is bounded (drain, then the workers are joined or terminated); should it ever take
-  // longer regardless, say so and exit rather than leave a server that ignores Ctrl-C.
-  const watchdog = setTimeout(() => {
-    const s = server.stats();
-    process.stderr.write(
-      `iocp-bench server: the stop did not finish within ${f.stopTimeout} (stuck ${server.stopStage()}: ` +
-        `${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding); exiting\n`,
-    );
-    process.exit(1);
-  }, stopLimitMs);
   const stats = await server.close();
   clearTimeout(watchdog);
+  for (const sig of STOP_SIGNALS) process.off(sig, again);
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
   log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
   return clean ? 0 : 1;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '::1' || host.startsWith('127.') || host.toLowerCase().startsWith('::ffff:127.');
 }
 
 function summary(reason: string, s: ServerStats, clean: boolean): string {

@@ -1,7 +1,20 @@
-/** The HTTP stats endpoint: GET /stats (JSON) and GET /metrics (Prometheus text format). */
-import { createServer, type Server } from 'node:http';
+/**
+ * The HTTP stats endpoint: GET /stats (JSON) and GET /metrics (Prometheus text format).
+ *
+ * Nothing a stats client does may take the echo server down or starve it: connections are capped
+ * (beyond the cap Node closes them at once), a request must send its headers within a few seconds,
+ * an error in a handler fails that request only, and an accept error (out of descriptors) is
+ * ignored, not thrown.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createMetrics } from './metrics.js';
 import type { ServerStats } from './types.js';
+
+/** Stats connections open at once; more are closed as soon as they are accepted. */
+export const STATS_MAX_CONNECTIONS = 64;
+/** A stats request must have sent its headers within this long (ms), its body soon after. */
+export const STATS_HEADERS_TIMEOUT_MS = 5000;
 
 export interface StatsEndpoint {
   url: string;
@@ -13,23 +26,51 @@ export async function startStatsEndpoint(
   port: number,
   read: () => ServerStats,
 ): Promise<StatsEndpoint> {
-  const server: Server = createServer((req, res) => {
+  const metrics = createMetrics(read);
+  const fail = (res: ServerResponse, err: unknown) => {
+    const e = err as NodeJS.ErrnoException;
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end(`stats unavailable: ${e?.code ?? e?.message ?? e}\n`);
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET' }).end();
     } else if (path === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(read()));
     } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(toPrometheus(read()));
+      metrics.render().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        (err) => fail(res, err),
+      );
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('try /stats or /metrics\n');
     }
-  });
+  };
+  const server: Server = createServer(
+    // Node checks the headers and request timeouts every connectionsCheckingInterval.
+    { headersTimeout: STATS_HEADERS_TIMEOUT_MS, requestTimeout: 2 * STATS_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (err) {
+        fail(res, err);
+      }
+    },
+  );
+  server.maxConnections = STATS_MAX_CONNECTIONS;
   server.keepAliveTimeout = 1000;
+  server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // After listening, an 'error' is an accept that failed (out of descriptors): the client is
+  // dropped (libuv's reserve-descriptor trick) and the endpoint keeps serving.
+  server.on('error', () => {});
   const addr = server.address() as AddressInfo;
   const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
@@ -40,36 +81,4 @@ export async function startStatsEndpoint(
         server.close(() => resolve());
       }),
   };
-}
-
-export function toPrometheus(s: ServerStats): string {
-  const lines: string[] = [];
-  const labels = `backend="${s.backend}",lifetime="${s.lifetime}"`;
-  const metric = (name: string, type: 'gauge' | 'counter', help: string, value: number, extra = '') => {
-    lines.push(`# HELP iocp_bench_${name} ${help}`, `# TYPE iocp_bench_${name} ${type}`);
-    lines.push(`iocp_bench_${name}{${labels}${extra}} ${value}`);
-  };
-  metric('uptime_ms', 'gauge', 'Milliseconds since the server started.', s.uptimeMs);
-  metric('sessions_live', 'gauge', 'Sessions not yet freed.', s.sessions.live);
-  metric('sessions_peak', 'gauge', 'Most sessions live at once.', s.sessions.peak);
-  metric('sessions_accepted_total', 'counter', 'Sessions accepted.', s.sessions.accepted);
-  metric('sessions_freed_total', 'counter', 'Sessions freed.', s.sessions.freed);
-  metric('sessions_rejected_total', 'counter', 'Connections reset because the table was full.', s.sessions.rejected);
-  metric('ops_outstanding', 'gauge', 'Operations posted and not yet completed.', s.ops.outstanding);
-  metric('ops_posted_total', 'counter', 'Operations posted.', s.ops.posted);
-  metric('ops_completed_total', 'counter', 'Operations completed.', s.ops.completed);
-  metric('ops_failed_total', 'counter', 'Operations that completed with an error.', s.ops.failed);
-  metric('stale_completions_total', 'counter', 'Completions for a freed or reused session.', s.staleCompletions);
-  metric('bytes_in_total', 'counter', 'Bytes received.', s.bytes.in);
-  metric('bytes_out_total', 'counter', 'Bytes echoed.', s.bytes.out);
-  lines.push('# HELP iocp_bench_worker_completions_total Completions run by each worker.');
-  lines.push('# TYPE iocp_bench_worker_completions_total counter');
-  s.perWorker.forEach((w, i) =>
-    lines.push(`iocp_bench_worker_completions_total{${labels},worker="${i}"} ${w.completions}`),
-  );
-  for (const [k, v] of Object.entries(s.extra)) {
-    const name = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    metric(`${name}_total`, 'counter', `${k}.`, v);
-  }
-  return lines.join('\n') + '\n';
 }

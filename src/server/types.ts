@@ -40,6 +40,12 @@ export interface ServerOptions {
    * (false: one system call each). Other backends ignore it.
    */
   ioUring: boolean;
+  /**
+   * epoll: descriptors kept free below the process's limit (RLIMIT_NOFILE) for the stats
+   * endpoint, the stop path and Node itself. A connection accepted into one of them is reset at
+   * once and counted as rejected. Other backends ignore it.
+   */
+  fdReserve: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -57,6 +63,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   acceptDepth: 64,
   concurrency: 0,
   ioUring: true,
+  fdReserve: 80,
 };
 
 /** The shape GET /stats returns. Fields may be added; none may be renamed. */

@@ -37,3 +37,51 @@ export function closedWithin(port: number, ms: number, host = '127.0.0.1'): Prom
     s.on('end', () => (clearTimeout(t), s.destroy(), resolve('eof')));
   });
 }
+
+/** A client connection that sends nothing and notes whether the server reset it. */
+export interface Watched {
+  socket: Socket;
+  reset: boolean;
+}
+
+/** Opens `count` idle connections (at most `concurrency` connecting at once), each watched for a reset. */
+export async function openWatched(port: number, count: number, concurrency = 200, host = '127.0.0.1'): Promise<Watched[]> {
+  const all: Watched[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await new Promise<void>((resolve) => {
+        const w: Watched = { socket: connect({ host, port }), reset: false };
+        all.push(w);
+        const t = setTimeout(resolve, 20_000);
+        w.socket.once('connect', () => (clearTimeout(t), resolve()));
+        w.socket.on('error', () => {
+          w.reset = true;
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return all;
+}
+
+/** One round trip on an open connection: resolves with what came back (at most `ms`). */
+export function echoOnce(socket: Socket, payload: string, ms = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const t = setTimeout(() => (socket.off('data', onData), reject(new Error(`no echo within ${ms} ms (got "${got}")`))), ms);
+    const onData = (b: Buffer) => {
+      got += b.toString();
+      if (got.length >= payload.length) {
+        clearTimeout(t);
+        socket.off('data', onData);
+        resolve(got);
+      }
+    };
+    socket.on('data', onData);
+    socket.write(payload);
+  });
+}

@@ -32,8 +32,13 @@ export interface NodeServerProcess extends ServerProcess {
   child: ChildProcess;
 }
 
-export async function startServerProcess(args: string[], timeoutMs = 15_000): Promise<NodeServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--stats-port', '0', '--json', ...args], {
+/**
+ * `wrap`: a command the server runs under, which execs it in the same process (e.g.
+ * ['prlimit', '--nofile=256:256', '--'] for a descriptor limit without root).
+ */
+export async function startServerProcess(args: string[], timeoutMs = 15_000, wrap: string[] = []): Promise<NodeServerProcess> {
+  const argv = [process.execPath, CLI, 'server', '--port', '0', '--stats-port', '0', '--json', ...args];
+  const child = spawn(wrap[0] ?? argv[0]!, [...wrap.slice(1), ...(wrap.length > 0 ? argv : argv.slice(1))], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

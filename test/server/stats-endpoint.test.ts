@@ -28,7 +28,7 @@ describe('stats endpoint', () => {
     const text = await (await fetch(server().statsUrl.replace('/stats', '/metrics'))).text();
     const value = (name: string) => Number(new RegExp(`^iocp_bench_${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('sessions_accepted_total')).toBe(s.sessions.accepted);
-    expect(value('bytes_in_total')).toBe(s.bytes.in);
+    expect(value('received_bytes_total')).toBe(s.bytes.in);
     expect(value('stale_completions_total')).toBe(0);
     expect(text).toMatch(/^# TYPE iocp_bench_ops_outstanding gauge$/m);
     expect(text.match(/^iocp_bench_worker_completions_total\{/gm)).toHaveLength(s.workers);

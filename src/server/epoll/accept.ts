@@ -1,19 +1,39 @@
 /**
  * Accepting on the listener every worker shares. It is registered EPOLLONESHOT, so one worker at
  * a time accepts a burst (up to --accept-depth per wake-up) and then re-arms it for the next.
+ *
+ * A session must leave --fd-reserve descriptors free below the process's limit, for the stats
+ * endpoint, the stop path and Node: Linux hands out the lowest free number, so a connection
+ * accepted at or above the ceiling is reset at once and counted in `sessions.rejected`.
+ *
+ * Out of descriptors all the same (EMFILE/ENFILE: --fd-reserve 0, or descriptors opened
+ * elsewhere in the process), the listener stays readable and re-arming it would wake a
+ * worker again at once, for ever. So each acceptor keeps one spare descriptor (an eventfd), as
+ * libuv does: at EMFILE it closes the spare, accepts into the descriptor just freed and resets
+ * that connection at once, until the queue is empty, then takes the spare back. Waiting clients
+ * are reset and counted in `sessions.rejected`; the CPU spent is one accept per client, not a
+ * spin. When the spare cannot be taken back (another thread got the descriptor first), the
+ * listener is left disarmed and retried on a later wake-up, no sooner than RETRY_MS.
  */
 import { OP_ACCEPT, type CompletionBatch } from '../completion.js';
-import { C_ACCEPT_FAILURES } from '../counters.js';
+import { C_ACCEPT_FAILURES, C_REJECTED } from '../counters.js';
 import type { SessionTable } from '../sessionTable.js';
-import { SOCK_CLOEXEC, SOCK_NONBLOCK, errno, type Libc } from '../../native/linux/libc.js';
+import { EFD_CLOEXEC, SOCK_CLOEXEC, SOCK_NONBLOCK, errno, type Libc } from '../../native/linux/libc.js';
 import { EAGAIN, EINTR, EMFILE, ENFILE } from '../../native/linux/errno.js';
 import type { EpollSet } from './epollSet.js';
 
 /** An accept's completion names no slot yet: the engine allocates one. */
 const NO_SLOT = -1;
+/** A disarmed listener (no spare descriptor) is tried again after this long. */
+const RETRY_MS = 100;
+/** Connections reset per shedding pass: bounds one wake-up under an endless stream of clients. */
+const SHED_MAX = 4096;
 
 export class Acceptor {
   private accepting = true;
+  private spare: number;
+  /** performance.now() when the listener was left disarmed, or -1 while it is armed. */
+  private parkedAt = -1;
 
   constructor(
     private readonly libc: Libc,
@@ -22,20 +42,36 @@ export class Acceptor {
     private readonly table: SessionTable,
     private readonly epoll: EpollSet,
     private readonly counters: Float64Array,
-  ) {}
+    private readonly limits: {
+      /** An accepted descriptor at or above this leaves too few free (--fd-reserve): reset it. */
+      fdCeiling: number;
+      /** Closes an accepted socket with a reset. */
+      reset: (fd: number) => void;
+    },
+  ) {
+    this.spare = libc.eventfd(0, EFD_CLOEXEC);
+  }
 
   /** Accept up to `room` connections into batch[out...], each an OP_ACCEPT completion; returns how many. */
   accept(batch: CompletionBatch, out: number, room: number): number {
     let n = 0;
     const limit = Math.min(room, this.depth);
-    while (n < limit && this.accepting) {
+    // Resets count against the pass too, so an endless stream of them cannot hold this worker.
+    for (let tries = 0; n < limit && tries < SHED_MAX && this.accepting; tries++) {
       const fd = this.libc.accept4(this.listenFd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         const e = errno();
         if (e === EAGAIN || e === EINTR) break;
         this.counters[C_ACCEPT_FAILURES]++;
-        // Out of descriptors: stop for this wake-up rather than spin on the same error.
-        if (e === EMFILE || e === ENFILE) break;
+        if (e === EMFILE || e === ENFILE) {
+          this.shed();
+          break;
+        }
+        continue;
+      }
+      if (fd >= this.limits.fdCeiling) {
+        this.limits.reset(fd);
+        this.counters[C_REJECTED]++;
         continue;
       }
       batch.op[out + n] = OP_ACCEPT;
@@ -44,12 +80,44 @@ export class Acceptor {
       batch.status[out + n] = 0;
       n++;
     }
-    if (this.accepting && !this.table.stopping()) this.epoll.armListener(this.listenFd);
+    this.rearm();
     return n;
+  }
+
+  /** Re-arm a listener left disarmed for want of a spare descriptor, once RETRY_MS have passed. */
+  retry(): void {
+    if (this.parkedAt < 0 || performance.now() - this.parkedAt < RETRY_MS) return;
+    if (this.spare < 0) this.spare = this.libc.eventfd(0, EFD_CLOEXEC);
+    this.parkedAt = -1;
+    this.rearm();
   }
 
   /** No new connections: the listener stays disarmed once the current burst is done. */
   stop(): void {
     this.accepting = false;
+  }
+
+  dispose(): void {
+    if (this.spare >= 0) this.libc.close(this.spare);
+    this.spare = -1;
+  }
+
+  /** Out of descriptors: reset what waits in the queue through the spare descriptor's room. */
+  private shed(): void {
+    if (this.spare >= 0) {
+      this.libc.close(this.spare);
+      for (let i = 0; i < SHED_MAX; i++) {
+        const fd = this.libc.accept4(this.listenFd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) break; // the queue is empty, or another thread took the freed descriptor
+        this.limits.reset(fd);
+        this.counters[C_REJECTED]++;
+      }
+      this.spare = this.libc.eventfd(0, EFD_CLOEXEC);
+    }
+    if (this.spare < 0) this.parkedAt = performance.now();
+  }
+
+  private rearm(): void {
+    if (this.accepting && this.parkedAt < 0 && !this.table.stopping()) this.epoll.armListener(this.listenFd);
   }
 }

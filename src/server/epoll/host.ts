@@ -33,7 +33,7 @@ import { RunTokens } from './runTokens.js';
 export function createEpollHost(ctx: HostContext): BackendHost {
   const libc = loadLibc();
   const { options } = ctx;
-  raiseFdLimit(libc);
+  const fdLimit = raiseFdLimit(libc);
   const fds: number[] = [];
   const closeAll = () => fds.splice(0).reverse().forEach((fd) => libc.close(fd));
   try {
@@ -75,7 +75,12 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       return {
         name: 'epoll',
         address: { host: options.host, port },
-        native: { epfd, listenFd: lfd, closeAllFd, arena: arena.address, runTokens: runTokens.sab },
+        native: {
+          epfd, listenFd: lfd, closeAllFd, arena: arena.address, runTokens: runTokens.sab,
+          // Linux hands out the lowest free descriptor: one accepted at or above this number
+          // leaves fewer than fdReserve free below the limit.
+          fdCeiling: Math.max(0, fdLimit - options.fdReserve),
+        },
         postControl(code, count) {
           const fd = code === CONTROL_EXIT ? exitFd : closeAllFd;
           dv.setBigUint64(8, BigInt(count), true);
@@ -99,11 +104,16 @@ export function createEpollHost(ctx: HostContext): BackendHost {
   }
 }
 
-/** 10,000 sessions need 10,000+ descriptors: lift the soft limit to the hard one. */
-function raiseFdLimit(libc: Libc): void {
+/**
+ * 10,000 sessions need 10,000+ descriptors: lift the soft limit to the hard one. Returns the
+ * limit in force afterwards (2^31 - 1 when it cannot be read or is unlimited).
+ */
+function raiseFdLimit(libc: Libc): number {
   const lim: { rlim_cur?: number | bigint; rlim_max?: number | bigint } = {};
-  if (libc.getrlimit(RLIMIT_NOFILE, lim) !== 0) return;
-  if (lim.rlim_max !== undefined && lim.rlim_cur !== undefined && lim.rlim_cur < lim.rlim_max)
-    libc.setrlimit(RLIMIT_NOFILE, { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max });
+  if (libc.getrlimit(RLIMIT_NOFILE, lim) !== 0 || lim.rlim_cur === undefined || lim.rlim_max === undefined)
+    return 2 ** 31 - 1;
+  if (lim.rlim_cur < lim.rlim_max && libc.setrlimit(RLIMIT_NOFILE, { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max }) === 0)
+    lim.rlim_cur = lim.rlim_max;
+  return Math.min(Number(lim.rlim_cur), 2 ** 31 - 1);
 }
 

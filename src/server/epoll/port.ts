@@ -89,7 +89,10 @@ class EpollPort implements PortBackend {
     this.sender = new Sender(libc, table, rings, this.scratch, this.epoll, this.naive);
     this.uring = ring && new UringBatch(ring, libc, table, rings, this.scratch, this.receiver, counters);
     const listenFd = init.native.listenFd as number;
-    this.acceptor = new Acceptor(libc, listenFd, init.options.acceptDepth, table, this.epoll, counters);
+    this.acceptor = new Acceptor(libc, listenFd, init.options.acceptDepth, table, this.epoll, counters, {
+      fdCeiling: init.native.fdCeiling as number,
+      reset: (fd) => this.reject(fd),
+    });
     this.optMem = allocArena(16);
     this.opt = new DataView(viewMemory(this.optMem.address, 16));
   }
@@ -98,6 +101,7 @@ class EpollPort implements PortBackend {
     // Sends queued while the last batch was handled go first (some may be from scratch).
     if (this.uring !== null && this.uring.hasQueuedSends()) return this.uring.flushSends(batch);
     this.scratch.nextWait();
+    this.acceptor.retry();
     // Receives posted on already readable sockets are this worker's own work, queued while it
     // held its run token: run them first (they never wait behind a yield).
     if (this.receiver.hasQueuedEdges()) {
@@ -214,6 +218,7 @@ class EpollPort implements PortBackend {
   }
 
   dispose(): void {
+    this.acceptor.dispose();
     this.uring?.close();
     this.epoll.dispose();
     this.scratch.dispose();

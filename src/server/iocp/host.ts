@@ -69,6 +69,8 @@ export function createIocpHost(ctx: HostContext): BackendHost {
         acceptEx: Number(acceptExPtr),
         family,
         addressLength,
+        // Contexts the first posting could not post (out of sockets): worker 0 retries them.
+        unposted: pool.unposted().join(','),
       },
       postControl(code, count) {
         for (let i = 0; i < count; i++) w.PostQueuedCompletionStatus(port, code, KEY_CONTROL, 0);

@@ -48,9 +48,20 @@ export function layout(base: number, capacity: number, depth: number, bufferSize
   return { base, opBase, acceptBase, ringBase, bytes: ringBase - base + capacity * bufferSize };
 }
 
+/** Contexts that could not be posted are tried again after this long (ms), not sooner. */
+export const ACCEPT_RETRY_MS = 100;
+
 export interface AcceptPool {
-  /** Post AcceptEx for context `index` with a fresh socket. False if it could not be posted. */
+  /**
+   * Post AcceptEx for context `index` with a fresh socket. False if it could not be posted
+   * (no socket: WSAEMFILE / WSAENOBUFS; or AcceptEx failed at once): the context is kept for
+   * retry(), so the pool never shrinks for good and never spins.
+   */
   post(index: number): boolean;
+  /** Post again the contexts this pool could not post, at most once per ACCEPT_RETRY_MS. */
+  retry(nowMs: number): void;
+  /** Contexts waiting for retry(). */
+  unposted(): readonly number[];
   /** Which accept context an OVERLAPPED address belongs to, or -1. */
   indexOf(overlapped: number): number;
   /** The socket a context's AcceptEx accepted into. */
@@ -69,19 +80,33 @@ export interface AcceptPoolDeps {
   addressLength: number;
   counters: Float64Array;
   stopping: () => boolean;
+  /** Contexts another thread could not post, handed over for retry(). */
+  unposted?: number[];
 }
 
 export function acceptPool(d: AcceptPoolDeps): AcceptPool {
   const { w, dv, layout: l } = d;
   const rel = (index: number) => l.acceptBase - l.base + index * ACCEPT_STRIDE;
+  let waiting = [...(d.unposted ?? [])];
+  let lastRetry = -Infinity;
+  const failed = (index: number) => {
+    d.counters[C_ACCEPT_FAILURES]++;
+    if (!d.stopping()) waiting.push(index);
+    return false;
+  };
   return {
+    retry(nowMs) {
+      if (waiting.length === 0 || nowMs - lastRetry < ACCEPT_RETRY_MS || d.stopping()) return;
+      lastRetry = nowMs;
+      const again = waiting;
+      waiting = [];
+      for (const index of again) this.post(index);
+    },
+    unposted: () => waiting,
     post(index) {
       const at = rel(index);
       const sock = w.WSASocketW(d.family, w.SOCK_STREAM, w.IPPROTO_TCP, null, 0, w.WSA_FLAG_OVERLAPPED | w.WSA_FLAG_NO_HANDLE_INHERIT);
-      if (sock === w.INVALID_SOCKET) {
-        d.counters[C_ACCEPT_FAILURES]++;
-        return false;
-      }
+      if (sock === w.INVALID_SOCKET) return failed(index);
       for (let k = 0; k < 32; k += 8) dv.setBigUint64(at + ACC_OV + k, 0n, true);
       dv.setBigInt64(at + ACC_SOCKET, BigInt(sock), true);
       const ov = l.acceptBase + index * ACCEPT_STRIDE + ACC_OV;
@@ -93,9 +118,8 @@ export function acceptPool(d: AcceptPoolDeps): AcceptPool {
       if (!ok && w.WSAGetLastError() !== w.ERROR_IO_PENDING) {
         // Failed at once: no packet will come.
         d.counters[C_ACCEPT_COMPLETED]++;
-        d.counters[C_ACCEPT_FAILURES]++;
         w.closesocket(sock);
-        return false;
+        return failed(index);
       }
       // A stop that began while this was being posted has already cancelled the others.
       if (d.stopping()) w.CancelIoEx(d.listenSocket, ov);

@@ -57,6 +57,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
     w, dv, layout: l, depth, listenSocket, acceptEx: w.decodeAcceptEx(n.acceptEx as number),
     family: n.family as number, addressLength: n.addressLength as number, counters,
     stopping: () => table.stopping(),
+    unposted: init.index === 0 ? String(n.unposted ?? '').split(',').filter(Boolean).map(Number) : [],
   });
 
   // Per-thread scratch: the OVERLAPPED_ENTRY array, the entry count, option values.
@@ -129,6 +130,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
 
   return {
     wait(batch, timeoutMs) {
+      pool.retry(performance.now());
       const max = Math.min(MAX_ENTRIES, batch.op.length);
       const ok = w.GetQueuedCompletionStatusEx(port, scratch.address, max, countAddr, timeoutMs, 0);
       if (!ok) return 0; // WAIT_TIMEOUT (or the port is gone: the pool is stopping)

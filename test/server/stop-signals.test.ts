@@ -1,0 +1,42 @@
+// Every stop signal drains; a second one during the stop ends the process at once with what was
+// left: SIGHUP stops like SIGTERM (stopping, stopped, exit 0), and a signal that arrives while the
+// stop runs prints a "stopped" line (not drained, abandoned) and exits 1. Linux signals.
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startServerProcess } from '../helpers/serverProcess.js';
+
+type Line = { event: string; reason?: string; drained?: boolean; abandoned?: string };
+const events = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Line);
+
+describe('server stop signals', () => {
+  it('SIGHUP drains like SIGTERM and exits 0', async () => {
+    const server = await startServerProcess([]);
+    const { code } = await server.stop('SIGHUP', 10_000);
+    expect(code).toBe(0);
+    const lines = events(server.stdout());
+    expect(lines.map((l) => l.event)).toEqual(['listening', 'stopping', 'stopped']);
+    expect(lines[1]!.reason).toBe('signal SIGHUP');
+    expect(lines[2]!.drained).toBe(true);
+  });
+
+  it('a second signal during the stop exits 1 at once with what was left', async () => {
+    const server = await startServerProcess([]);
+    const client = connect(server.port, '127.0.0.1');
+    client.on('error', () => {});
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    // Both signals pending while the process is stopped: the first starts the stop, the second
+    // lands during it. (Two of the same signal would merge into one while pending.)
+    const pid = server.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGCONT');
+    const { code } = await server.stop(null, 10_000);
+    client.destroy();
+    expect(code).toBe(1);
+    const lines = events(server.stdout());
+    expect(lines.map((l) => l.event)).toEqual(['listening', 'stopping', 'stopped']);
+    expect(lines[2]).toMatchObject({ drained: false, abandoned: expect.stringMatching(/^SIG(INT|TERM) during the stop$/) });
+    expect(server.stderr()).toMatch(/^iocp-bench server: SIG(INT|TERM) during the stop \(stuck [a-z ]+: \d+ sessions live, \d+ operations outstanding\); exiting\n$/);
+  });
+});
