@@ -10,6 +10,7 @@ import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } fro
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
+import { ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
 import { UNLIMITED } from '../units.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
@@ -110,9 +111,15 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const total = o.total >= UNLIMITED ? null : o.total;
     this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
     let t0 = performance.now();
-    const threads = await prepareThreads({ ...o, host, port }, o.workers, () =>
-      this.emit('tick', tickOf(threads.live(), performance.now() - t0, total, o.durationMs)),
-    );
+    const watch = new ServerGoneWatch(o.timeoutMs);
+    let gone: ServerGone | null = null;
+    const threads = await prepareThreads({ ...o, host, port }, o.workers, () => {
+      const live = threads.live();
+      const now = performance.now() - t0;
+      // A server that went away ends the run: the connections still running are cut off.
+      if (gone === null && (gone = watch.observe(live, now)) !== null) threads.abort();
+      this.emit('tick', tickOf(live, now, total, o.durationMs));
+    });
     this.threads = threads;
     if (this.stopped === 'stop') threads.stop();
     if (this.stopped === 'abort') threads.abort();
@@ -123,8 +130,11 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const elapsed = performance.now() - t0;
     const stoppedEarly = this.stopped;
     this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
-    const leak = await checkLeaks(stats, before, o.settleTimeoutMs);
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly);
+    // Nothing to settle on a server that is gone, and its stats went with it.
+    const leak = gone
+      ? { status: 'not-run' as const, reasons: ['the server went away'], leaks: null, before, after: null, settleMs: 0 }
+      : await checkLeaks(stats, before, o.settleTimeoutMs);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone);
     this.emit('done', result);
     return result;
   }

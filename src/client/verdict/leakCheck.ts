@@ -26,20 +26,30 @@ export interface LeakVerdict {
 const POLL_MS = 200;
 
 export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
+  const timedOut = (err: unknown) => (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+  const within = `within ${timeoutMs / 1000} s`;
   return async () => {
     let res: Response;
     try {
       res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
+      if (timedOut(err)) throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: no answer ${within}`);
       // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
       const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
       throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
     }
     if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}`);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      const why = timedOut(err) ? `its body did not arrive ${within}` : `its body was cut off (${(err as Error).message})`;
+      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
+    }
     let body: ServerStats;
     try {
-      body = (await res.json()) as ServerStats;
+      body = JSON.parse(text) as ServerStats;
     } catch {
       throw new IocpBenchError('E_STATS', `${url} did not answer JSON: is it the server's /stats URL?`);
     }

@@ -7,6 +7,7 @@ import { evaluateAssertions, type AssertionResult, type AssertMetric } from './a
 import type { FaultClass } from '../verify/diagnose.js';
 import type { ErrorSample, FaultSample } from '../run/clientEngine.js';
 import type { LeakVerdict } from './leakCheck.js';
+import type { ServerGone } from './serverGone.js';
 import type { ResolvedFloodOptions } from '../options.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
@@ -52,6 +53,11 @@ export interface FloodResult {
    * null when it ran its full plan. The verdict covers what ran.
    */
   stoppedEarly: 'stop' | 'abort' | null;
+  /**
+   * The server went away mid-run (connects refused after connections had reached it, nothing
+   * verified since): the run ended early, and what the cut-off connections saw is not judged.
+   */
+  serverGone: ServerGone | null;
   connections: {
     started: number;
     connected: number;
@@ -88,6 +94,7 @@ export function buildResult(
   elapsedMs: number,
   leak: LeakVerdict,
   stoppedEarly: 'stop' | 'abort' | null = null,
+  serverGone: ServerGone | null = null,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -117,6 +124,7 @@ export function buildResult(
     },
     elapsedMs: Math.round(elapsedMs),
     stoppedEarly,
+    serverGone,
     connections: {
       started: c[C.started]!,
       connected: c[C.connected]!,
@@ -152,6 +160,17 @@ export function buildResult(
 /** Why the run fails, one line each: data faults, a leak, no connection through, failed checks. */
 function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: LeakVerdict): string[] {
   const reasons: string[] = [];
+  const gone = r.serverGone;
+  if (gone) {
+    // Connections cut off by the server's death end short or reset: their faults and errors are
+    // its symptom, not findings of their own.
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    reasons.push(
+      `server went away: nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused ` +
+        `(run ended at ${s(gone.detectedMs)}; ${r.faults.total} faults and ${r.errors.total} errors of cut-off connections not judged)`,
+    );
+    return [...reasons, ...assertionReasons(r)];
+  }
   if (r.faults.total > 0) {
     const classes = (Object.entries(faults) as [FaultClass, number][]).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${n}`);
     reasons.push(`data faults: ${classes.join(', ')}`);
@@ -168,10 +187,11 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
       .map(([k, n]) => `${n} ${k}`);
     reasons.push(`no connection reached the server (${why.join(', ')})`);
   } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
-  for (const a of r.assertions) {
-    if (!a.ok) reasons.push(`assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
-  }
-  return reasons;
+  return [...reasons, ...assertionReasons(r)];
+}
+
+function assertionReasons(r: FloodResult): string[] {
+  return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
 }
 
 function measure(r: FloodResult, m: AssertMetric): number | null {
