@@ -111,8 +111,12 @@ export interface BackendHost {
   readonly native: NativeInit;
   /** Queue `count` control packets (CONTROL_*) that wake that many workers. */
   postControl(code: number, count: number): void;
-  /** After every worker has exited: close the listener and the port, free the arena. */
-  dispose(): void;
+  /**
+   * After every worker has exited: close the listener and the port first, then free the arena,
+   * unless `drained` is false: with operations still outstanding the kernel may yet write into
+   * their OVERLAPPEDs and buffers, so the memory is left to the process's exit instead.
+   */
+  dispose(drained: boolean): void;
 }
 
 export interface HostContext {

@@ -98,7 +98,7 @@ export class WorkerPool {
       }
     }
     onStage('closing the backend');
-    this.host.dispose();
+    this.host.dispose(drained && this.counters.outstanding() <= 0);
     return { drained };
   }
 }

@@ -86,11 +86,13 @@ export function createEpollHost(ctx: HostContext): BackendHost {
           dv.setBigUint64(8, BigInt(count), true);
           libc.write(fd, scratch.address + 8, 8);
         },
-        dispose() {
+        dispose(drained) {
           if (disposed) return;
           disposed = true;
           closeAll();
-          freeArena(arena.ptr);
+          // A worker terminated with receives in flight in its io_uring may still have the
+          // kernel copy into the rings: leave them to the process's exit then.
+          if (drained) freeArena(arena.ptr);
           freeArena(scratch.ptr);
         },
       };

@@ -7,12 +7,18 @@ import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { encodeSockaddr, sockaddrPort } from '../../native/sockaddr.js';
 import { win32Error } from '../../native/win32/errors.js';
 import { KEY_CONTROL, KEY_LISTEN, acceptPool, layout } from './layout.js';
-import { loadWin32 } from '../../native/win32/win32.js';
+import { SOMAXCONN_HINT, loadWin32, type Win32 } from '../../native/win32/win32.js';
 
 const AF_INET6 = 23;
 
-export function createIocpHost(ctx: HostContext): BackendHost {
-  const w = loadWin32();
+/** The listen backlog asked for: room for --max-sessions waiting connections, within what Windows takes. */
+export function iocpBacklog(maxSessions: number): number {
+  return SOMAXCONN_HINT(Math.min(Math.max(maxSessions, 200), 65535));
+}
+
+/** `win32`: the bindings (a test passes a recording fake; the server, nothing). */
+export function createIocpHost(ctx: HostContext, win32: Win32 = loadWin32()): BackendHost {
+  const w = win32;
   const { options, table, counters } = ctx;
   const wsadata = new Uint8Array(w.WSADATA_SIZE);
   const rc = w.WSAStartup(w.WINSOCK_VERSION, wsadata);
@@ -35,7 +41,7 @@ export function createIocpHost(ctx: HostContext): BackendHost {
     w.setsockopt(lsock, w.SOL_SOCKET, w.SO_EXCLUSIVEADDRUSE, Int32Array.of(1), 4);
     if (w.bind(lsock, addr, addr.length) !== 0)
       throw win32Error('bind', w.WSAGetLastError(), `to ${options.host}:${options.port}`);
-    if (w.listen(lsock, w.SOMAXCONN) !== 0) throw win32Error('listen', w.WSAGetLastError());
+    if (w.listen(lsock, iocpBacklog(options.maxSessions)) !== 0) throw win32Error('listen', w.WSAGetLastError());
     const name = new Uint8Array(28);
     w.getsockname(lsock, name, Int32Array.of(name.length));
     const boundPort = sockaddrPort(Buffer.from(name.buffer));
@@ -75,10 +81,15 @@ export function createIocpHost(ctx: HostContext): BackendHost {
       postControl(code, count) {
         for (let i = 0; i < count; i++) w.PostQueuedCompletionStatus(port, code, KEY_CONTROL, 0);
       },
-      dispose() {
+      dispose(drained) {
         if (disposed) return;
         disposed = true;
-        undo();
+        // The listener (and its pending AcceptEx) and the port go first; the arena only when no
+        // operation is outstanding: a pending one may still be completed into it by the kernel.
+        w.closesocket(lsock);
+        w.CloseHandle(port);
+        if (drained) freeArena(arena.ptr);
+        w.WSACleanup();
       },
     };
   } catch (err) {

@@ -103,6 +103,16 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
     return POST_FAILED;
   }
 
+  /**
+   * A completed operation's status: its OVERLAPPED's Internal field (an NTSTATUS), as libuv
+   * reads it; the OVERLAPPED_ENTRY's own Internal is documented as reserved. Every OVERLAPPED
+   * this backend posts is in the arena's op or accept area.
+   */
+  function statusOf(ov: number): number {
+    const at = ov - l.base;
+    return at >= 0 && at + 4 <= dv.byteLength ? dv.getUint32(at, true) : w.STATUS_UNSUCCESSFUL;
+  }
+
   /** The Winsock error behind completeZeroRead's -2. */
   let zeroError = 0;
   /**
@@ -141,7 +151,6 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
         const at = k * w.OVERLAPPED_ENTRY_SIZE;
         const key = Number(entries.getBigUint64(at + w.OVERLAPPED_ENTRY_KEY, true));
         const ov = Number(entries.getBigUint64(at + w.OVERLAPPED_ENTRY_OVERLAPPED, true));
-        let status = entries.getUint32(at + w.OVERLAPPED_ENTRY_INTERNAL, true);
         let bytes = entries.getUint32(at + w.OVERLAPPED_ENTRY_BYTES, true);
         if (ov === 0 && key === KEY_CONTROL) {
           // One exit sentinel per worker: GQCSEx may hand this thread several; give the extras back.
@@ -154,6 +163,7 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
           out++;
           continue;
         }
+        let status = statusOf(ov);
         if (key === KEY_LISTEN) {
           const index = pool.indexOf(ov);
           if (index < 0) continue;
