@@ -44,12 +44,13 @@ describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout);
     expect(Object.keys(r).sort()).toEqual(
-      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'stoppedEarly', 'target', 'verdict'].sort(),
+      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'serverGone', 'stoppedEarly', 'target', 'verdict'].sort(),
     );
     expect(r).toMatchObject({
       verdict: 'PASS',
       reasons: [],
       stoppedEarly: null,
+      serverGone: null,
       target: { host: '127.0.0.1', port: server.port, embedded: false },
       options: { connections: 20, total: 30, seed: 5, workers: 0, timeoutMs: 1000, messages: { min: 1, max: 3 }, size: { min: 64, max: 256 }, transport },
       connections: { started: 30, ok: 30, faulted: 0, errored: 0 },

@@ -1,0 +1,37 @@
+// The tests' held connections close with a reset, which leaves no TIME_WAIT behind: on Windows
+// (TIME_WAIT 120-240 s, no reuse of a bound port in it) thousands of client-first FIN closes
+// would use up the ephemeral ports the next test needs. Counted with `ss -tan state time-wait`,
+// against a FIN close of as many connections, which does leave them.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { closeAll, openIdle } from '../helpers/holders.js';
+import { quiescent, settle, useServerProcess } from '../helpers/serverProcess.js';
+
+const N = 300;
+
+/** Sockets in TIME_WAIT to or from `port`. */
+function timeWait(port: number): number {
+  const out = execFileSync('ss', ['-tanH', 'state', 'time-wait', `( sport = :${port} or dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.trim()).length;
+}
+
+describe('closing held connections', () => {
+  const server = useServerProcess([]);
+
+  it('with closeAll (a reset) leaves TIME_WAIT flat; with a FIN, one per connection', async () => {
+    const port = server().port;
+    const before = timeWait(port);
+    closeAll(await openIdle(port, N));
+    await settle(server().stats, (s) => quiescent(s) && s.sessions.accepted === N);
+    expect(timeWait(port) - before).toBeLessThan(5);
+
+    // The measurement works: FIN-closing clients leave one TIME_WAIT each.
+    const sockets = await openIdle(port, N);
+    for (const s of sockets) s.end();
+    await settle(server().stats, (s) => quiescent(s) && s.sessions.accepted === 2 * N);
+    const until = Date.now() + 5000;
+    while (timeWait(port) - before < N && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(timeWait(port) - before).toBeGreaterThanOrEqual(N);
+    closeAll(sockets);
+  });
+});
