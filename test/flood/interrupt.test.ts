@@ -14,8 +14,12 @@ interface Done {
   ms: number;
 }
 
-/** Runs `flood` against the echo server, sends `signal` `times` times once it is under way. */
-function interrupted(args: string[], times: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Done> {
+/**
+ * Runs `flood` against the echo server and sends `signal` `times` times: the first once the
+ * server has accepted connections (the flood is under way), the next once the flood has said it
+ * is stopping. Conditions polled, bounded; no fixed delays.
+ */
+function interrupted(args: string[], times: number, accepted: () => number, signal: NodeJS.Signals = 'SIGINT'): Promise<Done> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, 'flood', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -23,10 +27,19 @@ function interrupted(args: string[], times: number, signal: NodeJS.Signals = 'SI
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    const timers = [1500, 2000].slice(0, times).map((ms) => setTimeout(() => child.kill(signal), ms));
+    const base = accepted();
+    let sent = 0;
+    const poll = setInterval(() => {
+      const due = sent === 0 ? accepted() - base >= 5 : stderr.includes('flood: stopping');
+      if (sent < times && due) {
+        child.kill(signal);
+        sent++;
+      }
+    }, 20);
     const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', (code) => {
-      for (const t of [...timers, guard]) clearTimeout(t);
+      clearInterval(poll);
+      clearTimeout(guard);
       resolve({ code, stdout, stderr, ms: Date.now() - t0 });
     });
   });
@@ -34,9 +47,10 @@ function interrupted(args: string[], times: number, signal: NodeJS.Signals = 'SI
 
 describe.skipIf(process.platform === 'win32')('flood interrupted with Ctrl-C', () => {
   const server = useEchoServer();
+  const accepted = () => server().stats().sessions.accepted;
 
   it.each(['SIGINT', 'SIGTERM'] as const)('the first %s opens no more connections and reports what ran', async (signal) => {
-    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1, signal);
+    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1', '--seed', '3', '--json', '--no-progress'], 1, accepted, signal);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     const again = signal === 'SIGINT' ? 'Ctrl-C again' : 'SIGTERM or Ctrl-C again';
@@ -52,7 +66,7 @@ describe.skipIf(process.platform === 'win32')('flood interrupted with Ctrl-C', (
 
   it('a second Ctrl-C aborts the connections still running; the report says both', async () => {
     // Idle holders stay connected 30 s: only the abort can end them. The graceful ones complete.
-    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1,idle=1', '--hold', '30s', '--seed', '3', '--no-progress'], 2);
+    const r = await interrupted([`127.0.0.1:${server().port}`, '-c', '20', '--duration', '60s', '--mix', 'graceful=1,idle=1', '--hold', '30s', '--seed', '3', '--no-progress'], 2, accepted);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stderr.split('\n')).toEqual([
