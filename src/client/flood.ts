@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
-import { checkLeaks, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
+import { checkLeaks, foreignStatsReason, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
 import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } from './options.js';
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
@@ -131,9 +131,18 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const stoppedEarly = this.stopped;
     this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
     // Nothing to settle on a server that is gone, and its stats went with it.
-    const leak = gone
+    // Another server's stats (a wrong --stats URL) would judge a server that saw none of this:
+    // a server on this machine on another port is told at once, one that saw too few connections
+    // once the wait for it runs out.
+    const reached = merged.counters[C.connected]!;
+    const wrongPort = serverBackend === null ? foreignStatsReason({ host, port }, before, null, reached) : null;
+    let leak = gone
       ? { status: 'not-run' as const, reasons: ['the server went away'], leaks: null, before, after: null, settleMs: 0 }
-      : await checkLeaks(stats, before, o.settleTimeoutMs);
+      : wrongPort
+        ? { status: 'error' as const, reasons: [wrongPort], leaks: null, before, after: null, settleMs: 0 }
+        : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
+    const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
+    if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
     const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone);
     this.emit('done', result);
     return result;

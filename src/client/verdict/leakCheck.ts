@@ -4,6 +4,7 @@
  * that arrived for a freed slot. A server finishes its last closes asynchronously, so the counters
  * are polled until they settle (or the wait runs out) before judging.
  */
+import { networkInterfaces } from 'node:os';
 import { IocpBenchError } from '../../errors.js';
 import type { ServerStats } from '../../server/index.js';
 
@@ -84,15 +85,21 @@ function leakCount(s: ServerStats): number {
   );
 }
 
-/** Polls `source` until the snapshot is clean or `timeoutMs` passes, then judges the last one. */
-export async function checkLeaks(source: StatsSource | null, before: ServerStats | null, timeoutMs: number): Promise<LeakVerdict> {
+/**
+ * Polls `source` until the snapshot is clean and the server has seen at least `reached`
+ * connections since `before` (those still in its listen queue are not accepted yet), or until
+ * `timeoutMs` passes; then judges the last one.
+ */
+export async function checkLeaks(source: StatsSource | null, before: ServerStats | null, timeoutMs: number, reached = 0): Promise<LeakVerdict> {
   if (!source) return { status: 'not-run', reasons: ['no server stats available (pass --stats <url>)'], leaks: null, before, after: null, settleMs: 0 };
   const t0 = Date.now();
   let after: ServerStats;
   try {
     after = await source();
     // Stale completions never go away by waiting; everything else may still be draining.
-    while (leakReasons(after).length > 0 && after.staleCompletions === 0 && Date.now() - t0 < timeoutMs) {
+    const unsettled = (x: ServerStats) =>
+      (leakReasons(x).length > 0 && x.staleCompletions === 0) || (before !== null && seen(x) - seen(before) < reached);
+    while (unsettled(after) && Date.now() - t0 < timeoutMs) {
       await new Promise((r) => setTimeout(r, POLL_MS));
       after = await source();
     }
@@ -101,4 +108,35 @@ export async function checkLeaks(source: StatsSource | null, before: ServerStats
   }
   const reasons = leakReasons(after);
   return { status: reasons.length ? 'leak' : 'clean', reasons, leaks: leakCount(after), before, after, settleMs: Date.now() - t0 };
+}
+
+/** Whether `host` names this machine: loopback, or an address of one of its interfaces. */
+function isThisHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('::ffff:127.')) return true;
+  return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address.toLowerCase() === h));
+}
+
+/** Connections a server has dealt with: accepted, rejected, and (IOCP) accepts that failed. */
+const seen = (x: ServerStats) => x.sessions.accepted + x.sessions.rejected + (x.extra?.acceptFailures ?? 0);
+
+/**
+ * Are these the target's counters? A leak check over another server's stats would judge a server
+ * that saw none of the flood (and call it clean). A server on this machine must listen on the
+ * target's port; and (after settling) it must have seen at least the connections that reached
+ * the target. Returns why not, or null.
+ */
+export function foreignStatsReason(
+  target: { host: string; port: number },
+  before: ServerStats | null,
+  after: ServerStats | null,
+  reachedTarget: number,
+): string | null {
+  const s = after ?? before;
+  if (!s) return null;
+  if (isThisHost(target.host) && s.listen?.port !== undefined && s.listen.port !== target.port)
+    return `these stats are not the target's: that server listens on port ${s.listen.port}, the flood's target is port ${target.port}`;
+  if (before && after && seen(after) - seen(before) < reachedTarget)
+    return `these stats are not the target's: that server saw ${seen(after) - seen(before)} new connection(s), ${reachedTarget} reached the target`;
+  return null;
 }
