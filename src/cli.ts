@@ -34,7 +34,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; anything else is a usage error.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
+      return asked.includes(err.code) ? 0 : 2;
     }
     if (err instanceof IocpBenchError) {
       process.stderr.write(`iocp-bench: ${err.message}\n`);

@@ -12,7 +12,8 @@ import { defaultWorkers, FLOOD_DEFAULTS as D } from '../options.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
 import { attachProgress, stopNote } from './progress.js';
-import { renderReport } from './report.js';
+import { renderReport, useColor } from './report.js';
+import { IocpBenchError } from '../../errors.js';
 
 /** Registers `flood [host:port]`. The defaults shown in the help are runFlood()'s own. */
 export function addFloodCommand(program: Command): void {
@@ -58,15 +59,32 @@ function rangeText(r: Range, show: (n: number) => string): string {
   return r.min === r.max ? show(r.min) : `${show(r.min)}-${show(r.max)}`;
 }
 
-/** Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. */
+/**
+ * Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. With --json, an
+ * error (a bad flag, an embedded server that cannot start, unreadable stats) still prints one
+ * object, `{"verdict":"ERROR","reasons":[...],"error":{"code":...}}`, beside its line on stderr.
+ */
 async function runFloodCommand(target: string | undefined, flags: FloodFlags): Promise<void> {
+  try {
+    await runAndRender(target, flags);
+  } catch (err) {
+    if (flags.json) {
+      const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
+      const message = err instanceof Error ? err.message : String(err);
+      process.stdout.write(`${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`);
+    }
+    throw err;
+  }
+}
+
+async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<void> {
   const run = runFlood(floodOptionsFromFlags(target, flags));
   const bar = flags.progress && process.stderr.isTTY === true;
   const signals = stopOnSignals(run, bar);
   if (bar) attachProgress(run, process.stderr, signals.last);
   try {
     const result = await run.result;
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: process.stdout.isTTY }));
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: useColor(process.stdout) }));
     process.exitCode = result.verdict === 'PASS' ? 0 : 1;
   } finally {
     signals.dispose();

@@ -46,9 +46,25 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
   return out.join('\n') + '\n';
 }
 
+/** host:port, with an IPv6 host in brackets ([::1]:7777). */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Whether to colour output for `stream`: never when NO_COLOR is set and not empty (no-color.org),
+ * always when FORCE_COLOR is set to anything but 0 or false, otherwise on a terminal only.
+ */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR);
+  return stream.isTTY === true;
+}
+
 function header(c: ChalkInstance, r: FloodResult): string[] {
   const t = r.target;
-  const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${t.host}:${t.port}` : `${t.host}:${t.port}${t.backend ? ` (${t.backend})` : ''}`;
+  const at = hostPort(t.host, t.port);
+  const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${at}` : `${at}${t.backend ? ` (${t.backend})` : ''}`;
   const out = [
     c.bold(`iocp-bench flood -> ${where}`),
     `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
@@ -126,6 +142,9 @@ function assertionsSection(c: ChalkInstance, r: FloodResult): string[] {
 }
 
 function verdictLine(c: ChalkInstance, r: FloodResult): string[] {
+  // Aborted (a second Ctrl-C): the connections still running were cut off; say so first.
+  if (r.stoppedEarly === 'abort')
+    return ['', c.bold.yellow(`ABORTED: the run was cut off on request; what ran: ${r.verdict === 'PASS' ? 'PASS' : `FAIL: ${r.reasons.join('; ')}`}`)];
   const early = r.stoppedEarly ? ' (stopped early)' : '';
   return ['', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`)];
 }

@@ -38,6 +38,8 @@ export interface FloodResult {
     seed: number;
     workers: number;
     timeoutMs: number;
+    /** How long idle-mode connections hold (ms), --hold. */
+    holdMs: Range;
     /** The transport asked for (or picked by `auto`). */
     transport: TransportName;
     /**
@@ -119,6 +121,7 @@ export function buildResult(
       seed: o.seed,
       workers: o.workers,
       timeoutMs: o.timeoutMs,
+      holdMs: o.idleHoldMs,
       transport: o.transport,
       transportThreads: merged.transports,
     },
