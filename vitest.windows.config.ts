@@ -17,6 +17,7 @@ export default defineConfig({
       'test/server/sigterm.test.ts',
       'test/server/stop-timeout.test.ts',
       'test/server/cli-errors.test.ts',
+      'test/server/metrics-format.test.ts',
     ],
     env: { IOCP_BENCH_WINE: '1' },
     // Ends Wine's helper processes after every file.

@@ -4,6 +4,7 @@
 import parse, { type MetricFamily } from 'parse-prometheus-text-format';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
+import { LAUNCHER } from '../helpers/serverLaunchers.js';
 import { quiescent, settle, useServerProcess } from '../helpers/serverProcess.js';
 
 const GAUGES = [
@@ -11,8 +12,9 @@ const GAUGES = [
   'iocp_bench_accepts_pending', 'iocp_bench_io_uring_workers', 'iocp_bench_worker_failures',
 ];
 
-describe('/metrics format', () => {
-  const server = useServerProcess([]);
+describe(`/metrics format${LAUNCHER.label}`, () => {
+  const server = useServerProcess([], LAUNCHER.start);
+  const backend = LAUNCHER.platform === 'win32' ? 'iocp' : 'epoll';
   let families: MetricFamily[];
   let text: string;
   beforeAll(async () => {
@@ -39,7 +41,7 @@ describe('/metrics format', () => {
     }
     for (const f of ours()) {
       expect(f.help, f.name).toMatch(/^[A-Z0-9].*\.$/); // a sentence, not a camelCase key
-      expect(f.metrics[0]!.labels).toMatchObject({ backend: 'epoll', lifetime: 'refcount' });
+      expect(f.metrics[0]!.labels).toMatchObject({ backend, lifetime: 'refcount' });
     }
   });
 
