@@ -1,7 +1,7 @@
 // Every stop signal drains; a second one during the stop ends the process at once with what was
-// left: SIGHUP stops like SIGTERM (stopping, stopped, exit 0), and a signal (another one, or the same
-// one again) that arrives while the
-// stop runs prints a "stopped" line (not drained, abandoned) and exits 1. Linux signals.
+// left: SIGHUP stops like SIGTERM (stopping, stopped, exit 0), and a signal (another one, or the
+// same one again) that arrives while the stop runs prints a "stopped" line (not drained,
+// abandoned) and exits 1. Linux signals.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closeAll, openIdle } from '../helpers/holders.js';
