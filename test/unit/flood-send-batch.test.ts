@@ -46,6 +46,12 @@ class FakeSocket implements BatchedSocket {
   failLater(syscall: string, e: number): void {
     this.failures.push([syscall, e]);
   }
+
+  /** Each stamp: its time, and how many sends the log held when it came. */
+  readonly stamps: { at: number; sendsBefore: number }[] = [];
+  stampSend(at: number): void {
+    this.stamps.push({ at, sendsBefore: this.log.length });
+  }
 }
 
 /**
@@ -282,6 +288,8 @@ class PairSocket implements BatchedSocket {
 
   constructor(readonly fd: number) {}
 
+  stampSend(): void {}
+
   get canSendNow(): boolean {
     return !this.closed && this.unsent.length === 0;
   }
@@ -397,5 +405,26 @@ describe.each(kernelPaths)('send batch over real sockets ($name)', ({ ring: useR
     expect(x!.near.unsent).toHaveLength(1);
     expect([...x!.near.unsent[0]!]).toEqual(Array.from({ length: 300 }, (_, i) => i & 0xff));
     expect(drain(y!.far).equals(Buffer.alloc(100, 0x21))).toBe(true);
+  });
+});
+
+describe('send batch: where round trips start', () => {
+  it.each([null, 64])('stamps every socket of the batch once per frame, before its first call (ring %s)', (capacity) => {
+    const { log, batch, socket } = setup(capacity);
+    const [a, b, c] = [socket(10), socket(11), socket(12)];
+    write(batch, a, 100, 1);
+    write(batch, b, 50, 2);
+    write(batch, a, 70, 3);
+    write(batch, c, 20, 4);
+    const t0 = performance.now();
+    batch.send();
+    expect(log.length).toBeGreaterThanOrEqual(4);
+    for (const s of [a, b, c]) {
+      expect(s.stamps.length).toBe(s === a ? 2 : 1);
+      for (const st of s.stamps) {
+        expect(st.sendsBefore).toBe(0); // before any call of the batch
+        expect(st.at).toBeGreaterThanOrEqual(t0);
+      }
+    }
   });
 });

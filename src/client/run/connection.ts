@@ -177,7 +177,11 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     const frames = v.push(buf, 0, n);
     if (frames > 0) {
       host.counters[C.messagesVerified]! += frames;
-      if (this.timed) host.rtt.recordValue(Math.max(1, Math.round((now - this.sentAt) * 1000)));
+      if (this.timed) {
+        // From just before the call that sent the frame (the socket's stamp): see ClientSocket.sentAt.
+        const from = Number.isNaN(this.socket.sentAt) ? this.sentAt : this.socket.sentAt;
+        host.rtt.recordValue(Math.max(1, Math.round((now - from) * 1000)));
+      }
     }
     if (v.diverged) {
       if (this.divergedAt === 0) this.divergedAt = now;

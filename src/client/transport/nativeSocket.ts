@@ -59,6 +59,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
   destroyed = false;
   /** Frames of this socket waiting in the thread's send batch. */
   framesInBatch = 0;
+  sentAt = NaN;
   private paused = false;
   /** Bytes the kernel has not taken yet, in order; unsent[0] starts at unsentOff. */
   private unsent: Buffer[] = [];
@@ -105,6 +106,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
   write(data: Buffer, len = data.length, from = 0): boolean {
     if (this.destroyed || this.fd < 0) return false;
     const batch = this.t.batch;
+    this.sentAt = NaN; // stamped just before the call that carries these bytes
     if (data === batch.area) {
       if (this.unsent.length === 0 && !this.connecting && batch.add(this, from, len)) return true;
     } else if (this.framesInBatch > 0) {
@@ -115,6 +117,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
       this.enqueue(data, from, end);
       return false;
     }
+    this.sentAt = performance.now();
     const off = this.sendBytes(data, from, end);
     if (off < 0) return false;
     if (off === end) return true;
@@ -197,6 +200,10 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
     this.keepUnsent(data === mem.stage || data === mem.batch ? Buffer.from(data.subarray(off, end)) : data.subarray(off, end));
   }
 
+  stampSend(at: number): void {
+    if (Number.isNaN(this.sentAt)) this.sentAt = at;
+  }
+
   keepUnsent(part: Buffer): void {
     if (part.length > 0) this.unsent.push(part);
   }
@@ -220,6 +227,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
       const b = this.unsent[0]!;
       const k = Math.min(b.length - this.unsentOff, mem.stage.length);
       b.copy(mem.stage, 0, this.unsentOff, this.unsentOff + k);
+      if (Number.isNaN(this.sentAt)) this.sentAt = performance.now();
       const n = this.libc.send(this.fd, mem.stageAddr, k, MSG_NOSIGNAL);
       if (n < 0) {
         const e = errno();

@@ -75,7 +75,11 @@ class NetSocket implements ClientSocket {
     return this.s.destroyed;
   }
 
+  sentAt = NaN;
+
   write(data: Buffer, len = data.length, off = 0): boolean {
+    // net hands the bytes to the kernel inside write() when nothing is queued ahead of them.
+    this.sentAt = performance.now();
     return this.s.write(off === 0 && len === data.length ? data : data.subarray(off, off + len));
   }
 

@@ -34,6 +34,8 @@ export interface BatchedSocket {
   keepUnsent(part: Buffer): void;
   /** Reports a failed call on a later turn, as `net` does. */
   failLater(syscall: string, e: number): void;
+  /** The batch is about to make the call(s) that carry this socket's frames (performance.now()). */
+  stampSend(at: number): void;
 }
 
 export class SendBatch {
@@ -81,6 +83,9 @@ export class SendBatch {
     const n = this.count;
     this.count = 0;
     this.used = 0;
+    // Round trips start at the batch's call, not when their frames joined it.
+    const at = performance.now();
+    for (let i = 0; i < n; i++) this.socks[i]!.stampSend(at);
     if (this.ring && n > 1) this.sendThroughRing(this.ring, n);
     for (let i = 0; i < n; i++) {
       const s = this.socks[i]!;

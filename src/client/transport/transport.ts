@@ -24,6 +24,13 @@ export interface SocketEvents {
 export interface ClientSocket {
   readonly connecting: boolean;
   readonly destroyed: boolean;
+  /**
+   * performance.now() just before the OS call that first carried bytes of the latest write():
+   * where a round trip starts. A loopback send can have the peer's answer queued before the call
+   * returns, so it is taken before the call, never after; for a frame that waits in a batch or a
+   * queue, just before the batch's (or the queue's) call. NaN while the bytes are still waiting.
+   */
+  readonly sentAt: number;
   /** Writes data[off, off + len). False when not everything could be handed over yet (see onceDrain). */
   write(data: Buffer, len?: number, off?: number): boolean;
   /** Calls fn once everything written so far has been handed to the OS. */

@@ -1,0 +1,49 @@
+// A round trip starts just before the call that sends the frame, never after it returns: against
+// a server that holds every echo exactly D ms, no recorded round trip is below D, on every
+// transport. (Measured after the call, a loopback send could have the answer queued already:
+// round trips of a few µs were reported.) The median is only bounded loosely here (1.5 D): on a
+// quiet machine it is within 10% of D, but a test asserts no timing a loaded machine can break.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../helpers/cli.js';
+import { TRANSPORTS } from '../helpers/transports.js';
+
+const D_MS = 5;
+
+/** Echoes each chunk exactly D ms after it arrived: a timer, then a short spin to the exact moment. */
+function startHoldingEcho(): Promise<net.Server> {
+  const server = net.createServer((c) => {
+    c.setNoDelay(true);
+    c.on('error', () => {});
+    c.on('data', (d) => {
+      const due = performance.now() + D_MS;
+      setTimeout(() => {
+        while (performance.now() < due); // libuv's timers may fire up to 1 ms early
+        c.write(d);
+      }, D_MS - 1);
+    });
+    c.on('end', () => c.end());
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+describe('round trips start before the send', () => {
+  let server: net.Server;
+  beforeAll(async () => {
+    server = await startHoldingEcho();
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it.each(TRANSPORTS)('%s: every round trip >= D', async (transport) => {
+    const port = (server.address() as net.AddressInfo).port;
+    const r = await runCliProcess([
+      'flood', `127.0.0.1:${port}`, '-c', '1', '-n', '1', '--messages', '200', '--size', '64', '--mix', 'graceful',
+      '--transport', transport, '--workers', '0', '--json', '--no-progress',
+    ], 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const rtt = JSON.parse(r.stdout).latencyUs.roundTrip;
+    expect(rtt.count).toBe(200);
+    expect(rtt.min).toBeGreaterThanOrEqual(D_MS * 1000);
+    expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1500);
+  }, 90_000);
+});
