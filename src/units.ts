@@ -51,7 +51,9 @@ export function parseBytes(name: string, raw: string): number {
 export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' = 's', min = 0, max = Infinity): number {
   const trimmed = raw.trim();
   const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
-  const v = parseWithUnit(name, withUnit, MS_UNITS, 'a duration like 30s or 500ms');
+  // Compound durations, largest unit first as written: 1m30s, 1h5m, 2s500ms.
+  const parts = /^(?:\d+(?:\.\d+)?[a-zµ]+){2,}$/i.test(withUnit) ? withUnit.match(/\d+(?:\.\d+)?[a-zµ]+/gi)! : [withUnit];
+  const v = parts.reduce((sum, p) => sum + parseWithUnit(name, p, MS_UNITS, 'a duration like 30s, 500ms or 1m30s'), 0);
   if (v < min || v > max) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
   return v;
 }

@@ -33,6 +33,16 @@ describe('unit parsers', () => {
     expect(() => parseDurationMs('-d', '5 parsecs')).toThrow(/-d/);
   });
 
+  it('reads compound durations, and a bare number is seconds in every duration flag', () => {
+    expect(parseDurationMs('-d', '1m30s')).toBe(90_000);
+    expect(parseDurationMs('-d', '1h2m3s')).toBe(3_723_000);
+    expect(parseDurationMs('-d', '2s500ms')).toBe(2500);
+    expect(() => parseDurationMs('-d', '1m30')).toThrow(/^-d: not a duration like 30s, 500ms or 1m30s/);
+    expect(() => parseDurationMs('-d', '1m 30s')).toThrow(/-d/);
+    expect(parseArgv(['--hold', '2']).idleHoldMs).toEqual({ min: 2000, max: 2000 });
+    expect(parseArgv(['--hold', '500ms-1m30s']).idleHoldMs).toEqual({ min: 500, max: 90_000 });
+  });
+
   it('reads sizes with binary k and m', () => {
     expect(parseBytes('--size', '4k')).toBe(4096);
     expect(parseBytes('--size', '1MiB')).toBe(1 << 20);

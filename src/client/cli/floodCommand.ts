@@ -35,7 +35,7 @@ export function addFloodCommand(program: Command): void {
     .option('--seed <n>', 'seed of the plan: the same seed gives connection i the same mode and sizes (default: random)')
     .option('--workers <n>', `client threads (0 = run on the main thread) (default: ${defaultWorkers()})`)
     .option('--timeout <time>', `how long an echo may make no progress before it counts as stalled (default: ${formatMs(D.timeoutMs)})`)
-    .option('--hold <time>', `how long idle holders stay connected (a time or a range like 1s-5s) (default: ${rangeText(D.idleHoldMs, formatMs)})`)
+    .option('--hold <time>', `how long idle holders stay connected (a time or a range like 1s-5s; a bare number is seconds) (default: ${rangeText(D.idleHoldMs, formatMs)})`)
     .option('--stats <url>', "the target server's /stats URL, for the leak verdict")
     .option('--json', 'print one JSON object (the result) instead of the report')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')

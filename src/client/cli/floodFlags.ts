@@ -48,7 +48,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.seed !== undefined) o.seed = parseCount('--seed', f.seed);
   if (f.workers !== undefined) o.workers = parseCount('--workers', f.workers);
   if (f.timeout !== undefined) o.timeoutMs = parseDurationMs('--timeout', f.timeout, 's');
-  if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 'ms'));
+  if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 's'));
   if (f.stats !== undefined) o.stats = f.stats;
   if (f.assert !== undefined) o.assert = f.assert;
   if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
