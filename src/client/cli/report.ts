@@ -67,7 +67,7 @@ function header(c: ChalkInstance, r: FloodResult): string[] {
   const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${at}` : `${at}${t.backend ? ` (${t.backend})` : ''}`;
   const out = [
     c.bold(`iocp-bench flood -> ${where}`),
-    `seed ${r.options.seed} | ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
+    `seed ${r.options.seed} | up to ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
       `transport ${transportText(r)} | ${(r.elapsedMs / 1000).toFixed(2)} s`,
   ];
   if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
@@ -84,6 +84,11 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   }
   modes.push([c.bold('all'), r.connections.started, r.connections.ok, r.connections.faulted, r.connections.errored]);
   const out = [c.bold('Connections'), modes.toString()];
+  const asked = Math.min(r.options.connections, r.options.total ?? Infinity);
+  const peak = r.connections.peakActive;
+  if (peak < 0.9 * asked)
+    out.push(c.yellow(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`));
+  else out.push(`${peak} at once at the peak`);
   if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
   return out;
 }

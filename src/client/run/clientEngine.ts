@@ -241,6 +241,7 @@ export class ClientEngine implements ConnectionHost {
       this.counters[modeSlot(plan.mode, 'started')]!++;
       const conn = new FloodConnection(this, plan);
       conn.activeIndex = this.active.push(conn) - 1;
+      if (this.active.length > this.counters[C.peakActive]!) this.counters[C.peakActive] = this.active.length;
     }
     this.checkDone();
   }

@@ -27,8 +27,10 @@ export const C = {
   errRefused: 12,
   errTimeout: 13,
   errOther: 14,
-  faultBase: 15,
-  modeBase: 15 + FAULT_CLASSES.length,
+  /** Most connections running at once on one thread; merged over threads it is the sum of their peaks. */
+  peakActive: 15,
+  faultBase: 16,
+  modeBase: 16 + FAULT_CLASSES.length,
 } as const;
 
 export const OUTCOMES = ['started', 'ok', 'fault', 'error'] as const;

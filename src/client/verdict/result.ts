@@ -67,6 +67,11 @@ export interface FloodResult {
     faulted: number;
     errored: number;
     aborted: number;
+    /**
+     * Most connections running at once: each client thread's peak, summed (exact with one thread,
+     * an upper bound with several).
+     */
+    peakActive: number;
     perSec: number;
     byMode: Record<DisconnectMode, { started: number; ok: number; fault: number; error: number }>;
   };
@@ -135,6 +140,7 @@ export function buildResult(
       faulted: c[C.faulted]!,
       errored: c[C.errored]!,
       aborted: c[C.aborted]!,
+      peakActive: c[C.peakActive]!,
       perSec: Math.round((c[C.ok]! + c[C.faulted]! + c[C.errored]!) / secs),
       byMode: byMode(c),
     },

@@ -1,0 +1,23 @@
+// The concurrency a run actually reached is reported (connections.peakActive), and the report
+// says so when it fell short of what was asked, instead of promising "N at once".
+import { describe, expect, it } from 'vitest';
+import { runFlood } from '../../src/client/flood.js';
+import { renderReport } from '../../src/client/cli/report.js';
+import { useEchoServer } from '../helpers/faultyServers.js';
+
+describe('peak concurrency', () => {
+  const server = useEchoServer();
+
+  it('idle holders fill every slot: the peak is what was asked', async () => {
+    const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 20, total: 40, mix: { idle: 1 }, idleHoldMs: { min: 300, max: 300 }, workers: 0 }).result;
+    expect(r.connections.peakActive).toBe(20);
+    expect(renderReport(r)).toContain('\n20 at once at the peak\n');
+  });
+
+  it('connections that end at once never pile up: the report says the run fell short', async () => {
+    const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 1000, total: 1000, mix: { 'connect-rst': 1 }, workers: 0 }).result;
+    expect(r.connections.peakActive).toBeGreaterThan(0);
+    expect(r.connections.peakActive).toBeLessThan(900);
+    expect(renderReport(r)).toContain(`\nreached ${r.connections.peakActive} at once of the 1000 asked: `);
+  });
+});
