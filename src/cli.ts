@@ -25,6 +25,9 @@ const VERSION = '0.1.0';
 
 /** Run the CLI; resolves with the exit code instead of calling process.exit. */
 export async function runCli(argv: string[]): Promise<number> {
+  // A reader that went away (`| head`, a closed pipe) must not crash a server or a flood with a
+  // stack trace: what cannot be written is dropped, the run goes on and exits by its outcome.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const program = createProgram();
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
