@@ -26,10 +26,15 @@ const SEED = '20261206';
 
 class SmokeFailure extends Error {}
 
+/** `40s`, `2m`, `1m30s`, `500ms`; a bare number is seconds, as in the CLI. */
 function parseDuration(text) {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (!m) throw new SmokeFailure(`--duration ${text}: expected a time like 40s, 2m or 500ms`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new SmokeFailure(`--duration ${text}: expected a time like 40s, 2m, 1m30s or 500ms`);
+  }
+  return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2]], 0);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
