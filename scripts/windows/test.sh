@@ -24,11 +24,18 @@ if [[ ! -d dist || ! -f "$STAMP" ]] \
   mv "$STAMP.new" "$STAMP"
 fi
 
-bash scripts/windows/setup.sh >/dev/null
+# KEY=VALUE lines: where Wine, its server and the prefix are.
+SETUP="$(bash scripts/windows/setup.sh)"
+setup_value() { sed -n "s/^$1=//p" <<<"$SETUP"; }
 
 status=0
 npx vitest run --config vitest.windows.config.ts "$@" || status=$?
 
-# Leave no Wine process behind (the tests kill theirs; this covers a crashed run).
-WINEPREFIX="$ROOT/.cache/windows/prefix" WINEDEBUG=-all wineserver -k >/dev/null 2>&1 || true
+# Leave no Wine process of this prefix behind (the tests kill theirs; this covers a crashed run).
+# wineserver may not be on the PATH (Debian's wine64 alone puts it in /usr/lib/wine/): setup.sh
+# found it.
+PREFIX="$(setup_value WINEPREFIX)"
+if [[ -n "$PREFIX" ]]; then
+  WINEPREFIX="$PREFIX" WINEDEBUG=-all "$(setup_value WINESERVER)" -k >/dev/null 2>&1 || true
+fi
 exit "$status"
