@@ -139,7 +139,7 @@ function parseCli() {
   const quietWait = a['quiet-wait'] !== undefined ? Number(a['quiet-wait']) : a.quick ? 3 : 8;
   if (!(quietWait >= 0 && quietWait <= 600)) die(`--quiet-wait: '${a['quiet-wait']}' is not a number of seconds 0..600`);
   const servers = a.servers ? a.servers.split(',').map((s) => s.trim()) : null;
-  for (const s of servers ?? []) if (!['epoll', 'epoll-plain', 'node', 'c', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
+  for (const s of servers ?? []) if (!['epoll', 'epoll-plain', 'node', 'c', 'c-uring', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
   const warmup = a.warmup !== undefined ? Number(a.warmup) : a.quick ? 0.5 : 1;
   if (!(warmup >= 0 && warmup <= 600)) die(`--warmup: '${a.warmup}' is not a number of seconds 0..600`);
   return { duration, runs, idle, quietWait, warmup, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
@@ -156,7 +156,29 @@ function buildRef(refDir) {
     const r = spawnSync('gcc', ['-O2', '-Wall', '-pthread', '-o', bin, src], { encoding: 'utf8' });
     if (r.status !== 0) die(`gcc failed for ${src}:\n${r.stderr || r.error}`);
   }
+  buildUringRef(refDir, out);
   return out;
+}
+
+/**
+ * The io_uring reference (`c-uring`): needs liburing. Installed through apt-get when missing and
+ * this runs as root (as the Windows scripts install Wine); elsewhere the row is left out with a
+ * note. Returns whether the binary is there.
+ */
+function buildUringRef(refDir, out) {
+  const src = join(refDir, 'uring_echo_server.c');
+  const bin = join(out, 'uring_echo_server');
+  if (!existsSync(src)) return false;
+  if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(src).mtimeMs) return true;
+  const build = () => spawnSync('gcc', ['-O2', '-Wall', '-pthread', '-o', bin, src, '-luring'], { encoding: 'utf8' });
+  let r = build();
+  if (r.status !== 0 && process.getuid?.() === 0) {
+    log('bench: installing liburing-dev for the c-uring reference');
+    spawnSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liburing-dev'], { stdio: 'ignore' });
+    r = build();
+  }
+  if (r.status !== 0) log(`bench: c-uring left out: ${src} does not build (apt-get install liburing-dev)`);
+  return r.status === 0;
 }
 
 /** The JSON object a client prints as its last stdout line, or null. */
@@ -215,6 +237,11 @@ async function clientCell(cBin, server, cell, duration, warmupS = 0) {
     otherCpuPct: srvPct === null ? null : Math.max(0, Math.round(machinePct - srvPct - cliPct)),
     bgCpuPctBefore: bgCpuPct,
     warmupS,
+    // The server's CPU (user + system) over everything it echoed in the measured window: the
+    // connections' set-up is in it too, so it is a slight overestimate (most for c=1000).
+    // The client's CPU per echo (or connection), likewise (its own set-up included).
+    cliUsPerOp: j ? +((r.cpuSeconds * 1e6) / Math.max(1, (cell.mode === 'churn' ? j.connections_per_s : j.msgs_per_s) * duration)).toFixed(2) : null,
+    srvUsPerOp: j && s0 !== null && s1 !== null ? +(((s1 - s0) * 1e6) / Math.max(1, (cell.mode === 'churn' ? j.connections_per_s : j.msgs_per_s) * duration)).toFixed(2) : null,
     ...(j ?? {}),
   };
   const why = warmFault ? [warmFault] : [];
@@ -363,7 +390,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
   try {
     for (let run = 1; run <= runs; run++) {
       const cEcho = await clientCell(cBin, server, CELLS[0], duration);
-      rows.push({ run, kind: 'echo', client: 'echo_client', rate: cEcho.msgs_per_s, p50: cEcho.p50_us, p99: cEcho.p99_us, raw: cEcho });
+      rows.push({ run, kind: 'echo', client: 'echo_client', rate: cEcho.msgs_per_s, p50: cEcho.p50_us, p99: cEcho.p99_us, cpuUs: cEcho.cliUsPerOp, raw: cEcho });
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[0].id} -> ${cEcho.msgs_per_s} msg/s`);
       // Closed loop: 100 connections each send M frames one at a time (wait for the echo before
       // the next), M chosen so the run lasts about `duration` at the C client's rate.
@@ -379,7 +406,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
 
       const cChurn = await clientCell(cBin, server, CELLS[4], duration);
-      rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, raw: cChurn });
+      rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, cpuUs: cChurn.cliUsPerOp, raw: cChurn });
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[4].id} -> ${cChurn.connections_per_s} conn/s`);
       const churnArgs = [target, '--connections', '50', '--duration', `${duration}s`, '--messages', '1', '--size', '64', '--mix', `${churnMode}=1`, '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
       const fc = await floodRun(churnArgs, (duration * 4 + 60) * 1000);
@@ -413,10 +440,13 @@ function steady(full, short) {
   const dt = (full.elapsedMs ?? 0) - (short.elapsedMs ?? 0);
   if (full.fault || short.fault || !(dt > 0) || full.count == null || short.count == null) return;
   full.steadyRate = Math.round(((full.count - short.count) * 1000) / dt);
+  // The flood's CPU per verified message (or connection), steady: the same difference of runs.
+  if (full.cpuSeconds != null && short.cpuSeconds != null && full.count > short.count)
+    full.steadyCpuUs = +(((full.cpuSeconds - short.cpuSeconds) * 1e6) / (full.count - short.count)).toFixed(2);
 }
 
 function floodRow(run, kind, { r, j, argv }, serverName) {
-  const row = { run, kind, client: 'flood', argv: argv.join(' '), exit: r.code, cliCpuPct: null };
+  const row = { run, kind, client: 'flood', argv: argv.join(' '), exit: r.code, cliCpuPct: null, cpuSeconds: r.cpuSeconds };
   if (!j) {
     row.fault = `flood printed no JSON (exit ${r.code}${r.timedOut ? ', killed after timeout' : ''}): ${r.stderr.trim().slice(-400)}`;
   } else {
@@ -540,6 +570,7 @@ async function main() {
         p50: median(rs.map((r) => r.p50_us)),
         p99: median(rs.map((r) => r.p99_us)),
         srvCpu: median(rs.map((r) => r.srvCpuPct)),
+        srvUsPerOp: median(rs.map((r) => r.srvUsPerOp)),
         cliCpu: median(rs.map((r) => r.cliCpuPct)),
         otherCpu: median(rs.map((r) => r.otherCpuPct)),
         warmup: median(rs.map((r) => r.warmup_s)),
@@ -555,7 +586,7 @@ async function main() {
       const rs = flood.rows.filter((r) => r.kind === kind && r.client === client);
       if (rs.length) {
         const st = rs.map((r) => r.steadyRate).filter((x) => x != null);
-        floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), steadyRate: st.length ? median(st) : null, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), runs: rs.length };
+        floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), steadyRate: st.length ? median(st) : null, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => (client === 'flood' ? r.steadyCpuUs : r.cpuUs) ?? null).filter((x) => x !== null)), runs: rs.length };
       }
     }
   }

@@ -42,14 +42,18 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
   const ncpu = os.availableParallelism();
   const hasC = servers.includes('c');
   const hasNode = servers.includes('node');
+  const hasUring = servers.includes('c-uring');
+  /** Server CPU per echo (per connection in churn cells), µs: its CPU share over the rate. */
+  const perEcho = (m) => m?.srvUsPerOp ?? null;
 
   const t = new Table({
-    head: ['cell', 'server', 'rate', '×C', '×node', 'p50 µs', '×C', '×node', 'p99 µs', '×C', '×node', 'CPU% srv/cli/oth', 'clean'],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    head: ['cell', 'server', 'rate', '×C', '×uring', '×node', 'p50 µs', '×C', '×node', 'p99 µs', '×C', '×node', 'CPU% srv/cli/oth', 'srv µs/echo', '×C', '×uring', 'clean'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [], compact: true },
   });
   for (const cell of cells) {
     const c = med.c?.[cell.id];
+    const u = med['c-uring']?.[cell.id];
     const n = med.node?.[cell.id];
     let first = true;
     for (const s of servers) {
@@ -62,6 +66,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
         s,
         fmtRate(m.rate),
         hasC ? fmtRatio(ratio(m.rate, c?.rate)) : '-',
+        hasUring ? fmtRatio(ratio(m.rate, u?.rate)) : '-',
         hasNode ? fmtRatio(ratio(m.rate, n?.rate)) : '-',
         fmtUs(m.p50),
         hasC ? fmtRatio(ratio(m.p50, c?.p50)) : '-',
@@ -70,6 +75,9 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
         hasC ? fmtRatio(ratio(m.p99, c?.p99)) : '-',
         hasNode ? fmtRatio(ratio(m.p99, n?.p99)) : '-',
         [m.srvCpu, m.cliCpu, m.otherCpu].map((x) => (x === null ? '-' : Math.round(x))).join('/'),
+        perEcho(m) === null ? '-' : perEcho(m).toFixed(1),
+        hasC ? fmtRatio(ratio(perEcho(m), perEcho(c))) : '-',
+        hasUring ? fmtRatio(ratio(perEcho(m), perEcho(u))) : '-',
         `${m.clean}/${m.runs}${m.clean ? '' : ' !'}`,
       ]);
     }
@@ -126,8 +134,8 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     out.push(`flood engine vs echo_client: SKIPPED (${flood.reason})`);
   } else {
     const ft = new Table({
-      head: ['on the C server', 'client', 'rate', '×echo_client', 'steady', '×echo_client', 'p50 µs', 'p99 µs'],
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      head: ['on the C server', 'client', 'rate', '×echo_client', 'steady', '×echo_client', 'p50 µs', 'p99 µs', 'CPU µs/msg', '×echo_client'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       style: { head: [], border: [], compact: true },
     });
     for (const kind of ['echo', 'churn']) {
@@ -144,6 +152,8 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
           client === 'flood' ? fmtRatio(ratio(m.steadyRate, base?.rate)) : '',
           fmtUs(m.p50),
           fmtUs(m.p99),
+          m.cpuUs == null ? '-' : m.cpuUs.toFixed(1),
+          client === 'flood' ? fmtRatio(ratio(m.cpuUs, base?.cpuUs)) : '',
         ]);
       }
     }

@@ -1,5 +1,6 @@
 // The servers the bench measures, each started on its own and stopped before the next starts.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
 
@@ -26,6 +27,8 @@ export function serverDefs({ root, refDir, cBin, ioUring = false }) {
   if (cBin) {
     defs.push({ name: 'c', what: 'refbench echo_server -t 2 (C, epoll)', kind: 'c', bin: join(cBin, 'echo_server') });
     defs.push({ name: 'c-shared', what: 'refbench echo_server -t 2 -m shared (C, one epoll set)', kind: 'c', bin: join(cBin, 'echo_server'), args: ['-m', 'shared'] });
+    if (existsSync(join(cBin, 'uring_echo_server')))
+      defs.push({ name: 'c-uring', what: 'refbench uring_echo_server -t 2 (C, io_uring: multishot, provided buffers)', kind: 'c', bin: join(cBin, 'uring_echo_server') });
   }
   defs.push({ name: 'floor', what: 'koffi floor: the C server design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-floor.mjs') });
   if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
@@ -41,7 +44,7 @@ export function serverDefs({ root, refDir, cBin, ioUring = false }) {
  * the chain forwards and even rounds backwards, so that neither server of a pair is always
  * measured first. Names outside the chain follow it, in the order given.
  */
-const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared', 'epoll-plain'];
+const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'c-uring', 'floor', 'c-shared', 'epoll-plain'];
 
 export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
