@@ -108,6 +108,14 @@ export function formatMicros(us: number): string {
   return `${(us / 1e6).toFixed(2)}s`;
 }
 
+/** Formats bytes for people, in IEC units everywhere: 512 B, 4.0 KiB, 12.3 MiB, 1.50 GiB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
 /** Formats a count for people: 950, 12.3k, 4.56M. */
 export function formatCount(n: number): string {
   if (n < 1e4) return String(Math.round(n));

@@ -1,6 +1,6 @@
 /** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
 import { Option, type Command } from 'commander';
-import { parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
+import { formatBytes, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
 import { LIFETIME_FAULTS } from './bugZoo.js';
 import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
@@ -166,11 +166,11 @@ function isLoopback(host: string): boolean {
 }
 
 function summary(reason: string, s: ServerStats, clean: boolean): string {
-  const mb = (n: number) => (n / 1e6).toFixed(1);
+
   const head =
     `iocp-bench server: stopped (${reason}) after ${(s.uptimeMs / 1000).toFixed(1)} s: ` +
     `${s.sessions.accepted} accepted, ${s.sessions.freed} freed, ${s.sessions.rejected} rejected, ` +
-    `${s.staleCompletions} stale completions, ${mb(s.bytes.in)} MB in, ${mb(s.bytes.out)} MB out`;
+    `${s.staleCompletions} stale completions, ${formatBytes(s.bytes.in)} in, ${formatBytes(s.bytes.out)} out`;
   return clean
     ? head
     : `${head}\niocp-bench server: NOT drained: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`;

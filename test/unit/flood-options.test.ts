@@ -137,3 +137,13 @@ describe('flood command line', () => {
     expect(() => resolveFloodOptions(parseArgv(['--workers', '65']))).toThrow(UsageError);
   });
 });
+
+describe('one byte formatter', () => {
+  it('speaks IEC units everywhere', async () => {
+    const { formatBytes } = await import('../../src/units.js');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(4096)).toBe('4.0 KiB');
+    expect(formatBytes(12.3 * 1024 * 1024)).toBe('12.3 MiB');
+    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.50 GiB');
+  });
+});

@@ -10,7 +10,7 @@ import { FAULT_CLASSES } from '../verify/diagnose.js';
 import type { FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
-import { formatCount, formatMicros } from '../../units.js';
+import { formatBytes, formatCount, formatMicros } from '../../units.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;
@@ -98,7 +98,7 @@ function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
     '',
     c.bold('Traffic'),
     `messages ${formatCount(r.messages.verified)} verified of ${formatCount(r.messages.sent)} sent | ${formatCount(r.messages.perSec)} msg/s | ` +
-      `${formatCount(r.connections.perSec)} conn/s | bytes out ${mib(r.bytes.sent)}, in ${mib(r.bytes.received)} | ${mib(r.bytes.perSec)}/s`,
+      `${formatCount(r.connections.perSec)} conn/s | bytes out ${formatBytes(r.bytes.sent)}, in ${formatBytes(r.bytes.received)} | ${formatBytes(r.bytes.perSec)}/s`,
     '',
   ];
 }
@@ -158,14 +158,11 @@ function table(c: ChalkInstance, head: string[]): Table.Table {
   return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
 }
 
-function mib(n: number): string {
-  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 function serverTable(c: ChalkInstance, before: ServerStats | null, after: ServerStats | null): string {
   const t = table(c, ['server', 'live', 'peak', 'accepted', 'freed', 'rejected', 'outstanding', 'stale', 'bytes in', 'bytes out']);
   const row = (name: string, s: ServerStats) =>
-    t.push([name, s.sessions.live, s.sessions.peak, s.sessions.accepted, s.sessions.freed, s.sessions.rejected, s.ops.outstanding, s.staleCompletions, mib(s.bytes.in), mib(s.bytes.out)]);
+    t.push([name, s.sessions.live, s.sessions.peak, s.sessions.accepted, s.sessions.freed, s.sessions.rejected, s.ops.outstanding, s.staleCompletions, formatBytes(s.bytes.in), formatBytes(s.bytes.out)]);
   if (before) row('before', before);
   if (after) row('after', after);
   return t.toString();
