@@ -35,3 +35,12 @@ describe('assertion operators', () => {
     expect(at('leaks==0', null).ok).toBe(false);
   });
 });
+
+describe('assertion values shown in their unit', () => {
+  it('a latency is shown as a time, a count as a number, an unmeasured value as such', () => {
+    const list = parseAssertions('p99<20ms,errors==0,leaks==0');
+    const r = evaluateAssertions(list, (m) => (m === 'p99' ? 202_751 : m === 'errors' ? 3 : null));
+    expect(r.map((a) => a.shown)).toEqual(['202.8ms', '3', 'not measured']);
+    expect(r[0]!.actual).toBe(202_751); // the JSON keeps µs
+  });
+});

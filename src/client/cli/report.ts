@@ -142,7 +142,7 @@ function serverSection(c: ChalkInstance, r: FloodResult): string[] {
 
 function assertionsSection(c: ChalkInstance, r: FloodResult): string[] {
   if (!r.assertions.length) return [];
-  const lines = r.assertions.map((a) => `  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
+  const lines = r.assertions.map((a) => `  ${a.ok ? c.green('ok  ') : c.red('FAIL')} ${a.expr} (actual ${a.shown})`);
   return ['', c.bold('Assertions'), ...lines];
 }
 

@@ -5,7 +5,7 @@
  * leak check did not run) fails its check rather than passing silently.
  */
 import { usageError } from '../../errors.js';
-import { parseCount, parseDurationMs } from '../../units.js';
+import { formatMicros, parseCount, parseDurationMs } from '../../units.js';
 
 const TIME_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'connectP50', 'connectP99', 'connectMax'] as const;
 const COUNT_METRICS = [
@@ -31,8 +31,10 @@ export interface Assertion {
 export interface AssertionResult {
   expr: string;
   ok: boolean;
-  /** The measured value, or null when it could not be measured. */
+  /** The measured value (µs for latency metrics), or null when it could not be measured. */
   actual: number | null;
+  /** The measured value for people, in the metric's unit (12.3ms, 1500), or "not measured". */
+  shown: string;
 }
 
 export function parseAssertions(raw: string): Assertion[] {
@@ -69,6 +71,8 @@ function holds(actual: number, op: Op, v: number): boolean {
 export function evaluateAssertions(list: Assertion[], measure: (m: AssertMetric) => number | null): AssertionResult[] {
   return list.map((a) => {
     const actual = measure(a.metric);
-    return { expr: a.text, ok: actual !== null && holds(actual, a.op, a.value), actual };
+    const isTime = (TIME_METRICS as readonly string[]).includes(a.metric);
+    const shown = actual === null ? 'not measured' : isTime ? formatMicros(actual) : String(actual);
+    return { expr: a.text, ok: actual !== null && holds(actual, a.op, a.value), actual, shown };
   });
 }

@@ -200,7 +200,7 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
 }
 
 function assertionReasons(r: FloodResult): string[] {
-  return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.actual === null ? 'not measured' : a.actual})`);
+  return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.shown})`);
 }
 
 function measure(r: FloodResult, m: AssertMetric): number | null {
