@@ -101,7 +101,8 @@ function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
       `${formatCount(r.connections.perSec)} conn/s | bytes out ${mib(r.bytes.sent)}, in ${mib(r.bytes.received)} | ${mib(r.bytes.perSec)}/s`,
   ];
   const rate = (what: string, target: number | null, got: number | null, unit: string) => {
-    if (target !== null) out.push(`${what}: target ${formatCount(target)} ${unit}, achieved ${formatCount(got ?? 0)} ${unit}`);
+    const show = (n: number) => (n < 100 ? String(n) : formatCount(n)); // --rate 0.5 exists
+    if (target !== null) out.push(`${what}: target ${show(target)} ${unit}, achieved ${show(got ?? 0)} ${unit}`);
   };
   rate('open loop', r.messages.targetPerSec, r.messages.achievedPerSec, 'msg/s');
   rate('connection rate', r.connections.targetPerSec, r.connections.achievedPerSec, 'conn/s');

@@ -123,14 +123,19 @@ export const RATE_SHORTFALL = 0.03;
  * window ending where its last one did: a run that kept its pace achieves exactly its target,
  * whatever the connections' lifetimes or the tail of echoes after the last send.
  */
-function achieved(count: number, windowMs: number): number | null {
-  return windowMs > 0 ? Math.round(count / (windowMs / 1000)) : null;
+function achieved(count: number, windowMs: number): number {
+  return windowMs > 0 ? count / (windowMs / 1000) : 0;
+}
+
+/** A rate as the result shows it: whole above 100 a second, to 0.01 below (--rate 0.5 exists). */
+function roundRate(r: number): number {
+  return r >= 100 ? Math.round(r) : Math.round(r * 100) / 100;
 }
 
 function shortfall(what: string, target: number, got: number | null, unit: string): string | null {
   if (got === null || got >= target * (1 - RATE_SHORTFALL)) return null;
   const pct = ((1 - got / target) * 100).toFixed(1);
-  return `${what} rate fell short: ${got} of the ${target} ${unit} asked (${pct}% below)`;
+  return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
 }
 
 /** The result of a flood that ran: its counters as JSON data, the assertions and the verdict. */
@@ -149,8 +154,8 @@ export function buildResult(
   const faultTotal = Object.values(faults).reduce((a, b) => a + b, 0);
   const rtt = summarize(merged.rtt);
   const openLoop = o.msgRate > 0;
-  const connAchieved = o.rate > 0 ? (achieved(c[C.started]!, merged.connectWindowMs) ?? 0) : null;
-  const msgAchieved = openLoop ? (achieved(c[C.messagesSent]!, merged.messageWindowMs) ?? 0) : null;
+  const connAchieved = o.rate > 0 ? achieved(c[C.started]!, merged.connectWindowMs) : null;
+  const msgAchieved = openLoop ? achieved(c[C.messagesSent]!, merged.messageWindowMs) : null;
   const connect = summarize(merged.connect);
   const result: FloodResult = {
     verdict: 'PASS',
@@ -192,7 +197,7 @@ export function buildResult(
       peakActive: c[C.peakActive]!,
       perSec: Math.round((c[C.ok]! + c[C.faulted]! + c[C.errored]!) / secs),
       targetPerSec: o.rate > 0 ? o.rate : null,
-      achievedPerSec: connAchieved,
+      achievedPerSec: connAchieved === null ? null : roundRate(connAchieved),
       byMode: byMode(c),
     },
     messages: {
@@ -200,7 +205,7 @@ export function buildResult(
       verified: c[C.messagesVerified]!,
       perSec: Math.round(c[C.messagesVerified]! / secs),
       targetPerSec: openLoop ? o.msgRate : null,
-      achievedPerSec: msgAchieved,
+      achievedPerSec: msgAchieved === null ? null : roundRate(msgAchieved),
     },
     bytes: { sent: c[C.bytesSent]!, received: c[C.bytesReceived]!, perSec: Math.round((c[C.bytesSent]! + c[C.bytesReceived]!) / secs) },
     latencyUs: { connect, roundTrip: rtt, serviceTime: openLoop ? summarize(merged.serviceTime) : null },
