@@ -35,6 +35,14 @@ export interface FloodOptions {
   durationMs?: number;
   /** New connections per second, over all threads; 0 = as fast as possible. */
   rate?: number;
+  /**
+   * Open loop: messages per second over the whole run, each sent at its intended time on a fixed
+   * schedule whether or not earlier echoes came back (README, "Open loop: --msg-rate"); 1 to
+   * 100,000,000. Only graceful connections, no split writes. Default 0: closed loop.
+   */
+  msgRate?: number;
+  /** With msgRate: frames one connection may have in flight at once, 1 to 1024. Default 1. */
+  pipeline?: number;
   /** Messages (frames) per connection, 1 to 1,000,000. Default 1-20. */
   messages?: number | Range;
   /** Frame size in bytes, header included, 16 to 16 MiB. Default 16-4096. */
@@ -78,6 +86,10 @@ export interface EngineConfig extends PlanOptions {
   total: number;
   durationMs: number;
   rate: number;
+  /** Open loop: messages per second over all threads; 0 = closed loop. */
+  msgRate: number;
+  /** Open loop: frames one connection may have in flight. */
+  pipeline: number;
   timeoutMs: number;
   maxFrameBytes: number;
   transport: TransportName;
@@ -98,6 +110,8 @@ export interface ResolvedFloodOptions extends EngineConfig {
 export const FLOOD_DEFAULTS = {
   connections: 1000,
   rate: 0,
+  msgRate: 0,
+  pipeline: 1,
   messages: { min: 1, max: 20 },
   size: { min: 16, max: 4096 },
   timeoutMs: 5000,
@@ -120,6 +134,9 @@ const MAX_DURATION_MS = 24 * 3600e3;
 /** Longest --timeout, --hold and settle wait. */
 const MAX_WAIT_MS = 3600e3;
 const MAX_PENDING_BYTES = 1024 ** 3;
+/** Most --msg-rate: far beyond what one machine sends, so a rate it cannot reach is a warning, not an error. */
+export const MAX_MSG_RATE = 100_000_000;
+const MAX_PIPELINE = 1024;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOptions {
@@ -134,6 +151,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   const durationMs = o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
   const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const assertText = o.assert ?? '';
+  const openLoop = resolveOpenLoop(o);
   return {
     host,
     port: target?.port ?? 0,
@@ -144,11 +162,13 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
     durationMs,
     rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
+    msgRate: openLoop.msgRate,
+    pipeline: openLoop.pipeline,
     messages: range('--messages', o.messages ?? FLOOD_DEFAULTS.messages, 1, MAX_MESSAGES),
     size,
     maxFrameBytes: size.max,
     split: o.split ?? false,
-    mix: resolveMix(o.mix),
+    mix: openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix),
     seed: int('--seed', o.seed ?? Math.floor(Math.random() * 0x7fffffff), 0, 0xffffffff),
     workers: int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS),
     timeoutMs: Math.round(duration('--timeout', o.timeoutMs ?? FLOOD_DEFAULTS.timeoutMs, 1, MAX_WAIT_MS)),
@@ -189,6 +209,29 @@ function checkTargetOnly(o: FloodOptions, hasTarget: boolean): void {
   if (o.server !== undefined && hasTarget) {
     throw usageError('--backend, --lifetime', 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
   }
+}
+
+/** Open loop runs graceful connections only: their frames follow the schedule, then a FIN. */
+const OPEN_LOOP_MIX: Mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, m === 'graceful' ? 1 : 0])) as Mix;
+
+/**
+ * --msg-rate (0 = closed loop) and --pipeline. Open loop runs graceful connections only (a mix
+ * naming another mode is refused) and whole writes (a split frame's second half goes a turn later,
+ * which a pipelined frame behind it would overtake).
+ */
+function resolveOpenLoop(o: FloodOptions): { msgRate: number; pipeline: number } {
+  const msgRate = o.msgRate ?? FLOOD_DEFAULTS.msgRate;
+  if (msgRate !== 0) int('--msg-rate', msgRate, 1, MAX_MSG_RATE);
+  if (msgRate === 0) {
+    if (o.pipeline !== undefined) throw usageError('--pipeline', 'only with --msg-rate', o.pipeline);
+    return { msgRate: 0, pipeline: FLOOD_DEFAULTS.pipeline };
+  }
+  const pipeline = int('--pipeline', o.pipeline ?? FLOOD_DEFAULTS.pipeline, 1, MAX_PIPELINE);
+  if (o.split) throw usageError('--split', 'not with --msg-rate: open-loop frames are written whole');
+  const mix = resolveMix(o.mix);
+  const other = DISCONNECT_MODES.find((m) => m !== 'graceful' && mix[m] > 0);
+  if (o.mix !== undefined && other !== undefined) throw usageError('--mix', 'with --msg-rate only graceful connections run', other);
+  return { msgRate, pipeline };
 }
 
 /** A given mix names the modes it wants (the others weigh 0); none given: every mode. */

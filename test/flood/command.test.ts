@@ -44,11 +44,12 @@ describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout);
     expect(Object.keys(r).sort()).toEqual(
-      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'serverGone', 'stoppedEarly', 'target', 'verdict'].sort(),
+      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'serverGone', 'stoppedEarly', 'target', 'verdict', 'warnings'].sort(),
     );
     expect(r).toMatchObject({
       verdict: 'PASS',
       reasons: [],
+      warnings: [],
       stoppedEarly: null,
       serverGone: null,
       target: { host: '127.0.0.1', port: server.port, embedded: false },

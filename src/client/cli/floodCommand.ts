@@ -28,6 +28,13 @@ export function addFloodCommand(program: Command): void {
     .option('-n, --total <n>', 'connections to run in all (default: --connections; unlimited with --duration)')
     .option('-d, --duration <time>', 'keep opening connections this long (30s, 2m)')
     .option('--rate <n>', `new connections per second, 0 = as fast as possible (default: ${D.rate})`)
+    .option(
+      '--msg-rate <n>',
+      'open loop: messages per second over the whole run, each sent at its scheduled time whether or not earlier echoes came back; ' +
+        'round trips then count from that time (corrected for coordinated omission). Graceful connections only ' +
+        `(default: ${D.msgRate}, closed loop)`,
+    )
+    .option('--pipeline <n>', `with --msg-rate: frames one connection may have in flight at once (default: ${D.pipeline})`)
     .option('--messages <range>', `messages per connection (a value or a range like 1-20) (default: ${rangeText(D.messages, String)})`)
     .option('--size <range>', `message size in bytes, 16-byte frame header included (like 16-4096, 4k) (default: ${rangeText(D.size, String)})`)
     .option('--split', 'cut writes at random points, to exercise partial reads')

@@ -15,6 +15,8 @@ export interface FloodFlags {
   total?: string;
   duration?: string;
   rate?: string;
+  msgRate?: string;
+  pipeline?: string;
   messages?: string;
   size?: string;
   split?: boolean;
@@ -41,6 +43,8 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.total !== undefined) o.total = parseCount('--total', f.total);
   if (f.duration !== undefined) o.durationMs = parseDurationMs('--duration', f.duration, 's');
   if (f.rate !== undefined) o.rate = parseCount('--rate', f.rate);
+  if (f.msgRate !== undefined) o.msgRate = parseCount('--msg-rate', f.msgRate);
+  if (f.pipeline !== undefined) o.pipeline = parseCount('--pipeline', f.pipeline);
   if (f.messages !== undefined) o.messages = parseRange('--messages', f.messages, parseCount);
   if (f.size !== undefined) o.size = parseRange('--size', f.size, parseBytes);
   if (f.split) o.split = true;

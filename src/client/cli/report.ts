@@ -94,13 +94,21 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
 }
 
 function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
-  return [
+  const out = [
     '',
     c.bold('Traffic'),
     `messages ${formatCount(r.messages.verified)} verified of ${formatCount(r.messages.sent)} sent | ${formatCount(r.messages.perSec)} msg/s | ` +
       `${formatCount(r.connections.perSec)} conn/s | bytes out ${formatBytes(r.bytes.sent)}, in ${formatBytes(r.bytes.received)} | ${formatBytes(r.bytes.perSec)}/s`,
-    '',
   ];
+  const rate = (what: string, target: number | null, got: number | null, unit: string) => {
+    const show = (n: number) => (n < 100 ? String(n) : formatCount(n)); // --rate 0.5 exists
+    if (target !== null) out.push(`${what}: target ${show(target)} ${unit}, achieved ${show(got ?? 0)} ${unit}`);
+  };
+  rate('open loop', r.messages.targetPerSec, r.messages.achievedPerSec, 'msg/s');
+  rate('connection rate', r.connections.targetPerSec, r.connections.achievedPerSec, 'conn/s');
+  for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
+  out.push('');
+  return out;
 }
 
 function latencySection(c: ChalkInstance, r: FloodResult): string[] {
@@ -108,8 +116,20 @@ function latencySection(c: ChalkInstance, r: FloodResult): string[] {
   const latRow = (name: string, s: LatencySummary) =>
     lat.push([name, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))]);
   latRow('connect', r.latencyUs.connect);
-  latRow('round trip', r.latencyUs.roundTrip);
-  return [c.bold('Latency'), lat.toString(), ''];
+  const service = r.latencyUs.serviceTime;
+  if (service === null) {
+    latRow('round trip', r.latencyUs.roundTrip);
+    return [c.bold('Latency'), lat.toString(), ''];
+  }
+  latRow('round trip (from schedule)', r.latencyUs.roundTrip);
+  latRow('service time (from send)', service);
+  return [
+    c.bold('Latency'),
+    lat.toString(),
+    'open loop: a round trip counts from the time the schedule meant to send the frame, so a stalled server shows in it; ' +
+      'service time counts from the call that sent it',
+    '',
+  ];
 }
 
 function faultsSection(c: ChalkInstance, r: FloodResult): string[] {

@@ -1,7 +1,9 @@
 /**
  * ClientEngine: one client thread's share of the flood. It claims connection indices, keeps its
  * connections open up to its share, paces them by --rate, sweeps for stalls and counts every
- * outcome; the thread's transport does the I/O.
+ * outcome; the thread's transport does the I/O. With --msg-rate it also runs the thread's message
+ * schedule (open loop): message j is due at t0 + j / rate and goes out on the next connection that
+ * can take it, however late that is.
  */
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
@@ -24,6 +26,9 @@ const DIVERGE_GRACE_MS = 50;
 const BURST = 64;
 /** Examples kept per thread, so the report can say which connection went wrong and how. */
 const MAX_SAMPLES = 20;
+/** Open loop: messages sent per dispatch before the rest waits for the end of the loop's turn,
+ * so that a schedule far behind (a rate the machine cannot reach) never starves the loop. */
+const DISPATCH_BURST = 256;
 
 export interface FaultSample {
   connection: number;
@@ -44,7 +49,16 @@ export interface EngineReport {
   transport: TransportName;
   counters: Float64Array;
   rtt: string;
+  /** Open loop: round trips from the call that sent each frame (service time); empty otherwise. */
+  serviceTime: string;
   connect: string;
+  /**
+   * Where this thread's paced windows ended (ms from its start): its last new connection under
+   * --rate, and its last scheduled message under --msg-rate, each plus one interval of its pace;
+   * 0 when unpaced or nothing started. The achieved rates are counted over these windows.
+   */
+  connectWindowMs: number;
+  messageWindowMs: number;
   faultSamples: FaultSample[];
   errorSamples: ErrorSample[];
 }
@@ -59,6 +73,8 @@ export interface EngineShare {
   maxActive: number;
   /** New connections per second from this thread; 0 = unlimited. */
   rate: number;
+  /** Open loop: messages per second from this thread; 0 = closed loop. */
+  msgRate: number;
 }
 
 /**
@@ -69,6 +85,7 @@ export interface EngineShare {
 export class ClientEngine implements ConnectionHost {
   readonly counters = newCounters();
   readonly rtt: Histogram = newHistogram();
+  readonly serviceTime: Histogram = newHistogram();
   readonly connectLatency: Histogram = newHistogram();
   readonly codec: FrameCodec;
   readonly transport: ClientTransport;
@@ -86,6 +103,18 @@ export class ClientEngine implements ConnectionHost {
   private controlSeen = 0;
   private burstPending = false;
   private resolveDone: (() => void) | null = null;
+  /** Open loop (--msg-rate): the schedule runs on this thread. */
+  readonly openLoop: boolean;
+  readonly pipeline: number;
+  /** Open loop: index of the next scheduled message, and when the last one went out (ms from t0). */
+  private nextMessage = 0;
+  private lastSendMs = -1;
+  private lastStartMs = -1;
+  private dispatchTimer: TimerHandle | null = null;
+  private dispatchDeferred = false;
+  private dispatching = false;
+  /** Where the search for a connection that can take a message resumes: round robin. */
+  private cursor = 0;
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -99,6 +128,8 @@ export class ClientEngine implements ConnectionHost {
     private readonly control: Int32Array | null = null,
   ) {
     this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
+    this.openLoop = share.msgRate > 0;
+    this.pipeline = cfg.pipeline;
     this.transport =
       cfg.transport === 'net' ? new NetTransport(cfg.host, cfg.port) : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring');
   }
@@ -114,6 +145,7 @@ export class ClientEngine implements ConnectionHost {
     this.t0 = performance.now();
     this.armSweep();
     this.pump();
+    if (this.openLoop) this.dispatch();
     this.transport.drive(
       () => this.resolveDone === null,
       () => this.pollControl(),
@@ -143,6 +175,12 @@ export class ClientEngine implements ConnectionHost {
   stop(): void {
     this.claiming = false;
     this.draining = true;
+    if (this.openLoop) {
+      if (this.dispatchTimer) this.transport.clearTimer(this.dispatchTimer);
+      this.dispatchTimer = null;
+      // Nothing more is scheduled: every connection sends its FIN behind what it has sent.
+      for (const conn of this.active.slice()) if (conn.canCloseWrite()) conn.closeWrite();
+    }
     this.checkDone();
   }
 
@@ -162,7 +200,10 @@ export class ClientEngine implements ConnectionHost {
       transport: this.transport.name,
       counters: this.counters,
       rtt: encodeHistogram(this.rtt),
+      serviceTime: encodeHistogram(this.serviceTime),
       connect: encodeHistogram(this.connectLatency),
+      connectWindowMs: this.share.rate > 0 && this.lastStartMs >= 0 ? this.lastStartMs + 1000 / this.share.rate : 0,
+      messageWindowMs: this.openLoop && this.lastSendMs >= 0 ? this.lastSendMs + 1000 / this.share.msgRate : 0,
       faultSamples: this.faultSamples,
       errorSamples: this.errorSamples,
     };
@@ -205,7 +246,11 @@ export class ClientEngine implements ConnectionHost {
   private pump(): void {
     const cfg = this.cfg;
     if (this.burstPending) return;
-    if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) this.stop();
+    if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) {
+      // Open loop: what is due by the deadline goes out first, if connections can take it.
+      if (this.openLoop) this.dispatch();
+      this.stop();
+    }
     let burst = 0;
     while (this.claiming && this.active.length < this.share.maxActive) {
       if (burst++ === BURST) {
@@ -235,6 +280,7 @@ export class ClientEngine implements ConnectionHost {
         break;
       }
       this.started++;
+      this.lastStartMs = performance.now() - this.t0;
       const plan = planConnection(index, cfg);
       this.counters[C.started]!++;
       this.counters[C.active]!++;
@@ -244,6 +290,66 @@ export class ClientEngine implements ConnectionHost {
       if (this.active.length > this.counters[C.peakActive]!) this.counters[C.peakActive] = this.active.length;
     }
     this.checkDone();
+  }
+
+  /**
+   * Open loop: sends every message due by now (message j is due at t0 + j / msgRate) on the
+   * connections that can take one, round robin. What none can take stays due, and late: it goes
+   * when a connection is ready again (an echo came back, a new one connected), which calls this
+   * again. Past a --duration deadline, messages due after it are not sent.
+   */
+  dispatch(): void {
+    if (!this.openLoop || this.draining || this.dispatching || !this.resolveDone) return;
+    this.dispatching = true;
+    try {
+      const rate = this.share.msgRate;
+      const elapsed = performance.now() - this.t0;
+      let due = Math.floor((elapsed * rate) / 1000) + 1;
+      if (this.cfg.durationMs > 0) due = Math.min(due, Math.ceil((this.cfg.durationMs * rate) / 1000));
+      let sent = 0;
+      while (this.nextMessage < due) {
+        if (sent === DISPATCH_BURST) {
+          if (!this.dispatchDeferred) {
+            this.dispatchDeferred = true;
+            this.transport.defer(() => {
+              this.dispatchDeferred = false;
+              this.dispatch();
+            });
+          }
+          return;
+        }
+        const conn = this.readyConnection();
+        if (!conn) return; // stays due: the next echo or connect calls dispatch() again
+        conn.sendScheduled(this.t0 + (this.nextMessage * 1000) / rate);
+        this.nextMessage++;
+        sent++;
+        this.lastSendMs = performance.now() - this.t0;
+      }
+      if (this.cfg.durationMs > 0 && this.nextMessage >= Math.ceil((this.cfg.durationMs * rate) / 1000)) {
+        this.stop(); // the schedule ends at the deadline
+        return;
+      }
+      if (!this.dispatchTimer) {
+        const wait = this.t0 + (this.nextMessage * 1000) / rate - performance.now();
+        this.dispatchTimer = this.transport.setTimer(() => {
+          this.dispatchTimer = null;
+          this.dispatch();
+        }, Math.max(1, Math.ceil(wait)));
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** A running connection that can take a scheduled message now, round robin; null when none can. */
+  private readyConnection(): FloodConnection | null {
+    const n = this.active.length;
+    for (let k = 0; k < n; k++) {
+      if (this.cursor >= n) this.cursor = 0;
+      const conn = this.active[this.cursor++]!;
+      if (conn.canTakeMessage(this.pipeline)) return conn;
+    }
+    return null;
   }
 
   private sweep(): void {
@@ -262,7 +368,8 @@ export class ClientEngine implements ConnectionHost {
     if (this.claiming || this.active.length > 0 || !this.resolveDone) return;
     if (this.sweepTimer) this.transport.clearTimer(this.sweepTimer);
     if (this.paceTimer) this.transport.clearTimer(this.paceTimer);
-    this.sweepTimer = this.paceTimer = null;
+    if (this.dispatchTimer) this.transport.clearTimer(this.dispatchTimer);
+    this.sweepTimer = this.paceTimer = this.dispatchTimer = null;
     const resolve = this.resolveDone;
     this.resolveDone = null;
     resolve();

@@ -17,7 +17,13 @@ export interface ConnectionHost {
   readonly codec: FrameCodec;
   readonly counters: Float64Array;
   readonly rtt: Histogram;
+  /** Open loop: round trips from the call that sent the frame, beside `rtt`'s from its intended time. */
+  readonly serviceTime: Histogram;
   readonly connectLatency: Histogram;
+  /** --msg-rate: frames follow the thread's schedule (sendScheduled()), not the mode's steps. */
+  readonly openLoop: boolean;
+  /** Open loop: a connection became able to take a scheduled message. */
+  dispatch(): void;
   /** Sockets, timers and deferred calls of this thread. */
   readonly transport: ClientTransport;
   /** The flood is ending: connections stop sending new frames and close gracefully. */
@@ -56,6 +62,15 @@ export class FloodConnection implements SocketEvents, ModeConnection {
   /** Where the engine keeps this connection while it runs (-1: ended). */
   activeIndex = -1;
   private readonly connectStart: number;
+  private connected = false;
+  /**
+   * Open loop, per frame in flight (oldest at `olHead`): its intended send time, and the stamp of
+   * the call that carried it (NaN until known; `olWrote`, taken after write(), if it never is).
+   */
+  private readonly olIntended: number[] = [];
+  private readonly olSent: number[] = [];
+  private readonly olWrote: number[] = [];
+  private olHead = 0;
   private sentAt = 0;
   /** Only closed-loop sends (one frame in flight) give a meaningful round-trip time. */
   private timed = false;
@@ -106,6 +121,49 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     this.timed = timed;
     this.sentAt = this.lastProgress = performance.now();
     this.awaiting = true;
+  }
+
+  /** Open loop: room for one more frame in flight, and frames of the plan left to send. */
+  canTakeMessage(pipeline: number): boolean {
+    return this.connected && !this.done && !this.finSent && this.nextFrame < this.plan.frames && this.olIntended.length - this.olHead < pipeline;
+  }
+
+  /** Open loop, at the deadline: a running connection that has not sent its FIN yet. */
+  canCloseWrite(): boolean {
+    return this.connected && !this.done && !this.finSent;
+  }
+
+  /**
+   * Open loop: sends the plan's next frame as the scheduled message intended at `intended`
+   * (performance.now() time); after the plan's last frame, the FIN. Its echo is verified in order.
+   */
+  sendScheduled(intended: number): void {
+    this.stampSent();
+    this.sendFrame(false);
+    this.olIntended.push(intended);
+    this.olSent.push(NaN);
+    this.olWrote.push(this.sentAt);
+    if (this.nextFrame >= this.plan.frames) this.closeWrite();
+  }
+
+  /** Frames written before the latest write went out no later than it: its stamp, once known, is theirs. */
+  private stampSent(): void {
+    const at = this.socket.sentAt;
+    if (Number.isNaN(at)) return;
+    for (let k = this.olSent.length - 1; k >= this.olHead && Number.isNaN(this.olSent[k]!); k--) this.olSent[k] = at;
+  }
+
+  /** Open loop: `frames` more frames verified at `now`: both round trips of each. */
+  private recordScheduled(frames: number, now: number): void {
+    this.stampSent();
+    const h = this.host;
+    for (let f = 0; f < frames && this.olHead < this.olIntended.length; f++) {
+      const k = this.olHead++;
+      const sent = Number.isNaN(this.olSent[k]!) ? this.olWrote[k]! : this.olSent[k]!;
+      h.rtt.recordValue(Math.max(1, Math.round((now - this.olIntended[k]!) * 1000)));
+      h.serviceTime.recordValue(Math.max(1, Math.round((now - sent) * 1000)));
+    }
+    if (this.olHead === this.olIntended.length) this.olIntended.length = this.olSent.length = this.olWrote.length = this.olHead = 0;
   }
 
   /** Counts frames that went out (also used by modes that write frames themselves). */
@@ -164,7 +222,11 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     this.host.connectLatency.recordValue(Math.max(1, Math.round((now - this.connectStart) * 1000)));
     this.lastProgress = now;
     this.awaiting = false;
-    if (!this.done) runModeStep(this);
+    this.connected = true;
+    if (this.done) return;
+    if (!this.host.openLoop) runModeStep(this);
+    else if (this.host.draining) this.closeWrite();
+    else this.host.dispatch();
   }
 
   onBytes(buf: Buffer, n: number): void {
@@ -177,7 +239,8 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     const frames = v.push(buf, 0, n);
     if (frames > 0) {
       host.counters[C.messagesVerified]! += frames;
-      if (this.timed) {
+      if (host.openLoop) this.recordScheduled(frames, now);
+      else if (this.timed) {
         // From just before the call that sent the frame (the socket's stamp): see ClientSocket.sentAt.
         const from = Number.isNaN(this.socket.sentAt) ? this.sentAt : this.socket.sentAt;
         host.rtt.recordValue(Math.max(1, Math.round((now - from) * 1000)));
@@ -189,6 +252,11 @@ export class FloodConnection implements SocketEvents, ModeConnection {
       // for the sweep's grace period instead.
       const got = v.capturedBytes;
       if (got >= DIAGNOSE_AFTER_BYTES || (got >= v.pendingBytes && got >= 16)) this.judge('data');
+      return;
+    }
+    if (host.openLoop) {
+      if (v.pendingBytes === 0 && !this.finSent) this.awaiting = false;
+      if (frames > 0) host.dispatch();
       return;
     }
     if (v.pendingBytes === 0 && !this.finSent) {

@@ -30,7 +30,11 @@ export interface MergedReport {
   transports: Partial<Record<TransportName, number>>;
   counters: Float64Array;
   rtt: Histogram;
+  serviceTime: Histogram;
   connect: Histogram;
+  /** The latest end of a thread's paced window (EngineReport): the achieved rates are counted over these. */
+  connectWindowMs: number;
+  messageWindowMs: number;
   faultSamples: FaultSample[];
   errorSamples: ErrorSample[];
 }
@@ -45,21 +49,35 @@ export interface ThreadRun {
   done: Promise<MergedReport>;
 }
 
-/** The per-thread slices of `total` concurrency and rate. */
-export function shares(connections: number, rate: number, threads: number): EngineShare[] {
+/** The per-thread slices of `total` concurrency, connection rate and message rate. */
+export function shares(connections: number, rate: number, threads: number, msgRate = 0): EngineShare[] {
   const n = Math.max(1, Math.min(threads, connections));
   return Array.from({ length: n }, (_, i) => ({
     maxActive: Math.floor(connections / n) + (i < connections % n ? 1 : 0),
     rate: rate / n,
+    msgRate: msgRate / n,
   }));
 }
 
 function merge(reports: EngineReport[]): MergedReport {
-  const out: MergedReport = { transports: {}, counters: newCounters(), rtt: newHistogram(), connect: newHistogram(), faultSamples: [], errorSamples: [] };
+  const out: MergedReport = {
+    transports: {},
+    counters: newCounters(),
+    rtt: newHistogram(),
+    serviceTime: newHistogram(),
+    connect: newHistogram(),
+    connectWindowMs: 0,
+    messageWindowMs: 0,
+    faultSamples: [],
+    errorSamples: [],
+  };
   for (const r of reports) {
     out.transports[r.transport] = (out.transports[r.transport] ?? 0) + 1;
     addCounters(out.counters, r.counters);
     mergeEncoded(out.rtt, r.rtt);
+    mergeEncoded(out.serviceTime, r.serviceTime);
+    out.connectWindowMs = Math.max(out.connectWindowMs, r.connectWindowMs);
+    out.messageWindowMs = Math.max(out.messageWindowMs, r.messageWindowMs);
     mergeEncoded(out.connect, r.connect);
     out.faultSamples.push(...r.faultSamples);
     out.errorSamples.push(...r.errorSamples);
@@ -83,7 +101,7 @@ export async function prepareThreads(cfg: EngineConfig, workers: number, onTick:
 
 /** `--workers 0`: one engine on the calling thread, ticked by a timer. */
 function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () => void): ThreadRun {
-  const engine = new ClientEngine(config, shares(config.connections, config.rate, 1)[0]!, claimer(next, config.total));
+  const engine = new ClientEngine(config, shares(config.connections, config.rate, 1, config.msgRate)[0]!, claimer(next, config.total));
   let begin: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (begin = resolve));
   const done = started.then(() => {
@@ -98,7 +116,7 @@ function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () 
 
 /** One engine per client thread; resolves once every thread is ready (or throws if one fails first). */
 async function onClientThreads(config: EngineConfig, next: SharedArrayBuffer, workers: number, onTick: () => void): Promise<ThreadRun> {
-  const parts = shares(config.connections, config.rate, workers);
+  const parts = shares(config.connections, config.rate, workers, config.msgRate);
   const latest = parts.map(() => newCounters());
   const control = new SharedArrayBuffer(4);
   const url = workerEntry(import.meta.url, 'client/run/floodWorker.js');

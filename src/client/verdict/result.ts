@@ -23,6 +23,11 @@ export interface FloodResult {
   verdict: 'PASS' | 'FAIL';
   /** Why the verdict is FAIL, one line each (empty on PASS). */
   reasons: string[];
+  /**
+   * What the verdict does not judge but the reader should know, one line each: an achieved rate
+   * (--rate, --msg-rate) more than 3% short of its target.
+   */
+  warnings: string[];
   target: { host: string; port: number; embedded: boolean; backend: string | null };
   options: {
     /** The preset the options started from (`default`: none). */
@@ -31,6 +36,10 @@ export interface FloodResult {
     total: number | null;
     durationMs: number;
     rate: number;
+    /** Open loop: messages per second (--msg-rate); 0 = closed loop. */
+    msgRate: number;
+    /** Open loop: frames one connection may have in flight (--pipeline). */
+    pipeline: number;
     messages: Range;
     size: Range;
     split: boolean;
@@ -73,11 +82,23 @@ export interface FloodResult {
      */
     peakActive: number;
     perSec: number;
+    /** --rate: the target (null without one) and the rate connections were opened at (RATE_WINDOW). */
+    targetPerSec: number | null;
+    achievedPerSec: number | null;
     byMode: Record<DisconnectMode, { started: number; ok: number; fault: number; error: number }>;
   };
-  messages: { sent: number; verified: number; perSec: number };
+  /**
+   * perSec: verified over the whole run. Open loop: targetPerSec is --msg-rate, achievedPerSec the
+   * rate the schedule's messages were sent at (RATE_WINDOW); both null in closed loop.
+   */
+  messages: { sent: number; verified: number; perSec: number; targetPerSec: number | null; achievedPerSec: number | null };
   bytes: { sent: number; received: number; perSec: number };
-  latencyUs: { connect: LatencySummary; roundTrip: LatencySummary };
+  /**
+   * roundTrip: closed loop, from the call that sent the frame to its verified echo; open loop, from
+   * the frame's intended send time on the schedule (corrected for coordinated omission).
+   * serviceTime: open loop only (null otherwise), from the call that sent the frame.
+   */
+  latencyUs: { connect: LatencySummary; roundTrip: LatencySummary; serviceTime: LatencySummary | null };
   faults: { total: number } & Record<FaultClass, number>;
   errors: { total: number; reset: number; refused: number; timeout: number; other: number };
   faultSamples: FaultSample[];
@@ -91,6 +112,30 @@ export interface FloodResult {
     after: ServerStats | null;
   };
   assertions: AssertionResult[];
+}
+
+/** An achieved rate more than this fraction below its target is warned about. */
+export const RATE_SHORTFALL = 0.03;
+
+/**
+ * RATE_WINDOW: an achieved rate counts what was started (connections) or sent (scheduled messages)
+ * over the window from the start to the last one plus one interval of the pace, each thread's
+ * window ending where its last one did: a run that kept its pace achieves exactly its target,
+ * whatever the connections' lifetimes or the tail of echoes after the last send.
+ */
+function achieved(count: number, windowMs: number): number {
+  return windowMs > 0 ? count / (windowMs / 1000) : 0;
+}
+
+/** A rate as the result shows it: whole above 100 a second, to 0.01 below (--rate 0.5 exists). */
+function roundRate(r: number): number {
+  return r >= 100 ? Math.round(r) : Math.round(r * 100) / 100;
+}
+
+function shortfall(what: string, target: number, got: number | null, unit: string): string | null {
+  if (got === null || got >= target * (1 - RATE_SHORTFALL)) return null;
+  const pct = ((1 - got / target) * 100).toFixed(1);
+  return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
 }
 
 /** The result of a flood that ran: its counters as JSON data, the assertions and the verdict. */
@@ -108,10 +153,17 @@ export function buildResult(
   const faults = faultCounts(c);
   const faultTotal = Object.values(faults).reduce((a, b) => a + b, 0);
   const rtt = summarize(merged.rtt);
+  const openLoop = o.msgRate > 0;
+  const connAchieved = o.rate > 0 ? achieved(c[C.started]!, merged.connectWindowMs) : null;
+  const msgAchieved = openLoop ? achieved(c[C.messagesSent]!, merged.messageWindowMs) : null;
   const connect = summarize(merged.connect);
   const result: FloodResult = {
     verdict: 'PASS',
     reasons: [],
+    warnings: [
+      o.rate > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
+      openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
+    ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
     options: {
       profile: o.profile,
@@ -119,6 +171,8 @@ export function buildResult(
       total: o.total >= UNLIMITED ? null : o.total,
       durationMs: o.durationMs,
       rate: o.rate,
+      msgRate: o.msgRate,
+      pipeline: o.pipeline,
       messages: o.messages,
       size: o.size,
       split: o.split,
@@ -142,11 +196,19 @@ export function buildResult(
       aborted: c[C.aborted]!,
       peakActive: c[C.peakActive]!,
       perSec: Math.round((c[C.ok]! + c[C.faulted]! + c[C.errored]!) / secs),
+      targetPerSec: o.rate > 0 ? o.rate : null,
+      achievedPerSec: connAchieved === null ? null : roundRate(connAchieved),
       byMode: byMode(c),
     },
-    messages: { sent: c[C.messagesSent]!, verified: c[C.messagesVerified]!, perSec: Math.round(c[C.messagesVerified]! / secs) },
+    messages: {
+      sent: c[C.messagesSent]!,
+      verified: c[C.messagesVerified]!,
+      perSec: Math.round(c[C.messagesVerified]! / secs),
+      targetPerSec: openLoop ? o.msgRate : null,
+      achievedPerSec: msgAchieved === null ? null : roundRate(msgAchieved),
+    },
     bytes: { sent: c[C.bytesSent]!, received: c[C.bytesReceived]!, perSec: Math.round((c[C.bytesSent]! + c[C.bytesReceived]!) / secs) },
-    latencyUs: { connect, roundTrip: rtt },
+    latencyUs: { connect, roundTrip: rtt, serviceTime: openLoop ? summarize(merged.serviceTime) : null },
     faults: { total: faultTotal, ...faults },
     errors: {
       total: c[C.errored]!,
