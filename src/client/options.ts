@@ -33,6 +33,12 @@ export interface FloodOptions {
   total?: number;
   /** Keep opening connections this long (ms), 1 ms to 24 h. */
   durationMs?: number;
+  /**
+   * Ramp the connections open at once, as k6 stages do: each stage moves the target linearly from
+   * the previous one's (0 at the start) to its own over its duration. The run lasts their sum;
+   * `connections` becomes their highest target. Not with durationMs, total or connections.
+   */
+  stages?: Stage[];
   /** New connections per second, over all threads; 0 = as fast as possible. */
   rate?: number;
   /**
@@ -79,12 +85,20 @@ export interface FloodOptions {
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
+/** One stage of --stages: reach `target` connections at once by the end of `durationMs`. */
+export interface Stage {
+  durationMs: number;
+  target: number;
+}
+
 export interface EngineConfig extends PlanOptions {
   host: string;
   port: number;
   connections: number;
   total: number;
   durationMs: number;
+  /** The connection target over time (empty: `connections` throughout). */
+  stages: Stage[];
   rate: number;
   /** Open loop: messages per second over all threads; 0 = closed loop. */
   msgRate: number;
@@ -147,8 +161,13 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   const target = resolveTarget(o.target);
   checkTargetOnly(o, target !== null);
   const host = target?.host ?? '127.0.0.1';
-  const connections = int('--connections', o.connections ?? FLOOD_DEFAULTS.connections, 1, MAX_CONNECTIONS);
-  const durationMs = o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
+  const stages = resolveStages(o);
+  const connections = stages.length
+    ? Math.max(1, ...stages.map((s) => s.target))
+    : int('--connections', o.connections ?? FLOOD_DEFAULTS.connections, 1, MAX_CONNECTIONS);
+  const durationMs = stages.length
+    ? stages.reduce((sum, s) => sum + s.durationMs, 0)
+    : o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
   const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const assertText = o.assert ?? '';
   const openLoop = resolveOpenLoop(o);
@@ -161,6 +180,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     connections,
     total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
     durationMs,
+    stages,
     rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
     msgRate: openLoop.msgRate,
     pipeline: openLoop.pipeline,
@@ -179,6 +199,32 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     assertText,
     transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
   };
+}
+
+/** --stages: checked, and alone in deciding how many connections and for how long. */
+function resolveStages(o: FloodOptions): Stage[] {
+  if (o.stages === undefined || o.stages.length === 0) return [];
+  for (const [flag, v] of [['--duration', o.durationMs], ['--connections', o.connections], ['--total', o.total]] as const)
+    if (v !== undefined) throw usageError(flag, 'not with --stages (the stages set how many connections and for how long)', v);
+  if (o.stages.length > 100) throw usageError('--stages', 'at most 100 stages', o.stages.length);
+  const total = o.stages.reduce((sum, s) => sum + s.durationMs, 0);
+  if (total > MAX_DURATION_MS) throw usageError('--stages', 'their durations add up to more than 24h', total);
+  return o.stages.map((s) => ({
+    durationMs: Math.round(duration('--stages', s.durationMs, 1, MAX_DURATION_MS)),
+    target: int('--stages', s.target, 0, MAX_CONNECTIONS),
+  }));
+}
+
+/** The connection target `elapsedMs` into a staged run: linear within each stage, 0 before the first. */
+export function stageTarget(stages: Stage[], elapsedMs: number): number {
+  let from = 0;
+  let at = 0;
+  for (const s of stages) {
+    if (elapsedMs < at + s.durationMs) return Math.round(from + ((s.target - from) * (elapsedMs - at)) / s.durationMs);
+    from = s.target;
+    at += s.durationMs;
+  }
+  return from;
 }
 
 /** `o` on top of its profile: options given win; the profile's server options only for the embedded server. */

@@ -14,6 +14,7 @@ export interface FloodFlags {
   connections?: string;
   total?: string;
   duration?: string;
+  stages?: string;
   rate?: string;
   msgRate?: string;
   pipeline?: string;
@@ -42,6 +43,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.connections !== undefined) o.connections = parseCount('--connections', f.connections);
   if (f.total !== undefined) o.total = parseCount('--total', f.total);
   if (f.duration !== undefined) o.durationMs = parseDurationMs('--duration', f.duration, 's');
+  if (f.stages !== undefined) o.stages = parseStages(f.stages);
   if (f.rate !== undefined) o.rate = parseCount('--rate', f.rate);
   if (f.msgRate !== undefined) o.msgRate = parseCount('--msg-rate', f.msgRate);
   if (f.pipeline !== undefined) o.pipeline = parseCount('--pipeline', f.pipeline);
@@ -59,6 +61,15 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.profile !== undefined) o.profile = f.profile as FloodOptions['profile'];
   if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);
   return o;
+}
+
+/** `10s:1000,30s:5000,10s:0` -> stages: a duration and a connection count each. */
+export function parseStages(raw: string): NonNullable<FloodOptions['stages']> {
+  return raw.split(',').map((part) => {
+    const m = /^\s*([^:]+):([^:]+)\s*$/.exec(part);
+    if (!m) throw usageError('--stages', 'not duration:target stages like 10s:1000,30s:5000,10s:0', part);
+    return { durationMs: parseDurationMs('--stages', m[1]!, 's'), target: parseCount('--stages', m[2]!) };
+  });
 }
 
 /** --backend and --lifetime: commander has already checked them against their choices. */

@@ -10,7 +10,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { FrameCodec } from '../verify/frame.js';
 import { FloodConnection, type ConnectionHost } from './connection.js';
 import type { Diagnosis, FaultClass } from '../verify/diagnose.js';
-import type { EngineConfig } from '../options.js';
+import { stageTarget, type EngineConfig } from '../options.js';
 import { planConnection, type DisconnectMode } from './scenarios.js';
 import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './floodCounters.js';
 import { NativeTransport } from '../transport/nativeTransport.js';
@@ -75,6 +75,9 @@ export interface EngineShare {
   rate: number;
   /** Open loop: messages per second from this thread; 0 = closed loop. */
   msgRate: number;
+  /** This thread's place among the flood's threads (index of `of`): its slice of a --stages target. */
+  index: number;
+  of: number;
 }
 
 /**
@@ -252,7 +255,8 @@ export class ClientEngine implements ConnectionHost {
       this.stop();
     }
     let burst = 0;
-    while (this.claiming && this.active.length < this.share.maxActive) {
+    const limit = this.activeLimit();
+    while (this.claiming && this.active.length < limit) {
       if (burst++ === BURST) {
         this.burstPending = true;
         this.transport.defer(() => {
@@ -350,6 +354,15 @@ export class ClientEngine implements ConnectionHost {
       if (conn.canTakeMessage(this.pipeline)) return conn;
     }
     return null;
+  }
+
+  /** Connections this thread may have open now: its share, or its slice of the --stages target. */
+  private activeLimit(): number {
+    const stages = this.cfg.stages;
+    if (stages.length === 0) return this.share.maxActive;
+    const target = stageTarget(stages, performance.now() - this.t0);
+    const { index, of } = this.share;
+    return Math.floor(target / of) + (index < target % of ? 1 : 0);
   }
 
   private sweep(): void {

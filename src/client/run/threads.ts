@@ -56,6 +56,8 @@ export function shares(connections: number, rate: number, threads: number, msgRa
     maxActive: Math.floor(connections / n) + (i < connections % n ? 1 : 0),
     rate: rate / n,
     msgRate: msgRate / n,
+    index: i,
+    of: n,
   }));
 }
 

@@ -8,7 +8,7 @@ import type { FaultClass } from '../verify/diagnose.js';
 import type { ErrorSample, FaultSample } from '../run/clientEngine.js';
 import type { LeakVerdict } from './leakCheck.js';
 import type { ServerGone } from './serverGone.js';
-import type { ResolvedFloodOptions } from '../options.js';
+import type { ResolvedFloodOptions, Stage } from '../options.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
 import type { MergedReport } from '../run/threads.js';
@@ -35,6 +35,8 @@ export interface FloodResult {
     connections: number;
     total: number | null;
     durationMs: number;
+    /** --stages: the connection target over time ([] without). */
+    stages: Stage[];
     rate: number;
     /** Open loop: messages per second (--msg-rate); 0 = closed loop. */
     msgRate: number;
@@ -170,6 +172,7 @@ export function buildResult(
       connections: o.connections,
       total: o.total >= UNLIMITED ? null : o.total,
       durationMs: o.durationMs,
+      stages: o.stages,
       rate: o.rate,
       msgRate: o.msgRate,
       pipeline: o.pipeline,
