@@ -13,8 +13,22 @@ import { formatCount } from '../../units.js';
  */
 export function stopNote(kind: 'stop' | 'abort', signal: NodeJS.Signals, short = false): string {
   if (kind === 'abort') return short ? 'aborting' : 'aborting the connections still running';
+  if (short) return 'stopping';
   const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} or Ctrl-C again`;
-  return short ? `stopping: ${again} aborts` : `stopping: no new connections, those running finish (${again} aborts them)`;
+  return `stopping: no new connections, those running finish (${again} aborts them)`;
+}
+
+/** The bar's width in characters. */
+export const BAR_SIZE = 10;
+
+/**
+ * The progress line's format: it fits 80 columns with counts up to 99.9k. A run by time shows
+ * elapsed and remaining time; one by count, connections done out of the total. `flow` is the
+ * message rate, or, once a stop was asked for, what the flood is doing (stopping, aborting).
+ */
+export function progressFormat(byTime: boolean): string {
+  const where = byTime ? '{elapsed}s/{remaining}s left' : '{done}/{totalText}';
+  return `{bar} {percentage}% ${where} | {active} open | {flow} | {faults} flt {errors} err`;
 }
 
 /**
@@ -25,13 +39,14 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream, signal
   let bar: cliProgress.SingleBar | null = null;
   let byTime = false;
   const payload = (t: FloodTick) => ({
-    done: t.done,
+    elapsed: Math.floor(t.elapsedMs / 1000),
+    remaining: Math.max(0, Math.ceil((t.durationMs - t.elapsedMs) / 1000)),
+    done: formatCount(t.done),
     totalText: t.total === null ? '-' : formatCount(t.total),
-    active: t.active,
-    mps: formatCount(t.messagesPerSec),
+    active: formatCount(t.active),
+    flow: run.stopRequested ? stopNote(run.stopRequested, signal(), true) : `${formatCount(t.messagesPerSec)} msg/s`,
     faults: t.faults,
     errors: t.errors,
-    note: run.stopRequested ? ` | ${stopNote(run.stopRequested, signal(), true)}` : '',
   });
   run.on('start', (info: FloodStartInfo) => {
     // A duration-bound run shows time; otherwise connections done out of the total.
@@ -39,16 +54,16 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream, signal
     bar = new cliProgress.SingleBar(
       {
         stream,
-        format: `flood {bar} {percentage}% | {done}/{totalText} conns | active {active} | {mps} msg/s | faults {faults} | errors {errors}{note}`,
+        format: progressFormat(byTime),
         hideCursor: true,
         clearOnComplete: true,
         fps: 5,
-        barsize: 24,
+        barsize: BAR_SIZE,
       },
       cliProgress.Presets.shades_classic,
     );
     bar.start(byTime ? Math.max(1, info.durationMs) : Math.max(1, info.total!), 0, {
-      done: 0, totalText: info.total === null ? '-' : formatCount(info.total), active: 0, mps: '0', faults: 0, errors: 0, note: '',
+      elapsed: 0, remaining: Math.ceil(info.durationMs / 1000), done: '0', totalText: info.total === null ? '-' : formatCount(info.total), active: 0, flow: '0 msg/s', faults: 0, errors: 0,
     });
   });
   run.on('tick', (t: FloodTick) => {
