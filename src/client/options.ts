@@ -3,12 +3,12 @@
  * flood`) is validated and defaulted. The command only turns strings into these values; a library
  * caller and the command get the same defaults, bounds and messages.
  */
-import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
 import { ioUringAvailable, nativeClientTransportAvailable } from '../native/platform.js';
 import type { ServerOptions, ServerStats } from '../server/index.js';
 import { formatMs, parseTarget, UNLIMITED, type Range } from '../units.js';
+import { FLOOD_DEFAULTS, defaultWorkers } from './defaults.js';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.js';
 import type { TransportName } from './transport/transport.js';
 import { parseAssertions, type Assertion } from './verdict/assertions.js';
@@ -120,25 +120,7 @@ export interface ResolvedFloodOptions extends EngineConfig {
   assertText: string;
 }
 
-/** The defaults of FloodOptions (the help text shows them too). */
-export const FLOOD_DEFAULTS = {
-  connections: 1000,
-  rate: 0,
-  msgRate: 0,
-  pipeline: 1,
-  messages: { min: 1, max: 20 },
-  size: { min: 16, max: 4096 },
-  timeoutMs: 5000,
-  idleHoldMs: { min: 100, max: 1000 },
-  settleTimeoutMs: 15_000,
-  pendingBytes: 1024 * 1024,
-  transport: 'auto',
-} as const;
-
-/** Default client threads: one per core, at most four. */
-export function defaultWorkers(): number {
-  return Math.min(4, availableParallelism());
-}
+export { FLOOD_DEFAULTS, defaultWorkers } from './defaults.js';
 
 /** Most messages one connection may be planned to send. */
 export const MAX_MESSAGES = 1_000_000;

@@ -3,60 +3,21 @@
  * endpoint. Backends trust what reaches them.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { IocpBenchError, usageError } from '../errors.js';
+import { IocpBenchError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
-import { LIFETIME_FAULTS, isFault } from './bugZoo.js';
 import { Counters } from './counters.js';
 import type { ServerHandle } from './handle.js';
 import { startNodeEcho } from './node/nodeBackend.js';
 import { SessionTable } from './sessionTable.js';
 import { startStatsEndpoint, type StatsEndpoint } from './statsServer.js';
-import { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerStats } from './types.js';
+import type { ServerOptions, ServerStats } from './types.js';
+import { validateServerOptions } from './validate.js';
 import { WorkerPool } from './workerPool.js';
-import { OP_STRIDE } from './iocp/layout.js';
+
+export { validateServerOptions };
 
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;
-
-export function validateServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
-  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
-  const int = (name: string, v: number, min: number, max: number) => {
-    if (!Number.isInteger(v) || v < min || v > max) throw usageError(name, `must be a whole number in ${min}..${max}`, v);
-  };
-  if (!isIP(o.host)) throw usageError('--host', 'must be an IP address, like 127.0.0.1 or ::1', o.host);
-  int('--port', o.port, 0, 65535);
-  int('--workers', o.workers, 1, 64);
-  int('--max-sessions', o.maxSessions, 1, 1_000_000);
-  int('--idle-timeout', o.idleTimeoutMs, 0, 2 ** 31 - 1);
-  int('--buffer-size', o.bufferSize, 256, 16 * 1024 * 1024);
-  int('--send-buffer', o.sendBuffer, 0, 64 * 1024 * 1024);
-  int('--accept-depth', o.acceptDepth, 1, 4096);
-  int('--concurrency', o.concurrency, 0, 64);
-  int('--fd-reserve', o.fdReserve, 0, 1_000_000);
-  if (!['auto', 'epoll', 'iocp', 'node'].includes(o.backend))
-    throw usageError('--backend', 'must be auto, epoll, iocp or node', o.backend);
-  if (o.lifetime !== 'refcount' && o.lifetime !== 'naive' && !isFault(o.lifetime))
-    throw usageError('--lifetime', `must be refcount, naive or a fault of the bug zoo (${LIFETIME_FAULTS.join(', ')})`, o.lifetime);
-  // A zoo fault runs every worker at once by default, so its races can happen at all.
-  if (isFault(o.lifetime) && o.concurrency === 0) o.concurrency = o.workers;
-  if (o.backend !== 'node') {
-    // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
-    // operation records) in one native allocation, which cannot exceed 2 GiB.
-    const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + o.acceptDepth * 4096 + 65536;
-    if (bytes > 2 ** 31 - 1) {
-      const gib = (o.maxSessions * o.bufferSize) / 2 ** 30;
-      throw usageError(
-        '--max-sessions, --buffer-size',
-        `their session buffers need ${gib.toFixed(1)} GiB, over the 2 GiB limit; lower one of them`,
-        `${o.maxSessions}, ${o.bufferSize}`,
-      );
-    }
-  }
-  if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
-  if (!isIP(o.statsHost)) throw usageError('--stats-host', 'must be an IP address, like 127.0.0.1 or ::1', o.statsHost);
-  return o;
-}
 
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<ServerHandle> {
   const options = validateServerOptions(partial);

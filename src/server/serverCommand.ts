@@ -2,7 +2,6 @@
 import { Option, type Command } from 'commander';
 import { formatBytes, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
 import { LIFETIME_FAULTS } from './bugZoo.js';
-import { startServer } from './server.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 
@@ -112,6 +111,8 @@ async function runServerCommand(f: Flags): Promise<number> {
   const stopReason = new Promise<string>((resolve) => (stopFor = resolve));
   const onSignal = (sig: NodeJS.Signals) => stopFor(`signal ${sig}`);
   for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  // The server loads only when it runs: `--help` and `--version` stay quick.
+  const { startServer } = await import('./server.js');
   const server = await startServer(options);
   const log = (event: string, data: Record<string, unknown>, text: string) =>
     process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');

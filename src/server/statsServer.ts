@@ -8,7 +8,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMetrics } from './metrics.js';
 import type { ServerStats } from './types.js';
 
 /** Stats connections open at once; more are closed as soon as they are accepted. */
@@ -26,6 +25,8 @@ export async function startStatsEndpoint(
   port: number,
   read: () => ServerStats,
 ): Promise<StatsEndpoint> {
+  // prom-client loads only when the endpoint starts: `--version`, `--help` and `--no-stats` never pay for it.
+  const { createMetrics } = await import('./metrics.js');
   const metrics = createMetrics(read);
   const fail = (res: ServerResponse, err: unknown) => {
     const e = err as NodeJS.ErrnoException;

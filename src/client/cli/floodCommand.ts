@@ -7,13 +7,9 @@ import { Option, type Command } from 'commander';
 import { LIFETIME_FAULTS } from '../../server/index.js';
 import { PROFILE_NAMES } from '../profiles.js';
 import { formatMs, type Range } from '../../units.js';
-import { runFlood, type FloodRun } from '../flood.js';
-import { defaultWorkers, FLOOD_DEFAULTS as D } from '../options.js';
+import { defaultWorkers, FLOOD_DEFAULTS as D } from '../defaults.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
-import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
-import { attachProgress, stopNote } from './progress.js';
-import { renderReport, useColor } from './report.js';
-import { IocpBenchError } from '../../errors.js';
+import type { FloodFlags } from './floodFlags.js';
 
 /** Registers `flood [host:port]`. The defaults shown in the help are runFlood()'s own. */
 export function addFloodCommand(program: Command): void {
@@ -60,67 +56,13 @@ export function addFloodCommand(program: Command): void {
     )
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug; a zoo fault puts back one refcount bug)').choices(['refcount', 'naive', ...LIFETIME_FAULTS]))
-    .action((target: string | undefined, flags: FloodFlags) => runFloodCommand(target, flags));
+    .action(async (target: string | undefined, flags: FloodFlags) => {
+      // The flood itself loads only when it runs: `--help` and `--version` stay quick.
+      const { runFloodCommand } = await import('./floodAction.js');
+      await runFloodCommand(target, flags);
+    });
 }
 
 function rangeText(r: Range, show: (n: number) => string): string {
   return r.min === r.max ? show(r.min) : `${show(r.min)}-${show(r.max)}`;
-}
-
-/**
- * Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. With --json, an
- * error (a bad flag, an embedded server that cannot start, unreadable stats) still prints one
- * object, `{"verdict":"ERROR","reasons":[...],"error":{"code":...}}`, beside its line on stderr.
- */
-async function runFloodCommand(target: string | undefined, flags: FloodFlags): Promise<void> {
-  try {
-    await runAndRender(target, flags);
-  } catch (err) {
-    if (flags.json) {
-      const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
-      const message = err instanceof Error ? err.message : String(err);
-      process.stdout.write(`${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`);
-    }
-    throw err;
-  }
-}
-
-async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<void> {
-  const run = runFlood(floodOptionsFromFlags(target, flags));
-  const bar = flags.progress && process.stderr.isTTY === true;
-  const signals = stopOnSignals(run, bar);
-  if (bar) attachProgress(run, process.stderr, signals.last);
-  try {
-    const result = await run.result;
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: useColor(process.stdout) }));
-    process.exitCode = result.verdict === 'PASS' ? 0 : 1;
-  } finally {
-    signals.dispose();
-  }
-}
-
-/**
- * First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report; second:
- * abort the running ones too. The progress bar says so; without it (`bar` false), one line on
- * stderr does. `last` is the signal that came last; dispose() stops listening.
- */
-function stopOnSignals(run: FloodRun, bar: boolean): { last: () => NodeJS.Signals; dispose: () => void } {
-  let interrupts = 0;
-  let last: NodeJS.Signals = 'SIGINT';
-  const onSignal = (signal: NodeJS.Signals) => {
-    last = signal;
-    const kind = ++interrupts === 1 ? 'stop' : 'abort';
-    if (kind === 'stop') run.stop();
-    else run.abort();
-    if (!bar) process.stderr.write(`flood: ${stopNote(kind, signal)}\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    last: () => last,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }

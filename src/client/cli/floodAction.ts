@@ -1,0 +1,68 @@
+/**
+ * What `iocp-bench flood` does once its flags are read: runFlood(), the progress bar, Ctrl-C and
+ * SIGTERM, and the report or JSON. Loaded only when the command runs (floodCommand.ts defines
+ * the flags).
+ */
+import { IocpBenchError } from '../../errors.js';
+import { runFlood, type FloodRun } from '../flood.js';
+import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
+import { attachProgress, stopNote } from './progress.js';
+import { renderReport, useColor } from './report.js';
+
+/**
+ * Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. With --json, an
+ * error (a bad flag, an embedded server that cannot start, unreadable stats) still prints one
+ * object, `{"verdict":"ERROR","reasons":[...],"error":{"code":...}}`, beside its line on stderr.
+ */
+export async function runFloodCommand(target: string | undefined, flags: FloodFlags): Promise<void> {
+  try {
+    await runAndRender(target, flags);
+  } catch (err) {
+    if (flags.json) {
+      const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
+      const message = err instanceof Error ? err.message : String(err);
+      process.stdout.write(`${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`);
+    }
+    throw err;
+  }
+}
+
+async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<void> {
+  const run = runFlood(floodOptionsFromFlags(target, flags));
+  const bar = flags.progress && process.stderr.isTTY === true;
+  const signals = stopOnSignals(run, bar);
+  if (bar) attachProgress(run, process.stderr, signals.last);
+  try {
+    const result = await run.result;
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: useColor(process.stdout) }));
+    process.exitCode = result.verdict === 'PASS' ? 0 : 1;
+  } finally {
+    signals.dispose();
+  }
+}
+
+/**
+ * First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report; second:
+ * abort the running ones too. The progress bar says so; without it (`bar` false), one line on
+ * stderr does. `last` is the signal that came last; dispose() stops listening.
+ */
+function stopOnSignals(run: FloodRun, bar: boolean): { last: () => NodeJS.Signals; dispose: () => void } {
+  let interrupts = 0;
+  let last: NodeJS.Signals = 'SIGINT';
+  const onSignal = (signal: NodeJS.Signals) => {
+    last = signal;
+    const kind = ++interrupts === 1 ? 'stop' : 'abort';
+    if (kind === 'stop') run.stop();
+    else run.abort();
+    if (!bar) process.stderr.write(`flood: ${stopNote(kind, signal)}\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    last: () => last,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
