@@ -1,4 +1,31 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/cli.js';
+// The command. A clone of the repository builds dist/ on its first run (the package as installed
+// ships it, built): no install script is needed, and npm has none to warn about.
+import { existsSync } from 'node:fs';
 
+const dist = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(dist)) await buildInClone();
+const { runCli } = await import(dist.href);
 process.exitCode = await runCli(process.argv.slice(2));
+
+/** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */
+async function buildInClone() {
+  const fail = (why) => {
+    process.stderr.write(`iocp-bench: ${why}\n`);
+    process.exit(1);
+  };
+  const { fileURLToPath } = await import('node:url');
+  const tsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
+  if (!existsSync(tsconfig)) fail('dist/ is missing from the installed package: reinstall it');
+  process.stderr.write('iocp-bench: building dist/ from src/ (first run in a clone)\n');
+  const { createRequire } = await import('node:module');
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    fail("cannot build dist/: typescript is not installed (run 'npm install' first)");
+  }
+  const { spawnSync } = await import('node:child_process');
+  const built = spawnSync(process.execPath, [tsc, '-p', tsconfig], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0 || !existsSync(dist)) fail("building dist/ failed (see above); 'npm run build' runs the same step");
+}

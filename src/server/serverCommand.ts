@@ -4,6 +4,7 @@ import { formatBytes, parseBytes, parseCount, parseDurationMs, parseInteger } fr
 import { LIFETIME_FAULTS } from './bugZoo.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
+import { signalCounter } from '../signals.js';
 
 /** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -109,8 +110,14 @@ async function runServerCommand(f: Flags): Promise<number> {
   // or just after the "listening" line, stops the server as soon as it is up.
   let stopFor: (reason: string) => void = () => {};
   const stopReason = new Promise<string>((resolve) => (stopFor = resolve));
-  const onSignal = (sig: NodeJS.Signals) => stopFor(`signal ${sig}`);
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  // One listener from here to the exit: the first signal stops, a second (not a repeat of the
+  // first within REPEAT_WINDOW_MS, as timeout(1) sends) during the stop abandons it.
+  const counts = signalCounter();
+  let onSignal = (sig: NodeJS.Signals): void => {
+    if (counts(sig)) stopFor(`signal ${sig}`);
+  };
+  const listener = (sig: NodeJS.Signals) => onSignal(sig);
+  for (const sig of STOP_SIGNALS) process.on(sig, listener);
   // The server loads only when it runs: `--help` and `--version` stay quick.
   const { startServer } = await import('./server.js');
   const server = await startServer(options);
@@ -150,13 +157,16 @@ async function runServerCommand(f: Flags): Promise<number> {
     process.exit(1);
   };
   const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
-  const again = (sig: NodeJS.Signals) => giveUp(`${sig} during the stop`);
-  for (const sig of STOP_SIGNALS) process.on(sig, again);
+  onSignal = (sig) => {
+    if (counts(sig)) giveUp(`${sig} during the stop`);
+  };
   const live = server.stats().sessions.live;
   log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
   const stats = await server.close();
   clearTimeout(watchdog);
-  for (const sig of STOP_SIGNALS) process.off(sig, again);
+  // Still listening until the exit: a signal after the drain changes nothing (rather than killing
+  // the process before its last line).
+  onSignal = () => undefined;
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
   log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
   return clean ? 0 : 1;

@@ -4,6 +4,7 @@
  * the flags).
  */
 import { IocpBenchError } from '../../errors.js';
+import { signalCounter } from '../../signals.js';
 import { runFlood, type FloodRun } from '../flood.js';
 import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
 import { attachProgress, stopNote } from './progress.js';
@@ -45,14 +46,16 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
 }
 
 /**
- * First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report; second:
- * abort the running ones too. The progress bar says so; without it (`bar` false), one line on
+ * First Ctrl-C (or SIGTERM, as from `timeout`): open no more connections and report; second (not
+ * the same signal repeated within REPEAT_WINDOW_MS, signals.ts): abort the running ones too. The progress bar says so; without it (`bar` false), one line on
  * stderr does. `last` is the signal that came last; dispose() stops listening.
  */
 function stopOnSignals(run: FloodRun, bar: boolean): { last: () => NodeJS.Signals; dispose: () => void } {
   let interrupts = 0;
   let last: NodeJS.Signals = 'SIGINT';
+  const counts = signalCounter();
   const onSignal = (signal: NodeJS.Signals) => {
+    if (!counts(signal)) return; // the same signal delivered twice (timeout(1) does): one request
     last = signal;
     const kind = ++interrupts === 1 ? 'stop' : 'abort';
     if (kind === 'stop') run.stop();
