@@ -134,7 +134,9 @@ export class ClientEngine implements ConnectionHost {
     this.openLoop = share.msgRate > 0;
     this.pipeline = cfg.pipeline;
     this.transport =
-      cfg.transport === 'net' ? new NetTransport(cfg.host, cfg.port) : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring');
+      cfg.transport === 'net'
+        ? new NetTransport(cfg.host, cfg.port, cfg.sources)
+        : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring', cfg.sources);
   }
 
   /**

@@ -14,6 +14,7 @@ import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/f
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
 import { UNLIMITED, type Range } from '../../units.js';
+import type { Shard, ShardedPlan } from '../shard.js';
 
 /**
  * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over
@@ -58,7 +59,19 @@ export interface FloodResult {
      * up (say, io_uring's locked-memory limit on kernels before 5.12) makes plain calls, `native`.
      */
     transportThreads: Partial<Record<TransportName, number>>;
+    /** --source: how many local addresses connections were bound to, and the first few (0 and []: the OS picked). */
+    sources: { count: number; addresses: string[] };
   };
+  /**
+   * --shard: which segment of the plan this run was, and the whole plan's values it was cut from
+   * (connections, total, rates, stages above are this segment's own); null when unsharded.
+   */
+  shard: (Shard & { plan: Omit<ShardedPlan, 'total'> & { total: number | null } }) | null;
+  /**
+   * --start-at: the intended start (ISO time) and how far the real start was from it, ms
+   * (positive: late; a time already past when the flood was set up starts at once, late by that much).
+   */
+  startAt: { at: string; offsetMs: number } | null;
   elapsedMs: number;
   /**
    * The run was cut short by FloodRun.stop() (the CLI's first Ctrl-C: no more connections were
@@ -116,6 +129,9 @@ export interface FloodResult {
   assertions: AssertionResult[];
 }
 
+/** --source addresses the result lists (the count is always there). */
+const SOURCES_LISTED = 16;
+
 /** An achieved rate more than this fraction below its target is warned about. */
 export const RATE_SHORTFALL = 0.03;
 
@@ -149,6 +165,7 @@ export function buildResult(
   leak: LeakVerdict,
   stoppedEarly: 'stop' | 'abort' | null = null,
   serverGone: ServerGone | null = null,
+  realStart: number | null = null,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -186,7 +203,10 @@ export function buildResult(
       holdMs: o.idleHoldMs,
       transport: o.transport,
       transportThreads: merged.transports,
+      sources: { count: o.sources.length, addresses: o.sources.slice(0, SOURCES_LISTED) },
     },
+    shard: o.shard ? { ...o.shard, plan: { ...o.plan, total: o.plan.total >= UNLIMITED ? null : o.plan.total } } : null,
+    startAt: o.startAt !== null && realStart !== null ? { at: new Date(o.startAt).toISOString(), offsetMs: Math.round(realStart - o.startAt) } : null,
     elapsedMs: Math.round(elapsedMs),
     stoppedEarly,
     serverGone,
