@@ -31,6 +31,14 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   const run = runFlood(floodOptionsFromFlags(target, flags));
   const bar = flags.progress && process.stderr.isTTY === true;
   const signals = stopOnSignals(run, bar);
+  run.on('wait', ({ at, inMs }) => {
+    const when = new Date(at).toISOString();
+    process.stderr.write(
+      inMs > 0
+        ? `flood: set up; waiting until ${when} (${(inMs / 1000).toFixed(1)} s) to start\n`
+        : `flood: --start-at ${when} passed ${(-inMs / 1000).toFixed(1)} s ago; starting now\n`,
+    );
+  });
   if (bar) attachProgress(run, process.stderr, signals.last);
   try {
     const result = await run.result;
