@@ -2,8 +2,9 @@
 //
 // One plain echo server (Node `net`, on this machine), and against it, in turn: a minimal
 // ping-pong client (one connection, 64 B, the next message written as soon as the echo is in,
-// timed from just before write() to the 'data' event), and the flood (-c 1, 64 B, graceful, one
-// client thread) on each transport. Rounds alternate the order; medians over rounds. Prints the
+// timed from just before write() to the 'data' event), and the flood (-c 1, 64 B, graceful) on
+// each transport, on one client thread of its own (`--workers 1`, as the default runs) and on the
+// calling thread (`--workers 0`, where a native transport's epoll_wait runs on libuv's thread pool). Rounds alternate the order; medians over rounds. Prints the
 // flood's p50 and min as ratios to the ping-pong's: a round trip the flood under-measured would
 // show as a min far below the ping-pong's.
 //
@@ -42,9 +43,9 @@ async function pingPong() {
   return JSON.parse(await run(['-e', src]));
 }
 
-async function flood(transport) {
+async function flood(transport, workers) {
   const out = await run([CLI, 'flood', `127.0.0.1:${port}`, '-c', '1', '-n', '1', '--messages', String(N), '--size', '64',
-    '--mix', 'graceful', '--transport', transport, '--workers', '0', '--json', '--no-progress']);
+    '--mix', 'graceful', '--transport', transport, '--workers', workers, '--json', '--no-progress']);
   const rt = JSON.parse(out).latencyUs.roundTrip;
   return { min: rt.min, p50: rt.p50 };
 }
@@ -58,12 +59,15 @@ for (const t of ['native', 'uring', 'net']) {
     // not on this machine
   }
 }
-const rows = { 'ping-pong': [] };
-for (const t of transports) rows[t] = [];
+// A row per client: `native` runs on a client thread of its own, `native w0` on the calling thread.
+const clients = ['ping-pong', ...transports, ...transports.map((t) => `${t} w0`)];
+const rows = Object.fromEntries(clients.map((c) => [c, []]));
 for (let r = 0; r < ROUNDS; r++) {
-  const order = ['ping-pong', ...transports];
-  if (r % 2) order.reverse();
-  for (const who of order) rows[who].push(who === 'ping-pong' ? await pingPong() : await flood(who));
+  const order = r % 2 ? [...clients].reverse() : clients;
+  for (const who of order) {
+    const [t, w0] = who.split(' ');
+    rows[who].push(who === 'ping-pong' ? await pingPong() : await flood(t, w0 ? '0' : '1'));
+  }
 }
 server.close();
 const med = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];

@@ -29,6 +29,11 @@ export interface FloodStartInfo {
   connections: number;
   workers: number;
   seed: number;
+  /** The transport asked for (or picked by `auto`). */
+  transport: ResolvedFloodOptions['transport'];
+  stages: ResolvedFloodOptions['stages'];
+  rate: number;
+  msgRate: number;
   statsBefore: ServerStats | null;
 }
 
@@ -132,7 +137,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const before = stats ? await stats() : null;
     const backend = serverBackend ?? before?.backend ?? null;
     const total = o.total >= UNLIMITED ? null : o.total;
-    this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed, statsBefore: before });
+    this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed,
+      transport: o.transport, stages: o.stages, rate: o.rate, msgRate: o.msgRate, statsBefore: before });
     let t0 = performance.now();
     const watch = new ServerGoneWatch(o.timeoutMs);
     let gone: ServerGone | null = null;

@@ -67,10 +67,12 @@ describe('client transports', () => {
     expect(r.verdict, r.reasons.join('; ')).toBe('PASS');
     expect(r.options.transport).toBe(transport);
     expect(r.options.transportThreads).toEqual({ [transport]: 2 });
-    expect(renderReport(r).split('\n')[1]).toMatch(new RegExp(`\\| transport ${transport} \\|`));
+    expect(renderReport(r).split('\n')[1]).toMatch(new RegExp(`\\| transport ${transport}$`));
     // A uring thread whose ring could not be set up runs on plain calls, and the report says so.
     const mixed = { ...r, options: { ...r.options, transport: 'uring' as const, transportThreads: { uring: 1, native: 1 } } };
-    expect(renderReport(mixed).split('\n')[1]).toContain('| transport uring (1 of 2 thread(s) on native) |');
+    expect(renderReport(mixed).split('\n')[1]).toMatch(/\| transport uring \(1 of 2 thread\(s\) on native\)$/);
+    // Printed after the run, where the start header only knew the transport asked for.
+    expect(renderReport(mixed, { header: false }).split('\n')[0]).toMatch(/^ran [\d.]+ s; 1 thread\(s\) ran on native$/);
   });
 
   it.each(TRANSPORTS)('rst-send-pending and slow-drip alone pass (%s transport)', async (transport) => {

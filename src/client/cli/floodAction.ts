@@ -7,7 +7,7 @@ import { IocpBenchError } from '../../errors.js';
 import { runFlood, type FloodRun } from '../flood.js';
 import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
 import { attachProgress, stopNote } from './progress.js';
-import { renderReport, useColor } from './report.js';
+import { renderReport, renderStartHeader, useColor } from './report.js';
 
 /**
  * Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. With --json, an
@@ -39,10 +39,13 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
         : `flood: --start-at ${when} passed ${(-inMs / 1000).toFixed(1)} s ago; starting now\n`,
     );
   });
+  const color = useColor(process.stdout);
+  // The header goes out as soon as the target is known (before the progress bar starts below it).
+  if (!flags.json) run.on('start', (info) => process.stdout.write(renderStartHeader(info, { color })));
   if (bar) attachProgress(run, process.stderr, signals.last);
   try {
     const result = await run.result;
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color: useColor(process.stdout) }));
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color, header: false }));
     process.exitCode = result.verdict === 'PASS' ? 0 : 1;
   } finally {
     signals.dispose();

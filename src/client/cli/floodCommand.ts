@@ -37,7 +37,7 @@ export function addFloodCommand(program: Command): void {
     .option('--split', 'cut writes at random points, to exercise partial reads')
     .option('--mix <weights>', `disconnect mode weights, like graceful=3,connect-rst=1 (modes: ${DISCONNECT_MODES.join(', ')}; default: all)`)
     .option('--seed <n>', 'seed of the plan: the same seed gives connection i the same mode and sizes (default: random)')
-    .option('--workers <n>', `client threads (0 = run on the main thread) (default: ${defaultWorkers()})`)
+    .option('--workers <n>', `client threads (0 = on the main thread: ~30 µs more per round trip on native transports) (default: ${defaultWorkers()})`)
     .option('--timeout <time>', `how long an echo may make no progress before it counts as stalled (default: ${formatMs(D.timeoutMs)})`)
     .option('--hold <time>', `how long idle holders stay connected (a time or a range like 1s-5s; a bare number is seconds) (default: ${rangeText(D.idleHoldMs, formatMs)})`)
     .option('--stats <url>', "the target server's /stats URL, for the leak verdict")

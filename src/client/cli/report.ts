@@ -10,14 +10,16 @@ import { FAULT_CLASSES } from '../verify/diagnose.js';
 import type { FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
-import { formatBytes, formatCount, formatMicros } from '../../units.js';
+import { formatBytes, formatCount, formatMicros, formatMs } from '../../units.js';
+import type { Stage } from '../options.js';
+import type { FloodStartInfo } from '../flood.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;
 
 const STOPPED_EARLY = {
-  stop: 'stopped early on request: no connection was opened after it, those running finished; the verdict covers what ran',
-  abort: 'aborted on request: the connections still running were cut off; the verdict covers what ran',
+  stop: 'stopped early on request: no new connection after it, those running finished',
+  abort: 'aborted on request: the connections still running were cut off',
 } as const;
 
 /** The transport, and how many threads ran on another one (a uring thread without its ring). */
@@ -29,11 +31,18 @@ function transportText(r: FloodResult): string {
   return `${asked} (${others.map(([name, n]) => `${n} of ${threads} thread(s) on ${name}`).join(', ')})`;
 }
 
-/** The final report as text: tables per section, PASS or FAIL on the last line. */
-export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): string {
+/** The width every line of the text report fits (prose lines are wrapped to it). */
+export const REPORT_WIDTH = 80;
+
+/**
+ * The final report as text: sections, PASS or FAIL (or ABORTED) on the last line. `header`
+ * false leaves out the lines the CLI printed at the start (renderStartHeader) and says only how
+ * long the run took.
+ */
+export function renderReport(r: FloodResult, opts: { color?: boolean; header?: boolean } = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out = [
-    ...header(c, r),
+    ...(opts.header === false ? ranLine(c, r) : header(c, r)),
     ...connectionsSection(c, r),
     ...trafficSection(c, r),
     ...latencySection(c, r),
@@ -44,6 +53,50 @@ export function renderReport(r: FloodResult, opts: { color?: boolean } = {}): st
     ...verdictLine(c, r),
   ];
   return out.join('\n') + '\n';
+}
+
+/**
+ * What the CLI prints as soon as the target is known, before any connection: where, the seed and
+ * the plan. The final report (renderReport with `header: false`) follows it.
+ */
+export function renderStartHeader(info: FloodStartInfo, opts: { color?: boolean } = {}): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const lines = [
+    c.bold(`iocp-bench flood -> ${targetText(info.host, info.port, info.embedded, info.backend)}`),
+    `seed ${info.seed} | up to ${info.connections} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
+    ...wrap(`plan: ${planText(info)}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Word-wraps one line of prose to REPORT_WIDTH; continuation lines are indented by `indent`. */
+export function wrap(text: string, indent = '  ', width = REPORT_WIDTH): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function targetText(host: string, port: number, embedded: boolean, backend: string | null): string {
+  const at = hostPort(host, port);
+  return embedded ? `embedded ${backend ?? ''} server on ${at}` : `${at}${backend ? ` (${backend})` : ''}`;
+}
+
+const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
+
+/** The plan in words: how many connections or how long, and the paces asked for. */
+function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number }): string {
+  const parts = [p.total !== null ? `${p.total} connections` : `for ${formatMs(p.durationMs)}`];
+  if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
+  if (p.rate > 0) parts.push(`${p.rate} new connections/s`);
+  parts.push(p.msgRate > 0 ? `open loop at ${p.msgRate} msg/s` : 'closed loop');
+  return parts.join(' | ');
 }
 
 /** host:port, with an IPv6 host in brackets ([::1]:7777). */
@@ -63,15 +116,22 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
 
 function header(c: ChalkInstance, r: FloodResult): string[] {
   const t = r.target;
-  const at = hostPort(t.host, t.port);
-  const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${at}` : `${at}${t.backend ? ` (${t.backend})` : ''}`;
-  const out = [
-    c.bold(`iocp-bench flood -> ${where}`),
-    `seed ${r.options.seed} | up to ${r.options.connections} at once | ${r.options.workers} client thread(s) | ` +
-      `transport ${transportText(r)} | ${(r.elapsedMs / 1000).toFixed(2)} s`,
+  const o = r.options;
+  return [
+    c.bold(`iocp-bench flood -> ${targetText(t.host, t.port, t.embedded, t.backend)}`),
+    `seed ${o.seed} | up to ${o.connections} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
+    ...wrap(`plan: ${planText(o)}`),
+    ...ranLine(c, r),
   ];
-  out.push(...scaleOutLines(r));
-  if (r.stoppedEarly) out.push(c.yellow(STOPPED_EARLY[r.stoppedEarly]));
+}
+
+/** How long the run took, on which transport where threads differed, and whether it was cut short. */
+function ranLine(c: ChalkInstance, r: FloodResult): string[] {
+  const asked = r.options.transport;
+  const others = Object.entries(r.options.transportThreads).filter(([name]) => name !== asked);
+  const on = others.length ? `; ${others.map(([name, n]) => `${n} thread(s) ran on ${name}`).join(', ')}` : '';
+  const out = [`ran ${(r.elapsedMs / 1000).toFixed(2)} s${on}`, ...scaleOutLines(r).flatMap((l) => wrap(l))];
+  if (r.stoppedEarly) out.push(...wrap(STOPPED_EARLY[r.stoppedEarly]).map((l) => c.yellow(l)));
   out.push('');
   return out;
 }
@@ -98,18 +158,18 @@ export function startOffsetText(ms: number): string {
 }
 
 function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
-  const modes = table(c, ['mode', 'started', 'ok', 'fault', 'error']);
+  const modes = table(c, ['Connections', 'started', 'ok', 'fault', 'error']);
   for (const m of DISCONNECT_MODES) {
     const row = r.connections.byMode[m];
     if (row.started === 0) continue;
-    modes.push([m, row.started, row.ok, row.fault ? c.red(row.fault) : 0, row.error ? c.yellow(row.error) : 0]);
+    modes.push([`  ${m}`, row.started, row.ok, row.fault ? c.red(row.fault) : 0, row.error ? c.yellow(row.error) : 0]);
   }
-  modes.push([c.bold('all'), r.connections.started, r.connections.ok, r.connections.faulted, r.connections.errored]);
-  const out = [c.bold('Connections'), modes.toString()];
+  modes.push([c.bold('  all'), r.connections.started, r.connections.ok, r.connections.faulted, r.connections.errored]);
+  const out = [render(modes)];
   const asked = Math.min(r.options.connections, r.options.total ?? Infinity);
   const peak = r.connections.peakActive;
   if (peak < 0.9 * asked)
-    out.push(c.yellow(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`));
+    out.push(...wrap(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`).map((l) => c.yellow(l)));
   else out.push(`${peak} at once at the peak`);
   if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
   return out;
@@ -119,8 +179,9 @@ function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
   const out = [
     '',
     c.bold('Traffic'),
-    `messages ${formatCount(r.messages.verified)} verified of ${formatCount(r.messages.sent)} sent | ${formatCount(r.messages.perSec)} msg/s | ` +
-      `${formatCount(r.connections.perSec)} conn/s | bytes out ${formatBytes(r.bytes.sent)}, in ${formatBytes(r.bytes.received)} | ${formatBytes(r.bytes.perSec)}/s`,
+    `${formatCount(r.messages.verified)} of ${formatCount(r.messages.sent)} messages verified | ${formatCount(r.messages.perSec)} msg/s | ` +
+      `${formatCount(r.connections.perSec)} conn/s`,
+    `bytes out ${formatBytes(r.bytes.sent)}, in ${formatBytes(r.bytes.received)} | ${formatBytes(r.bytes.perSec)}/s`,
   ];
   const rate = (what: string, target: number | null, got: number | null, unit: string) => {
     const show = (n: number) => (n < 100 ? String(n) : formatCount(n)); // --rate 0.5 exists
@@ -128,57 +189,59 @@ function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
   };
   rate('open loop', r.messages.targetPerSec, r.messages.achievedPerSec, 'msg/s');
   rate('connection rate', r.connections.targetPerSec, r.connections.achievedPerSec, 'conn/s');
-  for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
+  for (const w of r.warnings) out.push(...wrap(`warning: ${w}`).map((l) => c.yellow(l)));
   out.push('');
   return out;
 }
 
 function latencySection(c: ChalkInstance, r: FloodResult): string[] {
-  const lat = table(c, ['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+  const lat = table(c, ['Latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
   const latRow = (name: string, s: LatencySummary) =>
-    lat.push([name, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))]);
+    lat.push([`  ${name}`, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))]);
   latRow('connect', r.latencyUs.connect);
   const service = r.latencyUs.serviceTime;
   if (service === null) {
     latRow('round trip', r.latencyUs.roundTrip);
-    return [c.bold('Latency'), lat.toString(), ''];
+    return [render(lat), ''];
   }
-  latRow('round trip (from schedule)', r.latencyUs.roundTrip);
-  latRow('service time (from send)', service);
+  latRow('round trip', r.latencyUs.roundTrip);
+  latRow('service time', service);
   return [
-    c.bold('Latency'),
-    lat.toString(),
-    'open loop: a round trip counts from the time the schedule meant to send the frame, so a stalled server shows in it; ' +
-      'service time counts from the call that sent it',
+    render(lat),
+    ...wrap(
+      'open loop: a round trip counts from the time the schedule meant to send the frame, so a stalled server shows in it; ' +
+        'service time counts from the call that sent it',
+    ),
     '',
   ];
 }
 
 function faultsSection(c: ChalkInstance, r: FloodResult): string[] {
   if (r.faults.total === 0) return [`${c.bold('Faults')} none: every echoed byte verified`];
-  const f = table(c, ['fault', 'connections']);
-  for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(k), r.faults[k]]);
-  const samples = r.faultSamples.slice(0, SAMPLES_SHOWN).map((s) => `  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`);
-  return [c.bold('Faults'), f.toString(), ...samples];
+  const f = table(c, ['Faults', 'connections']);
+  for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(`  ${k}`), r.faults[k]]);
+  const samples = r.faultSamples.slice(0, SAMPLES_SHOWN).flatMap((s) => wrap(`  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`, '    '));
+  return [render(f), ...samples];
 }
 
 function errorsSection(c: ChalkInstance, r: FloodResult): string[] {
   const e = r.errors;
   const total = e.total === 0 ? 'none' : `${e.total} (reset ${e.reset}, refused ${e.refused}, timeout ${e.timeout}, other ${e.other})`;
-  const samples = r.errorSamples.slice(0, SAMPLES_SHOWN).map((s) => `  connection ${s.connection} (${s.mode}): ${s.message}`);
+  const samples = r.errorSamples.slice(0, SAMPLES_SHOWN).flatMap((s) => wrap(`  connection ${s.connection} (${s.mode}): ${s.message}`, '    '));
   return [`${c.bold('Network errors')} ${total}`, ...samples, ''];
 }
 
 function serverSection(c: ChalkInstance, r: FloodResult): string[] {
-  const out = [c.bold('Server')];
-  if (r.leak.before || r.leak.after) out.push(serverTable(c, r.leak.before, r.leak.after));
+  const out: string[] = [];
+  if (r.leak.before || r.leak.after) out.push(...serverTable(c, r.leak.before, r.leak.after));
+  else out.push(c.bold('Server'));
   const leakLine =
     r.leak.status === 'clean'
-      ? c.green(`leak check clean (settled in ${r.leak.settleMs} ms): every session freed, nothing outstanding, no stale completion`)
+      ? [c.green(`leak check clean (${r.leak.settleMs} ms): every session freed, nothing outstanding, nothing stale`)]
       : r.leak.status === 'not-run'
-        ? c.yellow(`leak check not run: ${r.leak.reasons.join('; ')}`)
-        : c.red(`leak check ${r.leak.status === 'leak' ? 'FAILED' : 'error'}: ${r.leak.reasons.join('; ')}`);
-  out.push(leakLine);
+        ? wrap(`leak check not run: ${r.leak.reasons.join('; ')}`).map((l) => c.yellow(l))
+        : wrap(`leak check ${r.leak.status === 'leak' ? 'FAILED' : 'error'}: ${r.leak.reasons.join('; ')}`).map((l) => c.red(l));
+  out.push(...leakLine);
   return out;
 }
 
@@ -196,16 +259,29 @@ function verdictLine(c: ChalkInstance, r: FloodResult): string[] {
   return ['', r.verdict === 'PASS' ? c.bold.green(`PASS${early}`) : c.bold.red(`FAIL${early}: ${r.reasons.join('; ')}`)];
 }
 
+/** No borders, a first column of names and right-aligned numbers: a table that fits 80 columns. */
+const NO_BORDER = Object.fromEntries(
+  ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']),
+);
+
 function table(c: ChalkInstance, head: string[]): Table.Table {
-  return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
+  return new Table({
+    head: head.map((h) => c.bold(h)),
+    chars: NO_BORDER,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+    colAligns: ['left', ...head.slice(1).map(() => 'right' as const)],
+  });
 }
 
+/** A table's text without the trailing padding of each line. */
+const render = (t: Table.Table): string => t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
 
-function serverTable(c: ChalkInstance, before: ServerStats | null, after: ServerStats | null): string {
-  const t = table(c, ['server', 'live', 'peak', 'accepted', 'freed', 'rejected', 'outstanding', 'stale', 'bytes in', 'bytes out']);
+function serverTable(c: ChalkInstance, before: ServerStats | null, after: ServerStats | null): string[] {
+  const t = table(c, ['Server', 'live', 'peak', 'accepted', 'freed', 'rejected', 'outstanding', 'stale']);
   const row = (name: string, s: ServerStats) =>
-    t.push([name, s.sessions.live, s.sessions.peak, s.sessions.accepted, s.sessions.freed, s.sessions.rejected, s.ops.outstanding, s.staleCompletions, formatBytes(s.bytes.in), formatBytes(s.bytes.out)]);
+    t.push([`  ${name}`, s.sessions.live, s.sessions.peak, s.sessions.accepted, s.sessions.freed, s.sessions.rejected, s.ops.outstanding, s.staleCompletions]);
   if (before) row('before', before);
   if (after) row('after', after);
-  return t.toString();
+  const last = after ?? before!;
+  return [render(t), `  bytes in ${formatBytes(last.bytes.in)}, out ${formatBytes(last.bytes.out)} (${after ? 'after' : 'before'})`];
 }

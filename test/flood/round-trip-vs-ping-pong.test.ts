@@ -1,0 +1,63 @@
+// The flood's round trip agrees with an independent measurement on the same server: one
+// connection, 64 B, against a plain echo server, its p50 is within ±25% of a minimal ping-pong's
+// and its minimum not below half the ping-pong's, on every transport (with the client thread of
+// its own that the default runs on). Rounds alternate with the ping-pong and medians are compared,
+// so that a burst of load elsewhere on the machine moves both sides; a first ping-pong warms the
+// server up.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../helpers/cli.js';
+import { median, pingPong, type RoundTrips } from '../helpers/pingPong.js';
+import { TRANSPORTS } from '../helpers/transports.js';
+
+const MESSAGES = 1500;
+const ROUNDS = 3;
+
+async function flood(port: number, transport: string): Promise<RoundTrips> {
+  const r = await runCliProcess([
+    'flood', `127.0.0.1:${port}`, '-c', '1', '-n', '1', '--messages', String(MESSAGES), '--size', '64', '--mix', 'graceful',
+    '--transport', transport, '--workers', '1', '--json', '--no-progress',
+  ], 60_000);
+  expect(r.code, r.stderr).toBe(0);
+  const rt = JSON.parse(r.stdout).latencyUs.roundTrip;
+  expect(rt.count).toBe(MESSAGES);
+  return { min: rt.min, p50: rt.p50 };
+}
+
+describe('round trips agree with a ping-pong on the same server', () => {
+  let server: net.Server;
+  let port: number;
+  beforeAll(async () => {
+    server = net.createServer((c) => {
+      c.setNoDelay(true);
+      c.on('error', () => {});
+      c.on('data', (d) => c.write(d));
+      c.on('end', () => c.end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as net.AddressInfo).port;
+    // The echo server's code warms up first: its first round trips are not what either side measures.
+    await pingPong(port, MESSAGES);
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it.each(TRANSPORTS)('%s: p50 within ±25%%, min at least half', async (transport) => {
+    const ours: RoundTrips[] = [];
+    const theirs: RoundTrips[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        theirs.push(await pingPong(port, MESSAGES));
+        ours.push(await flood(port, transport));
+      } else {
+        ours.push(await flood(port, transport));
+        theirs.push(await pingPong(port, MESSAGES));
+      }
+    }
+    const p50 = median(ours.map((x) => x.p50));
+    const ref = median(theirs.map((x) => x.p50));
+    const detail = JSON.stringify({ ours, theirs });
+    expect(p50, detail).toBeGreaterThanOrEqual(ref * 0.75);
+    expect(p50, detail).toBeLessThanOrEqual(ref * 1.25);
+    expect(median(ours.map((x) => x.min)), detail).toBeGreaterThanOrEqual(median(theirs.map((x) => x.min)) / 2);
+  }, 180_000);
+});
