@@ -82,6 +82,11 @@ export interface FloodOptions {
    * reference-counting bugs for 20 s (README, "Bug zoo"). Default `default` (no preset).
    */
   profile?: ProfileName;
+  /**
+   * Length of one interval sample (ms, 10 ms to 1 h): the run's counters and the round-trip
+   * latencies of each interval come as a `sample` event and in the result's `samples`. Default 1000.
+   */
+  intervalMs?: number;
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
@@ -118,6 +123,8 @@ export interface ResolvedFloodOptions extends EngineConfig {
   settleTimeoutMs: number;
   assertions: Assertion[];
   assertText: string;
+  /** Length of one interval sample, ms. */
+  intervalMs: number;
 }
 
 export { FLOOD_DEFAULTS, defaultWorkers } from './defaults.js';
@@ -133,6 +140,9 @@ const MAX_PENDING_BYTES = 1024 ** 3;
 /** Most --msg-rate: far beyond what one machine sends, so a rate it cannot reach is a warning, not an error. */
 export const MAX_MSG_RATE = 100_000_000;
 const MAX_PIPELINE = 1024;
+/** Shortest and longest --interval. */
+export const MIN_INTERVAL_MS = 10;
+const MAX_INTERVAL_MS = 3600e3;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOptions {
@@ -180,6 +190,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     assertions: parseAssertions(assertText),
     assertText,
     transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
+    intervalMs: Math.round(duration('--interval', o.intervalMs ?? FLOOD_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS)),
   };
 }
 

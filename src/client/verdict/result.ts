@@ -10,7 +10,8 @@ import type { LeakVerdict } from './leakCheck.js';
 import type { ServerGone } from './serverGone.js';
 import type { ResolvedFloodOptions, Stage } from '../options.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
-import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import type { IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
 import { UNLIMITED, type Range } from '../../units.js';
@@ -114,6 +115,14 @@ export interface FloodResult {
     after: ServerStats | null;
   };
   assertions: AssertionResult[];
+  /** --interval in ms (the samples' nominal length). */
+  intervalMs: number;
+  samples: IntervalSample[];
+  /**
+   * The run's whole latency histograms in HdrHistogram's compressed base64 encoding
+   * (hdr-histogram-js encodeIntoCompressedBase64; µs). serviceTime null in closed loop.
+   */
+  histograms: { roundTrip: string; serviceTime: string | null; connect: string };
 }
 
 /** An achieved rate more than this fraction below its target is warned about. */
@@ -149,6 +158,7 @@ export function buildResult(
   leak: LeakVerdict,
   stoppedEarly: 'stop' | 'abort' | null = null,
   serverGone: ServerGone | null = null,
+  samples: IntervalSample[] = [],
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -224,6 +234,13 @@ export function buildResult(
     errorSamples: merged.errorSamples,
     leak: { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: leak.before, after: leak.after },
     assertions: [],
+    intervalMs: o.intervalMs,
+    samples,
+    histograms: {
+      roundTrip: encodeHistogram(merged.rtt),
+      serviceTime: openLoop ? encodeHistogram(merged.serviceTime) : null,
+      connect: encodeHistogram(merged.connect),
+    },
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
   result.reasons = failReasons(result, faults, leak);
