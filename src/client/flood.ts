@@ -174,7 +174,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, realStart);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, [], realStart);
     this.emit('done', result);
     return result;
   }

@@ -98,6 +98,11 @@ export interface FloodOptions {
    * (one address pair has at most ~28k-64k ephemeral ports). Same address family as the target.
    */
   source?: string[];
+  /**
+   * Length of one interval sample (ms, 10 ms to 1 h): the run's counters and the round-trip
+   * latencies of each interval come as a `sample` event and in the result's `samples`. Default 1000.
+   */
+  intervalMs?: number;
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
@@ -142,6 +147,8 @@ export interface ResolvedFloodOptions extends EngineConfig {
   settleTimeoutMs: number;
   assertions: Assertion[];
   assertText: string;
+  /** Length of one interval sample, ms. */
+  intervalMs: number;
 }
 
 export { FLOOD_DEFAULTS, defaultWorkers } from './defaults.js';
@@ -157,6 +164,9 @@ const MAX_PENDING_BYTES = 1024 ** 3;
 /** Most --msg-rate: far beyond what one machine sends, so a rate it cannot reach is a warning, not an error. */
 export const MAX_MSG_RATE = 100_000_000;
 const MAX_PIPELINE = 1024;
+/** Shortest and longest --interval. */
+export const MIN_INTERVAL_MS = 10;
+const MAX_INTERVAL_MS = 3600e3;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOptions {
@@ -217,6 +227,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     plan,
     startAt: o.startAt === undefined ? null : checkStartAt(o.startAt),
     sources: o.source === undefined ? [] : checkSources(o.source, host),
+    intervalMs: Math.round(duration('--interval', o.intervalMs ?? FLOOD_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS)),
   };
 }
 

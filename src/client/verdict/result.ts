@@ -10,7 +10,8 @@ import type { LeakVerdict } from './leakCheck.js';
 import type { ServerGone } from './serverGone.js';
 import type { ResolvedFloodOptions, Stage } from '../options.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
-import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import type { IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
 import { UNLIMITED, type Range } from '../../units.js';
@@ -127,6 +128,14 @@ export interface FloodResult {
     after: ServerStats | null;
   };
   assertions: AssertionResult[];
+  /** --interval in ms (the samples' nominal length). */
+  intervalMs: number;
+  samples: IntervalSample[];
+  /**
+   * The run's whole latency histograms in HdrHistogram's compressed base64 encoding
+   * (hdr-histogram-js encodeIntoCompressedBase64; µs). serviceTime null in closed loop.
+   */
+  histograms: { roundTrip: string; serviceTime: string | null; connect: string };
 }
 
 /** --source addresses the result lists (the count is always there). */
@@ -165,6 +174,7 @@ export function buildResult(
   leak: LeakVerdict,
   stoppedEarly: 'stop' | 'abort' | null = null,
   serverGone: ServerGone | null = null,
+  samples: IntervalSample[] = [],
   realStart: number | null = null,
 ): FloodResult {
   const c = merged.counters;
@@ -244,6 +254,13 @@ export function buildResult(
     errorSamples: merged.errorSamples,
     leak: { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: leak.before, after: leak.after },
     assertions: [],
+    intervalMs: o.intervalMs,
+    samples,
+    histograms: {
+      roundTrip: encodeHistogram(merged.rtt),
+      serviceTime: openLoop ? encodeHistogram(merged.serviceTime) : null,
+      connect: encodeHistogram(merged.connect),
+    },
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
   result.reasons = failReasons(result, faults, leak);
