@@ -305,7 +305,8 @@ function assertionReasons(r: FloodResult): string[] {
   return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.shown})`);
 }
 
-function measure(r: FloodResult, m: AssertMetric): number | null {
+/** The value of an assertion metric in a result (null: not measured). */
+export function measure(r: FloodResult, m: AssertMetric): number | null {
   const rt = r.latencyUs.roundTrip;
   const ct = r.latencyUs.connect;
   switch (m) {
