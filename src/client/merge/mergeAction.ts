@@ -13,7 +13,13 @@ import { checkLeaks, statsFromUrl } from '../verdict/leakCheck.js';
 import { measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, startOffsetText, useColor } from '../cli/report.js';
 import { mergeResults, type MergedResult, type ShardInput } from './mergeResults.js';
-import type { MergeFlags } from './mergeCommand.js';
+
+/** The flags as commander hands them over. */
+export interface MergeFlags {
+  json?: boolean;
+  stats?: string;
+  assert?: string;
+}
 
 export async function runMergeCommand(files: string[], flags: MergeFlags): Promise<void> {
   if (flags.stats !== undefined && !/^https?:\/\//.test(flags.stats)) throw usageError('--stats', 'not an http:// URL', flags.stats);

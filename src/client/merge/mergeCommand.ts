@@ -4,12 +4,7 @@
  * shard has finished. The flags are read here; the work loads only when the command runs.
  */
 import type { Command } from 'commander';
-
-export interface MergeFlags {
-  json?: boolean;
-  stats?: string;
-  assert?: string;
-}
+import type { MergeFlags } from './mergeAction.js';
 
 /** Registers `merge <files...>`. */
 export function addMergeCommand(program: Command): void {
