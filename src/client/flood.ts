@@ -34,6 +34,7 @@ export interface FloodStartInfo {
   stages: ResolvedFloodOptions['stages'];
   rate: number;
   msgRate: number;
+  msgStages: ResolvedFloodOptions['msgStages'];
   statsBefore: ServerStats | null;
 }
 
@@ -138,7 +139,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const backend = serverBackend ?? before?.backend ?? null;
     const total = o.total >= UNLIMITED ? null : o.total;
     this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed,
-      transport: o.transport, stages: o.stages, rate: o.rate, msgRate: o.msgRate, statsBefore: before });
+      transport: o.transport, stages: o.stages, rate: o.rate, msgRate: o.msgRate, msgStages: o.msgStages, statsBefore: before });
     let t0 = performance.now();
     const watch = new ServerGoneWatch(o.timeoutMs);
     let gone: ServerGone | null = null;

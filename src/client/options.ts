@@ -17,6 +17,7 @@ import { DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run
 import { checkShard, shardSegment, type Shard, type ShardedPlan } from './shard.js';
 import { checkSources } from './sourceAddresses.js';
 import { checkStartAt } from './startAt.js';
+import { RateSchedule, type RateStage } from './run/rateSchedule.js';
 
 /** Options of runFlood(). Every field is optional; FLOOD_DEFAULTS has the defaults. */
 export interface FloodOptions {
@@ -50,6 +51,13 @@ export interface FloodOptions {
    * 100,000,000. Only graceful connections, no split writes. Default 0: closed loop.
    */
   msgRate?: number;
+  /**
+   * Open loop with a ramped rate: each stage moves the message rate linearly from the previous
+   * one's (0 at the start) to its own over its duration, as k6's ramping arrival rate does
+   * (`--msg-rate 10s:1000,30s:5000,10s:0`). The run lasts their sum. Not with msgRate or
+   * durationMs; with `stages`, both must last as long.
+   */
+  msgStages?: RateStage[];
   /** With msgRate: frames one connection may have in flight at once, 1 to 1024. Default 1. */
   pipeline?: number;
   /** Messages (frames) per connection, 1 to 1,000,000. Default 1-20. */
@@ -121,8 +129,10 @@ export interface EngineConfig extends PlanOptions {
   /** The connection target over time (empty: `connections` throughout). */
   stages: Stage[];
   rate: number;
-  /** Open loop: messages per second over all threads; 0 = closed loop. */
+  /** Open loop: messages per second over all threads (with msgStages, their mean); 0 = closed loop. */
   msgRate: number;
+  /** Open loop: the ramped rate's stages ([] for a constant msgRate, or in closed loop). */
+  msgStages: RateStage[];
   /** Open loop: frames one connection may have in flight. */
   pipeline: number;
   timeoutMs: number;
@@ -181,18 +191,20 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   const connections = stages.length
     ? Math.max(1, ...stages.map((s) => s.target))
     : int('--connections', o.connections ?? FLOOD_DEFAULTS.connections, 1, MAX_CONNECTIONS);
+  const openLoop = resolveOpenLoop(o, stages);
   const durationMs = stages.length
     ? stages.reduce((sum, s) => sum + s.durationMs, 0)
+    : openLoop.msgStages.length ? openLoop.msgStages.reduce((sum, s) => sum + s.durationMs, 0)
     : o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
   const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const assertText = o.assert ?? '';
-  const openLoop = resolveOpenLoop(o);
   const plan: ShardedPlan = {
     connections,
     total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
     stages,
     rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
     msgRate: openLoop.msgRate,
+    msgStages: openLoop.msgStages,
   };
   const shard = resolveShard(o, target !== null);
   const segment = shard ? shardSegment(plan, shard) : plan;
@@ -208,6 +220,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     stages: segment.stages,
     rate: segment.rate,
     msgRate: segment.msgRate,
+    msgStages: segment.msgStages,
     pipeline: openLoop.pipeline,
     messages: range('--messages', o.messages ?? FLOOD_DEFAULTS.messages, 1, MAX_MESSAGES),
     size,
@@ -307,19 +320,40 @@ const OPEN_LOOP_MIX: Mix = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, m 
  * naming another mode is refused) and whole writes (a split frame's second half goes a turn later,
  * which a pipelined frame behind it would overtake).
  */
-function resolveOpenLoop(o: FloodOptions): { msgRate: number; pipeline: number } {
-  const msgRate = o.msgRate ?? FLOOD_DEFAULTS.msgRate;
-  if (msgRate !== 0) int('--msg-rate', msgRate, 1, MAX_MSG_RATE);
+function resolveOpenLoop(o: FloodOptions, stages: Stage[]): { msgRate: number; msgStages: RateStage[]; pipeline: number } {
+  const msgStages = resolveMsgStages(o, stages);
+  const msgRate = msgStages.length ? new RateSchedule(0, msgStages).total / (msgStages.reduce((sum, s) => sum + s.durationMs, 0) / 1000) : (o.msgRate ?? FLOOD_DEFAULTS.msgRate);
+  if (msgRate !== 0 && !msgStages.length) int('--msg-rate', msgRate, 1, MAX_MSG_RATE);
   if (msgRate === 0) {
     if (o.pipeline !== undefined) throw usageError('--pipeline', 'only with --msg-rate', o.pipeline);
-    return { msgRate: 0, pipeline: FLOOD_DEFAULTS.pipeline };
+    return { msgRate: 0, msgStages: [], pipeline: FLOOD_DEFAULTS.pipeline };
   }
   const pipeline = int('--pipeline', o.pipeline ?? FLOOD_DEFAULTS.pipeline, 1, MAX_PIPELINE);
   if (o.split) throw usageError('--split', 'not with --msg-rate: open-loop frames are written whole');
   const mix = resolveMix(o.mix);
   const other = DISCONNECT_MODES.find((m) => m !== 'graceful' && mix[m] > 0);
   if (o.mix !== undefined && other !== undefined) throw usageError('--mix', 'with --msg-rate only graceful connections run', other);
-  return { msgRate, pipeline };
+  return { msgRate, msgStages, pipeline };
+}
+
+/** --msg-rate as stages: checked; they decide how long the run lasts (with --stages, as long). */
+function resolveMsgStages(o: FloodOptions, stages: Stage[]): RateStage[] {
+  if (o.msgStages === undefined || o.msgStages.length === 0) return [];
+  if (o.msgRate !== undefined) throw usageError('--msg-rate', 'a rate or stages, not both', o.msgRate);
+  if (o.durationMs !== undefined) throw usageError('--duration', 'not with --msg-rate stages (they set how long the run lasts)', o.durationMs);
+  if (o.msgStages.length > 100) throw usageError('--msg-rate', 'at most 100 stages', o.msgStages.length);
+  const out = o.msgStages.map((s) => ({
+    durationMs: Math.round(duration('--msg-rate', s.durationMs, 1, MAX_DURATION_MS)),
+    rate: int('--msg-rate', s.rate, 0, MAX_MSG_RATE),
+  }));
+  const total = out.reduce((sum, s) => sum + s.durationMs, 0);
+  if (total > MAX_DURATION_MS) throw usageError('--msg-rate', 'its stages add up to more than 24h', total);
+  if (out.every((s) => s.rate === 0)) throw usageError('--msg-rate', 'every stage has rate 0: nothing would be sent', out.map((s) => s.rate).join(','));
+  const connectionMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
+  if (stages.length && connectionMs !== total) {
+    throw usageError('--msg-rate', `its stages last ${formatMs(total)}, the --stages ${formatMs(connectionMs)}: both must last as long`);
+  }
+  return out;
 }
 
 /** A given mix names the modes it wants (the others weigh 0); none given: every mode. */

@@ -23,6 +23,8 @@ export interface ShardedPlan {
   msgRate: number;
   /** --stages, as options.ts's Stage. */
   stages: { durationMs: number; target: number }[];
+  /** --msg-stages, as run/rateSchedule.ts's RateStage. */
+  msgStages: { durationMs: number; rate: number }[];
 }
 
 /** Most shards: far more machines than one run would use, and ids stay far inside 2^31. */
@@ -78,5 +80,6 @@ export function shardSegment(plan: ShardedPlan, shard: Shard): ShardedPlan {
     rate: plan.rate / n,
     msgRate: plan.msgRate / n,
     stages: plan.stages.map((st) => ({ durationMs: st.durationMs, target: part(st.target, s, n) })),
+    msgStages: plan.msgStages.map((st) => ({ durationMs: st.durationMs, rate: st.rate / n })),
   };
 }

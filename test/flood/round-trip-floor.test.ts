@@ -1,8 +1,9 @@
 // A round trip starts just before the call that sends the frame, never after it returns: against
 // a server that holds every echo exactly D ms, no recorded round trip is below D, on every
 // transport. (Measured after the call, a loopback send could have the answer queued already:
-// round trips of a few µs were reported.) The median is only bounded loosely here (1.5 D): on a
-// quiet machine it is within 10% of D, but a test asserts no timing a loaded machine can break.
+// round trips of a few µs were reported.) The median is within 10% of D: measured at 1.05-1.07 D
+// with the machine's load at 6 on its 2 cores, up to 1.13 D at 7 (the holding server's timers
+// late too), so a run may be retried twice.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
@@ -44,6 +45,6 @@ describe('round trips start before the send', () => {
     const rtt = JSON.parse(r.stdout).latencyUs.roundTrip;
     expect(rtt.count).toBe(200);
     expect(rtt.min).toBeGreaterThanOrEqual(D_MS * 1000);
-    expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1500);
-  }, 90_000);
+    expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1100);
+  }, { timeout: 90_000, retry: 2 });
 });

@@ -13,10 +13,10 @@ describe('--stages', () => {
   const server = useEchoServer();
 
   it('parses duration:target stages and interpolates between them', () => {
-    const stages = parseStages('10s:1000,30s:5000,10s:0');
+    const stages = parseStages('--stages', '10s:1000,30s:5000,10s:0');
     expect(stages).toEqual([{ durationMs: 10_000, target: 1000 }, { durationMs: 30_000, target: 5000 }, { durationMs: 10_000, target: 0 }]);
     expect([0, 5000, 10_000, 25_000, 40_000, 45_000, 50_000, 60_000].map((t) => stageTarget(stages, t))).toEqual([0, 500, 1000, 3000, 5000, 2500, 0, 0]);
-    expect(() => parseStages('10s')).toThrow(/^--stages: not duration:target stages/);
+    expect(() => parseStages('--stages', '10s')).toThrow(/^--stages: not duration:target stages/);
   });
 
   it.each([0, 2])('reaches each target near its stage end (%d client threads)', async (workers) => {

@@ -53,6 +53,8 @@ describe('--shard', () => {
     expect(staged.map((p) => p.stages.map((s) => s.target))).toEqual([[3, 0], [2, 0]]);
     const open = [1, 2].map((i) => resolve(['-c', '4', '--msg-rate', '1001', '--shard', `${i}/2`]));
     expect(open[0]!.msgRate + open[1]!.msgRate).toBe(1001);
+    const ramp = [1, 2].map((i) => resolve(['-c', '4', '--msg-rate', '1s:100,1s:300', '--shard', `${i}/2`]));
+    expect(ramp.map((p) => p.msgStages.map((s) => s.rate))).toEqual([[50, 150], [50, 150]]);
   });
 
   it('refuses what cannot be split, with one line naming the flag', () => {

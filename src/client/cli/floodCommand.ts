@@ -26,9 +26,10 @@ export function addFloodCommand(program: Command): void {
     .option('--stages <list>', 'ramp the connections open at once: duration:target stages like 10s:1000,30s:5000,10s:0, each linear from the previous target (0 at the start); instead of -c, -n and -d')
     .option('--rate <n>', `new connections per second, 0 = as fast as possible (default: ${D.rate})`)
     .option(
-      '--msg-rate <n>',
+      '--msg-rate <n|stages>',
       'open loop: messages per second over the whole run, each sent at its scheduled time whether or not earlier echoes came back; ' +
-        'round trips then count from that time (corrected for coordinated omission). Graceful connections only ' +
+        'round trips then count from that time (corrected for coordinated omission). Graceful connections only. ' +
+        'Stages like 10s:1000,30s:5000,10s:0 ramp the rate linearly instead, and set how long the run lasts ' +
         `(default: ${D.msgRate}, closed loop)`,
     )
     .option('--pipeline <n>', `with --msg-rate: frames one connection may have in flight at once (default: ${D.pipeline})`)

@@ -51,9 +51,13 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.connections !== undefined) o.connections = parseCount('--connections', f.connections);
   if (f.total !== undefined) o.total = parseCount('--total', f.total);
   if (f.duration !== undefined) o.durationMs = parseDurationMs('--duration', f.duration, 's');
-  if (f.stages !== undefined) o.stages = parseStages(f.stages);
+  if (f.stages !== undefined) o.stages = parseStages('--stages', f.stages);
   if (f.rate !== undefined) o.rate = parseCount('--rate', f.rate);
-  if (f.msgRate !== undefined) o.msgRate = parseCount('--msg-rate', f.msgRate);
+  if (f.msgRate !== undefined) {
+    // A rate (`20k`) or rate stages (`10s:1000,30s:5000,10s:0`).
+    if (f.msgRate.includes(':')) o.msgStages = parseStages('--msg-rate', f.msgRate).map((s) => ({ durationMs: s.durationMs, rate: s.target }));
+    else o.msgRate = parseCount('--msg-rate', f.msgRate);
+  }
   if (f.pipeline !== undefined) o.pipeline = parseCount('--pipeline', f.pipeline);
   if (f.messages !== undefined) o.messages = parseRange('--messages', f.messages, parseCount);
   if (f.size !== undefined) o.size = parseRange('--size', f.size, parseBytes);
@@ -86,12 +90,12 @@ function shardFromFlags(f: FloodFlags): Shard | null {
   return { index: parseCount('--shard-index', f.shardIndex), count: parseCount('--shard-count', f.shardCount) };
 }
 
-/** `10s:1000,30s:5000,10s:0` -> stages: a duration and a connection count each. */
-export function parseStages(raw: string): NonNullable<FloodOptions['stages']> {
+/** `10s:1000,30s:5000,10s:0` -> stages: a duration and a count (connections, or messages a second) each. */
+export function parseStages(flag: string, raw: string): NonNullable<FloodOptions['stages']> {
   return raw.split(',').map((part) => {
     const m = /^\s*([^:]+):([^:]+)\s*$/.exec(part);
-    if (!m) throw usageError('--stages', 'not duration:target stages like 10s:1000,30s:5000,10s:0', part);
-    return { durationMs: parseDurationMs('--stages', m[1]!, 's'), target: parseCount('--stages', m[2]!) };
+    if (!m) throw usageError(flag, 'not duration:target stages like 10s:1000,30s:5000,10s:0', part);
+    return { durationMs: parseDurationMs(flag, m[1]!, 's'), target: parseCount(flag, m[2]!) };
   });
 }
 

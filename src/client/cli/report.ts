@@ -12,6 +12,7 @@ import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
 import { formatBytes, formatCount, formatMicros, formatMs } from '../../units.js';
 import type { Stage } from '../options.js';
+import type { RateStage } from '../run/rateSchedule.js';
 import type { FloodStartInfo } from '../flood.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
@@ -91,11 +92,12 @@ function targetText(host: string, port: number, embedded: boolean, backend: stri
 const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
 
 /** The plan in words: how many connections or how long, and the paces asked for. */
-function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number }): string {
+function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number; msgStages: RateStage[] }): string {
   const parts = [p.total !== null ? `${p.total} connections` : `for ${formatMs(p.durationMs)}`];
   if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
   if (p.rate > 0) parts.push(`${p.rate} new connections/s`);
-  parts.push(p.msgRate > 0 ? `open loop at ${p.msgRate} msg/s` : 'closed loop');
+  if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${s.rate}`).join(',')} msg/s`);
+  else parts.push(p.msgRate > 0 ? `open loop at ${p.msgRate} msg/s` : 'closed loop');
   return parts.join(' | ');
 }
 

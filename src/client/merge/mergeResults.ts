@@ -97,7 +97,7 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
     target: first.target,
     options: {
       ...first.options,
-      ...(plan ? { connections: plan.connections, total: plan.total, rate: plan.rate, msgRate: plan.msgRate, stages: plan.stages } : {}),
+      ...(plan ? { connections: plan.connections, total: plan.total, rate: plan.rate, msgRate: plan.msgRate, stages: plan.stages, msgStages: plan.msgStages } : {}),
       workers: sum(rs.map((r) => r.options.workers)),
       transportThreads,
       sources: { count: sum(rs.map((r) => r.options.sources.count)), addresses: [...new Set(rs.flatMap((r) => r.options.sources.addresses))].slice(0, 16) },

@@ -11,6 +11,7 @@ import { FrameCodec } from '../verify/frame.js';
 import { FloodConnection, type ConnectionHost } from './connection.js';
 import type { Diagnosis, FaultClass } from '../verify/diagnose.js';
 import { stageTarget, type EngineConfig } from '../options.js';
+import { RateSchedule } from './rateSchedule.js';
 import { planConnection, type DisconnectMode } from './scenarios.js';
 import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './floodCounters.js';
 import { NativeTransport } from '../transport/nativeTransport.js';
@@ -111,6 +112,9 @@ export class ClientEngine implements ConnectionHost {
   readonly pipeline: number;
   /** Open loop: index of the next scheduled message, and when the last one went out (ms from t0). */
   private nextMessage = 0;
+  /** Open loop: when each message is due (ms from t0), and how many the schedule has in all. */
+  private readonly schedule: RateSchedule;
+  private readonly scheduled: number;
   private lastSendMs = -1;
   private lastStartMs = -1;
   private dispatchTimer: TimerHandle | null = null;
@@ -132,6 +136,9 @@ export class ClientEngine implements ConnectionHost {
   ) {
     this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
     this.openLoop = share.msgRate > 0;
+    this.schedule = new RateSchedule(share.msgRate, cfg.msgStages, 1 / share.of);
+    // A run by time ends its schedule at the deadline.
+    this.scheduled = cfg.durationMs > 0 ? Math.ceil(this.schedule.count(cfg.durationMs)) : Infinity;
     this.pipeline = cfg.pipeline;
     this.transport =
       cfg.transport === 'net'
@@ -208,7 +215,8 @@ export class ClientEngine implements ConnectionHost {
       serviceTime: encodeHistogram(this.serviceTime),
       connect: encodeHistogram(this.connectLatency),
       connectWindowMs: this.share.rate > 0 && this.lastStartMs >= 0 ? this.lastStartMs + 1000 / this.share.rate : 0,
-      messageWindowMs: this.openLoop && this.lastSendMs >= 0 ? this.lastSendMs + 1000 / this.share.msgRate : 0,
+      // A ramped rate's window is its whole schedule: the pace of its last message says nothing.
+      messageWindowMs: !this.openLoop || this.lastSendMs < 0 ? 0 : this.cfg.msgStages.length ? this.cfg.durationMs : this.lastSendMs + 1000 / this.share.msgRate,
       faultSamples: this.faultSamples,
       errorSamples: this.errorSamples,
     };
@@ -299,7 +307,7 @@ export class ClientEngine implements ConnectionHost {
   }
 
   /**
-   * Open loop: sends every message due by now (message j is due at t0 + j / msgRate) on the
+   * Open loop: sends every message due by now (message j is due at t0 + schedule.timeOf(j)) on the
    * connections that can take one, round robin. What none can take stays due, and late: it goes
    * when a connection is ready again (an echo came back, a new one connected), which calls this
    * again. Past a --duration deadline, messages due after it are not sent.
@@ -308,10 +316,8 @@ export class ClientEngine implements ConnectionHost {
     if (!this.openLoop || this.draining || this.dispatching || !this.resolveDone) return;
     this.dispatching = true;
     try {
-      const rate = this.share.msgRate;
       const elapsed = performance.now() - this.t0;
-      let due = Math.floor((elapsed * rate) / 1000) + 1;
-      if (this.cfg.durationMs > 0) due = Math.min(due, Math.ceil((this.cfg.durationMs * rate) / 1000));
+      const due = Math.min(Math.floor(this.schedule.count(elapsed)) + 1, this.scheduled);
       let sent = 0;
       while (this.nextMessage < due) {
         if (sent === DISPATCH_BURST) {
@@ -326,17 +332,17 @@ export class ClientEngine implements ConnectionHost {
         }
         const conn = this.readyConnection();
         if (!conn) return; // stays due: the next echo or connect calls dispatch() again
-        conn.sendScheduled(this.t0 + (this.nextMessage * 1000) / rate);
+        conn.sendScheduled(this.t0 + this.schedule.timeOf(this.nextMessage));
         this.nextMessage++;
         sent++;
         this.lastSendMs = performance.now() - this.t0;
       }
-      if (this.cfg.durationMs > 0 && this.nextMessage >= Math.ceil((this.cfg.durationMs * rate) / 1000)) {
+      if (this.nextMessage >= this.scheduled) {
         this.stop(); // the schedule ends at the deadline
         return;
       }
       if (!this.dispatchTimer) {
-        const wait = this.t0 + (this.nextMessage * 1000) / rate - performance.now();
+        const wait = this.t0 + this.schedule.timeOf(this.nextMessage) - performance.now();
         this.dispatchTimer = this.transport.setTimer(() => {
           this.dispatchTimer = null;
           this.dispatch();

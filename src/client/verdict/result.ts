@@ -9,6 +9,7 @@ import type { ErrorSample, FaultSample } from '../run/clientEngine.js';
 import type { LeakVerdict } from './leakCheck.js';
 import type { ServerGone } from './serverGone.js';
 import type { ResolvedFloodOptions, Stage } from '../options.js';
+import type { RateStage } from '../run/rateSchedule.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
 import type { IntervalSample } from './samples.js';
@@ -40,8 +41,10 @@ export interface FloodResult {
     /** --stages: the connection target over time ([] without). */
     stages: Stage[];
     rate: number;
-    /** Open loop: messages per second (--msg-rate); 0 = closed loop. */
+    /** Open loop: messages per second (--msg-rate; with stages, their mean); 0 = closed loop. */
     msgRate: number;
+    /** Open loop with a ramped rate: --msg-rate's stages ([] otherwise). */
+    msgStages: RateStage[];
     /** Open loop: frames one connection may have in flight (--pipeline). */
     pipeline: number;
     messages: Range;
@@ -202,6 +205,7 @@ export function buildResult(
       stages: o.stages,
       rate: o.rate,
       msgRate: o.msgRate,
+      msgStages: o.msgStages,
       pipeline: o.pipeline,
       messages: o.messages,
       size: o.size,
