@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, IocpBenchError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
+import { addMergeCommand } from './client/merge/mergeCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
 
 export function createProgram(): Command {
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   addServerCommand(program);
   addFloodCommand(program);
+  addMergeCommand(program);
   return program;
 }
 

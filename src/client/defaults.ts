@@ -17,6 +17,7 @@ export const FLOOD_DEFAULTS = {
   settleTimeoutMs: 15_000,
   pendingBytes: 1024 * 1024,
   transport: 'auto',
+  intervalMs: 1000,
 } as const;
 
 /** Default client threads: one per core, at most four. */

@@ -12,6 +12,7 @@ import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
 import { ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
 import { UNLIMITED } from '../units.js';
+import { waitUntil } from './startAt.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
@@ -52,8 +53,15 @@ export interface FloodTick {
   errors: number;
 }
 
+/** --start-at: emitted once set up, before waiting (inMs <= 0: the time has passed, starting now). */
+export interface FloodWait {
+  at: number;
+  inMs: number;
+}
+
 export interface FloodEvents {
   start: [FloodStartInfo];
+  wait: [FloodWait];
   tick: [FloodTick];
   done: [FloodResult];
 }
@@ -68,6 +76,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
   readonly result: Promise<FloodResult>;
   private threads: ThreadRun | null = null;
   private stopped: 'stop' | 'abort' | null = null;
+  private cancelWait: (() => void) | null = null;
 
   constructor(options: ResolvedFloodOptions, raw: FloodOptions) {
     super();
@@ -86,12 +95,14 @@ export class FloodRun extends EventEmitter<FloodEvents> {
   stop(): void {
     this.stopped ??= 'stop';
     this.threads?.stop();
+    this.cancelWait?.();
   }
 
   /** End running connections now too; they are counted as aborted. */
   abort(): void {
     this.stopped = 'abort';
     this.threads?.abort();
+    this.cancelWait?.();
   }
 
   private async run(raw: FloodOptions): Promise<FloodResult> {
@@ -103,6 +114,18 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     } finally {
       if (server) await server.close();
     }
+  }
+
+  /** --start-at: wait for it (stop() or abort() ends the wait; the threads then start with nothing to do). */
+  private async waitForStart(): Promise<void> {
+    const at = this.options.startAt;
+    if (at === null) return;
+    this.emit('wait', { at, inMs: at - Date.now() });
+    if (this.stopped) return;
+    const wait = waitUntil(at);
+    this.cancelWait = wait.cancel;
+    await wait.done;
+    this.cancelWait = null;
   }
 
   /** Counters before, the client threads, counters after: the result. */
@@ -130,8 +153,10 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     this.threads = threads;
     if (this.stopped === 'stop') threads.stop();
     if (this.stopped === 'abort') threads.abort();
+    await this.waitForStart();
     // The clock starts once the threads are loaded and ready: it measures the flood.
     t0 = performance.now();
+    const realStart = Date.now();
     threads.start();
     const merged = await threads.done;
     const elapsed = performance.now() - t0;
@@ -150,7 +175,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, [], realStart);
     this.emit('done', result);
     return result;
   }

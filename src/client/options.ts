@@ -14,6 +14,9 @@ import type { TransportName } from './transport/transport.js';
 import { parseAssertions, type Assertion } from './verdict/assertions.js';
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './verify/frame.js';
 import { DEFAULT_MIX, DISCONNECT_MODES, type Mix, type PlanOptions } from './run/scenarios.js';
+import { checkShard, shardSegment, type Shard, type ShardedPlan } from './shard.js';
+import { checkSources } from './sourceAddresses.js';
+import { checkStartAt } from './startAt.js';
 import { RateSchedule, type RateStage } from './run/rateSchedule.js';
 
 /** Options of runFlood(). Every field is optional; FLOOD_DEFAULTS has the defaults. */
@@ -90,6 +93,24 @@ export interface FloodOptions {
    * reference-counting bugs for 20 s (README, "Bug zoo"). Default `default` (no preset).
    */
   profile?: ProfileName;
+  /**
+   * Run only segment `index` (1-based) of `count` of the plan (shard.ts): N shards with the same
+   * options and seed together run the unsharded flood. Needs a target and a seed; not with stats
+   * (the leak check runs once over all shards: `iocp-bench merge --stats`).
+   */
+  shard?: Shard;
+  /** Wait until this time (ms since the Unix epoch) once set up, then start: shards start together. */
+  startAt?: number;
+  /**
+   * Local addresses to bind the connections to before they connect, round robin by connection id
+   * (one address pair has at most ~28k-64k ephemeral ports). Same address family as the target.
+   */
+  source?: string[];
+  /**
+   * Length of one interval sample (ms, 10 ms to 1 h): the run's counters and the round-trip
+   * latencies of each interval come as a `sample` event and in the result's `samples`. Default 1000.
+   */
+  intervalMs?: number;
 }
 
 /** What each client thread needs: plain data, safe to post to a worker. */
@@ -117,9 +138,17 @@ export interface EngineConfig extends PlanOptions {
   timeoutMs: number;
   maxFrameBytes: number;
   transport: TransportName;
+  /** The segment of the plan this process runs (null: all of it); ids map through shardId(). */
+  shard: Shard | null;
+  /** Local addresses connections bind to, by connection id round robin ([]: the OS picks). */
+  sources: string[];
 }
 
 export interface ResolvedFloodOptions extends EngineConfig {
+  /** The whole plan's values before a --shard split (the same as this run's without one). */
+  plan: ShardedPlan;
+  /** --start-at, ms since the Unix epoch (null: at once). */
+  startAt: number | null;
   embedded: boolean;
   /** Options of the embedded server (the profile's, under those given); {} with a target. */
   server: Partial<ServerOptions>;
@@ -128,6 +157,8 @@ export interface ResolvedFloodOptions extends EngineConfig {
   settleTimeoutMs: number;
   assertions: Assertion[];
   assertText: string;
+  /** Length of one interval sample, ms. */
+  intervalMs: number;
 }
 
 export { FLOOD_DEFAULTS, defaultWorkers } from './defaults.js';
@@ -143,6 +174,9 @@ const MAX_PENDING_BYTES = 1024 ** 3;
 /** Most --msg-rate: far beyond what one machine sends, so a rate it cannot reach is a warning, not an error. */
 export const MAX_MSG_RATE = 100_000_000;
 const MAX_PIPELINE = 1024;
+/** Shortest and longest --interval. */
+export const MIN_INTERVAL_MS = 10;
+const MAX_INTERVAL_MS = 3600e3;
 
 /** Validates and completes FloodOptions. Throws UsageError on the first bad value. */
 export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOptions {
@@ -164,19 +198,29 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     : o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
   const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const assertText = o.assert ?? '';
+  const plan: ShardedPlan = {
+    connections,
+    total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
+    stages,
+    rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
+    msgRate: openLoop.msgRate,
+    msgStages: openLoop.msgStages,
+  };
+  const shard = resolveShard(o, target !== null);
+  const segment = shard ? shardSegment(plan, shard) : plan;
   return {
     host,
     port: target?.port ?? 0,
     embedded: target === null,
     server: target === null ? { ...o.server } : {},
     profile: o.profile ?? 'default',
-    connections,
-    total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
+    connections: segment.connections,
+    total: segment.total,
     durationMs,
-    stages,
-    rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
-    msgRate: openLoop.msgRate,
-    msgStages: openLoop.msgStages,
+    stages: segment.stages,
+    rate: segment.rate,
+    msgRate: segment.msgRate,
+    msgStages: segment.msgStages,
     pipeline: openLoop.pipeline,
     messages: range('--messages', o.messages ?? FLOOD_DEFAULTS.messages, 1, MAX_MESSAGES),
     size,
@@ -192,7 +236,24 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     assertions: parseAssertions(assertText),
     assertText,
     transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
+    shard,
+    plan,
+    startAt: o.startAt === undefined ? null : checkStartAt(o.startAt),
+    sources: o.source === undefined ? [] : checkSources(o.source, host),
+    intervalMs: Math.round(duration('--interval', o.intervalMs ?? FLOOD_DEFAULTS.intervalMs, MIN_INTERVAL_MS, MAX_INTERVAL_MS)),
   };
+}
+
+/** --shard: needs a target the shards share and a seed they share; the leak check is the merge's. */
+function resolveShard(o: FloodOptions, hasTarget: boolean): Shard | null {
+  if (o.shard === undefined) return null;
+  const shard = checkShard('--shard', o.shard);
+  if (!hasTarget) throw usageError('--shard', 'needs a target: the shards share one server');
+  if (o.seed === undefined) throw usageError('--shard', 'needs --seed: every shard must run the same plan');
+  if (o.stats !== undefined) {
+    throw usageError('--stats', 'not with --shard: the other shards\' sessions would look like leaks; run the leak check once, with `iocp-bench merge --stats`');
+  }
+  return shard;
 }
 
 /** --stages: checked, and alone in deciding how many connections and for how long. */

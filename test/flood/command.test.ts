@@ -44,7 +44,7 @@ describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout);
     expect(Object.keys(r).sort()).toEqual(
-      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'serverGone', 'stoppedEarly', 'target', 'verdict', 'warnings'].sort(),
+      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'histograms', 'intervalMs', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'samples', 'serverGone', 'shard', 'startAt', 'stoppedEarly', 'target', 'verdict', 'warnings'].sort(),
     );
     expect(r).toMatchObject({
       verdict: 'PASS',

@@ -32,6 +32,14 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   const run = runFlood(floodOptionsFromFlags(target, flags));
   const bar = flags.progress && process.stderr.isTTY === true;
   const signals = stopOnSignals(run, bar);
+  run.on('wait', ({ at, inMs }) => {
+    const when = new Date(at).toISOString();
+    process.stderr.write(
+      inMs > 0
+        ? `flood: set up; waiting until ${when} (${(inMs / 1000).toFixed(1)} s) to start\n`
+        : `flood: --start-at ${when} passed ${(-inMs / 1000).toFixed(1)} s ago; starting now\n`,
+    );
+  });
   const color = useColor(process.stdout);
   // The header goes out as soon as the target is known (before the progress bar starts below it).
   if (!flags.json) run.on('start', (info) => process.stdout.write(renderStartHeader(info, { color })));

@@ -44,6 +44,11 @@ export function addFloodCommand(program: Command): void {
     .option('--stats <url>', "the target server's /stats URL, for the leak verdict")
     .option('--json', 'print one JSON object (the result) instead of the report')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
+    .option('--shard <i/N>', 'run only segment i (1-based) of N of the plan: N shards with the same options and --seed together run the unsharded flood (README, "Scaling out")')
+    .option('--shard-index <i>', 'the same as --shard i/N, in two flags (with --shard-count)')
+    .option('--shard-count <N>', 'the number of shards (with --shard-index)')
+    .option('--start-at <time>', 'once set up, wait until this ISO time (2025-01-01T12:00:00Z) or +seconds from now, then start: shards start together')
+    .option('--source <addrs>', 'bind connections to these local addresses, round robin: a list (127.0.0.2,127.0.0.3) or an IPv4 range (127.0.0.2-127.0.0.9)')
     .option('--no-progress', 'no live progress line on stderr')
     .option(
       '--transport <name>',

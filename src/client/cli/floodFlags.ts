@@ -8,6 +8,9 @@ import type { BackendName, Lifetime, ServerOptions } from '../../server/index.js
 import { parseBytes, parseCount, parseDurationMs, parseRange } from '../../units.js';
 import type { FloodOptions } from '../options.js';
 import type { Mix } from '../run/scenarios.js';
+import { parseShard, type Shard } from '../shard.js';
+import { parseSources } from '../sourceAddresses.js';
+import { parseStartAt } from '../startAt.js';
 
 /** The flags as commander hands them over: strings, present only when given. */
 export interface FloodFlags {
@@ -34,6 +37,11 @@ export interface FloodFlags {
   lifetime?: string;
   profile?: string;
   transport?: string;
+  shard?: string;
+  shardIndex?: string;
+  shardCount?: string;
+  startAt?: string;
+  source?: string;
 }
 
 /** Turns the command line into runFlood() options. Throws UsageError on a value it cannot read. */
@@ -63,8 +71,23 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.assert !== undefined) o.assert = f.assert;
   if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
   if (f.profile !== undefined) o.profile = f.profile as FloodOptions['profile'];
+  const shard = shardFromFlags(f);
+  if (shard) o.shard = shard;
+  if (f.startAt !== undefined) o.startAt = parseStartAt(f.startAt);
+  if (f.source !== undefined) o.source = parseSources(f.source);
   if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);
   return o;
+}
+
+/** --shard i/N, or --shard-index i with --shard-count N (both 1-based); bounds are checked by the options. */
+function shardFromFlags(f: FloodFlags): Shard | null {
+  if (f.shard !== undefined) {
+    if (f.shardIndex !== undefined || f.shardCount !== undefined) throw usageError('--shard', 'not with --shard-index/--shard-count (say it once)', f.shard);
+    return parseShard('--shard', f.shard);
+  }
+  if (f.shardIndex === undefined && f.shardCount === undefined) return null;
+  if (f.shardIndex === undefined || f.shardCount === undefined) throw usageError('--shard-index', '--shard-index and --shard-count go together');
+  return { index: parseCount('--shard-index', f.shardIndex), count: parseCount('--shard-count', f.shardCount) };
 }
 
 /** `10s:1000,30s:5000,10s:0` -> stages: a duration and a count (connections, or messages a second) each. */

@@ -132,10 +132,31 @@ function ranLine(c: ChalkInstance, r: FloodResult): string[] {
   const asked = r.options.transport;
   const others = Object.entries(r.options.transportThreads).filter(([name]) => name !== asked);
   const on = others.length ? `; ${others.map(([name, n]) => `${n} thread(s) ran on ${name}`).join(', ')}` : '';
-  const out = [`ran ${(r.elapsedMs / 1000).toFixed(2)} s${on}`];
+  const out = [`ran ${(r.elapsedMs / 1000).toFixed(2)} s${on}`, ...scaleOutLines(r).flatMap((l) => wrap(l))];
   if (r.stoppedEarly) out.push(...wrap(STOPPED_EARLY[r.stoppedEarly]).map((l) => c.yellow(l)));
   out.push('');
   return out;
+}
+
+/** --shard, --start-at and --source, each on a line when given (`iocp-bench merge` shows them too). */
+export function scaleOutLines(r: Pick<FloodResult, 'shard' | 'startAt' | 'options'>): string[] {
+  const out: string[] = [];
+  if (r.shard) {
+    const p = r.shard.plan;
+    out.push(`shard ${r.shard.index}/${r.shard.count} of a plan of ${p.stages.length ? 'staged' : `up to ${p.connections} at once`}` +
+      `${p.total === null ? '' : `, ${p.total} in all`}: connection ids j with j mod ${r.shard.count} = ${r.shard.index - 1}`);
+  }
+  if (r.startAt) out.push(`start at ${r.startAt.at}: began ${startOffsetText(r.startAt.offsetMs)}`);
+  const s = r.options.sources;
+  if (s.count > 0) out.push(`source addresses: ${s.count} (${s.addresses.join(', ')}${s.count > s.addresses.length ? ', ...' : ''})`);
+  return out;
+}
+
+/** How far a real start was from --start-at: `12 ms late`, `3.20 s late`, `on time`. */
+export function startOffsetText(ms: number): string {
+  const abs = Math.abs(ms);
+  const amount = abs >= 1000 ? `${(abs / 1000).toFixed(2)} s` : `${abs} ms`;
+  return ms === 0 ? 'on time' : `${amount} ${ms > 0 ? 'late' : 'early'}`;
 }
 
 function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {

@@ -141,7 +141,9 @@ export class ClientEngine implements ConnectionHost {
     this.scheduled = cfg.durationMs > 0 ? Math.ceil(this.schedule.count(cfg.durationMs)) : Infinity;
     this.pipeline = cfg.pipeline;
     this.transport =
-      cfg.transport === 'net' ? new NetTransport(cfg.host, cfg.port) : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring');
+      cfg.transport === 'net'
+        ? new NetTransport(cfg.host, cfg.port, cfg.sources)
+        : new NativeTransport(cfg.host, cfg.port, cfg.transport === 'uring', cfg.sources);
   }
 
   /**

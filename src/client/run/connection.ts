@@ -83,7 +83,7 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     this.timers = host.transport;
     this.verifier = new StreamVerifier(host.codec, plan.index);
     this.connectStart = this.lastProgress = performance.now();
-    this.socket = host.transport.connect(this);
+    this.socket = host.transport.connect(this, plan.index);
     if (plan.mode === 'connect-abort') {
       // Runs once connect() has been issued (net issues it on its own nextTick): the attempt is
       // in flight, and no connect event has been handled yet.

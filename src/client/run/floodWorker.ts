@@ -23,7 +23,7 @@ interface FloodWorkerData {
 
 const data = workerData as FloodWorkerData;
 const port = parentPort!;
-const engine = new ClientEngine(data.config, data.share, claimer(data.next, data.config.total), new Int32Array(data.control));
+const engine = new ClientEngine(data.config, data.share, claimer(data.next, data.config.total, data.config.shard), new Int32Array(data.control));
 let tick: TimerHandle | null = null;
 const sendTick = (): void => {
   port.postMessage({ type: 'tick', counters: engine.counters });

@@ -11,17 +11,22 @@ import { addCounters, mergeEncoded, newCounters, newHistogram } from './floodCou
 import type { TransportName } from '../transport/transport.js';
 import { workerEntry } from '../../workerEntry.js';
 import { UNLIMITED } from '../../units.js';
+import { shardId, type Shard } from '../shard.js';
 
 const TICK_MS = 250;
 
-/** Hands out connection indices 0..total-1 across threads through one shared atomic counter. */
-export function claimer(next: SharedArrayBuffer, total: number): () => number {
+/**
+ * Hands out connection ids across threads through one shared atomic counter: the counter runs
+ * 0..total-1 (total: this process's connections), each value mapped to the plan's connection id
+ * (itself without a shard; the shard's segment of ids with one, shardId()).
+ */
+export function claimer(next: SharedArrayBuffer, total: number, shard: Shard | null = null): () => number {
   const slot = new Int32Array(next);
   return () => {
     // Compare first so the counter cannot wrap however long a duration run claims.
     if (Atomics.load(slot, 0) >= total) return -1;
     const i = Atomics.add(slot, 0, 1);
-    return i < total ? i : -1;
+    return i < total ? shardId(i, shard) : -1;
   };
 }
 
@@ -103,7 +108,7 @@ export async function prepareThreads(cfg: EngineConfig, workers: number, onTick:
 
 /** `--workers 0`: one engine on the calling thread, ticked by a timer. */
 function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () => void): ThreadRun {
-  const engine = new ClientEngine(config, shares(config.connections, config.rate, 1, config.msgRate)[0]!, claimer(next, config.total));
+  const engine = new ClientEngine(config, shares(config.connections, config.rate, 1, config.msgRate)[0]!, claimer(next, config.total, config.shard));
   let begin: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (begin = resolve));
   const done = started.then(() => {

@@ -11,6 +11,8 @@ import {
   EPOLLIN,
   EPOLLOUT,
   EPOLLRDHUP,
+  IP_BIND_ADDRESS_NO_PORT,
+  IPPROTO_IP,
   MSG_NOSIGNAL,
   SHUT_WR,
   SO_ERROR,
@@ -73,6 +75,8 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
     private readonly t: SocketHost,
     private readonly libc: Libc,
     private readonly ev: SocketEvents,
+    /** --source: the local sockaddr to bind to before connecting (null: the OS picks). */
+    source: Buffer | null = null,
   ) {
     const fd = libc.socket(t.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -80,6 +84,7 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
       return;
     }
     this.fd = fd;
+    if (source !== null && !this.bindSource(source)) return;
     // Registered only after connect(): a socket that is not yet connecting polls as HUP.
     if (libc.connect(fd, t.mem.addrAddr, t.mem.addrLen) !== 0) {
       const e = errno();
@@ -89,6 +94,20 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
       }
     }
     if (!t.register(this)) this.failLater('epoll_ctl', errno());
+  }
+
+  /**
+   * Binds to a --source address. IP_BIND_ADDRESS_NO_PORT (Linux 4.2) leaves the port to
+   * connect(), which picks it per (source, target) pair: a bind with port 0 alone would reserve
+   * a port per source address, whatever the target, and run out sooner.
+   */
+  private bindSource(addr: Buffer): boolean {
+    const libc = this.libc;
+    // Best effort: without it (an old kernel), bind() still works, with fewer ports.
+    libc.setsockopt(this.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, this.t.mem.oneAddr, 4);
+    if (libc.bind(this.fd, addr, addr.length) === 0) return true;
+    this.failLater('bind', errno());
+    return false;
   }
 
   /** Destroyed, or never got a descriptor. */

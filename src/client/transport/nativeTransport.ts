@@ -51,13 +51,18 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
   /** A new socket's set-up calls and a dropped one's close, held for the next wait where the ring makes them. */
   private readonly held: HeldCalls;
   private disposed = false;
+  /** --source addresses as sockaddrs with port 0 (the kernel picks the port at connect()). */
+  private readonly sources: Buffer[];
 
   constructor(
     readonly host: string,
     readonly port: number,
     batched = false,
+    /** --source: local addresses to bind to, by connection id round robin. */
+    sources: readonly string[] = [],
   ) {
     const libc = (this.libc = loadLibc());
+    this.sources = sources.map((a) => encodeSockaddr(a, 0, { inet: AF_INET, inet6: AF_INET6 }));
     const addr = encodeSockaddr(host, port, { inet: AF_INET, inet6: AF_INET6 });
     this.family = isIPv4(host) ? AF_INET : AF_INET6;
     this.epfd = check('epoll_create1', libc.epoll_create1(EPOLL_CLOEXEC));
@@ -92,8 +97,9 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
     this.loop.afterCallback(fn);
   }
 
-  connect(events: SocketEvents): ClientSocket {
-    return new NativeSocket(this, this.libc, events);
+  connect(events: SocketEvents, id: number): ClientSocket {
+    const n = this.sources.length;
+    return new NativeSocket(this, this.libc, events, n > 0 ? this.sources[id % n]! : null);
   }
 
   /** The batch area while a wait's events are handled and it has room; else the stage (or a new buffer). */

@@ -15,6 +15,8 @@ export class NetTransport implements ClientTransport {
   constructor(
     readonly host: string,
     readonly port: number,
+    /** --source: local addresses to bind to, by connection id round robin. */
+    readonly sources: readonly string[] = [],
   ) {}
 
   setTimer(fn: () => void, ms: number): TimerHandle {
@@ -33,8 +35,9 @@ export class NetTransport implements ClientTransport {
     process.nextTick(fn);
   }
 
-  connect(events: SocketEvents): ClientSocket {
-    return new NetSocket(this, events);
+  connect(events: SocketEvents, id: number): ClientSocket {
+    const n = this.sources.length;
+    return new NetSocket(this, events, n > 0 ? this.sources[id % n]! : undefined);
   }
 
   frameBuffer(len: number): Buffer {
@@ -49,11 +52,12 @@ export class NetTransport implements ClientTransport {
 class NetSocket implements ClientSocket {
   private readonly s: net.Socket;
 
-  constructor(t: NetTransport, ev: SocketEvents) {
+  constructor(t: NetTransport, ev: SocketEvents, localAddress: string | undefined) {
     const buf = t.recvBuffer;
     this.s = net.connect({
       host: t.host,
       port: t.port,
+      ...(localAddress === undefined ? {} : { localAddress }),
       noDelay: true,
       // Always true: returning false would pause the socket, and pausing is the modes' business.
       onread: { buffer: buf, callback: (n: number) => (ev.onBytes(buf, n), true) },

@@ -59,7 +59,11 @@ export interface ClientTransport {
    * process.nextTick(), after its own queued connect()).
    */
   soon(fn: () => void): void;
-  connect(events: SocketEvents): ClientSocket;
+  /**
+   * A new socket to the target. `id` (the connection's id in the plan) picks its local address
+   * among the transport's --source addresses, round robin; without any, the OS picks.
+   */
+  connect(events: SocketEvents, id: number): ClientSocket;
   /**
    * A buffer to encode a frame of `len` bytes into, at `frameOffset`; write it at once with
    * write(buf, len, frameOffset). Only valid until the next write.

@@ -11,10 +11,12 @@ import type { ServerGone } from './serverGone.js';
 import type { ResolvedFloodOptions, Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
-import { byMode, C, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
+import type { IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
 import { UNLIMITED, type Range } from '../../units.js';
+import type { Shard, ShardedPlan } from '../shard.js';
 
 /**
  * The flood's result: plain JSON data (what `--json` prints, unchanged). Counts are totals over
@@ -61,7 +63,19 @@ export interface FloodResult {
      * up (say, io_uring's locked-memory limit on kernels before 5.12) makes plain calls, `native`.
      */
     transportThreads: Partial<Record<TransportName, number>>;
+    /** --source: how many local addresses connections were bound to, and the first few (0 and []: the OS picked). */
+    sources: { count: number; addresses: string[] };
   };
+  /**
+   * --shard: which segment of the plan this run was, and the whole plan's values it was cut from
+   * (connections, total, rates, stages above are this segment's own); null when unsharded.
+   */
+  shard: (Shard & { plan: Omit<ShardedPlan, 'total'> & { total: number | null } }) | null;
+  /**
+   * --start-at: the intended start (ISO time) and how far the real start was from it, ms
+   * (positive: late; a time already past when the flood was set up starts at once, late by that much).
+   */
+  startAt: { at: string; offsetMs: number } | null;
   elapsedMs: number;
   /**
    * The run was cut short by FloodRun.stop() (the CLI's first Ctrl-C: no more connections were
@@ -117,7 +131,18 @@ export interface FloodResult {
     after: ServerStats | null;
   };
   assertions: AssertionResult[];
+  /** --interval in ms (the samples' nominal length). */
+  intervalMs: number;
+  samples: IntervalSample[];
+  /**
+   * The run's whole latency histograms in HdrHistogram's compressed base64 encoding
+   * (hdr-histogram-js encodeIntoCompressedBase64; µs). serviceTime null in closed loop.
+   */
+  histograms: { roundTrip: string; serviceTime: string | null; connect: string };
 }
+
+/** --source addresses the result lists (the count is always there). */
+const SOURCES_LISTED = 16;
 
 /** An achieved rate more than this fraction below its target is warned about. */
 export const RATE_SHORTFALL = 0.03;
@@ -152,6 +177,8 @@ export function buildResult(
   leak: LeakVerdict,
   stoppedEarly: 'stop' | 'abort' | null = null,
   serverGone: ServerGone | null = null,
+  samples: IntervalSample[] = [],
+  realStart: number | null = null,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -190,7 +217,10 @@ export function buildResult(
       holdMs: o.idleHoldMs,
       transport: o.transport,
       transportThreads: merged.transports,
+      sources: { count: o.sources.length, addresses: o.sources.slice(0, SOURCES_LISTED) },
     },
+    shard: o.shard ? { ...o.shard, plan: { ...o.plan, total: o.plan.total >= UNLIMITED ? null : o.plan.total } } : null,
+    startAt: o.startAt !== null && realStart !== null ? { at: new Date(o.startAt).toISOString(), offsetMs: Math.round(realStart - o.startAt) } : null,
     elapsedMs: Math.round(elapsedMs),
     stoppedEarly,
     serverGone,
@@ -228,6 +258,13 @@ export function buildResult(
     errorSamples: merged.errorSamples,
     leak: { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: leak.before, after: leak.after },
     assertions: [],
+    intervalMs: o.intervalMs,
+    samples,
+    histograms: {
+      roundTrip: encodeHistogram(merged.rtt),
+      serviceTime: openLoop ? encodeHistogram(merged.serviceTime) : null,
+      connect: encodeHistogram(merged.connect),
+    },
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
   result.reasons = failReasons(result, faults, leak);
@@ -272,7 +309,8 @@ function assertionReasons(r: FloodResult): string[] {
   return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.shown})`);
 }
 
-function measure(r: FloodResult, m: AssertMetric): number | null {
+/** The value of an assertion metric in a result (null: not measured). */
+export function measure(r: FloodResult, m: AssertMetric): number | null {
   const rt = r.latencyUs.roundTrip;
   const ct = r.latencyUs.connect;
   switch (m) {

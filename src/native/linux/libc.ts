@@ -19,6 +19,9 @@ export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
 export const SO_LINGER = 13;
 export const SO_SNDBUF = 7;
+export const IPPROTO_IP = 0;
+/** Linux 4.2: bind() an address without reserving a port; connect() picks it per 4-tuple. */
+export const IP_BIND_ADDRESS_NO_PORT = 24;
 export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
 export const SHUT_RD = 0;

@@ -1,0 +1,82 @@
+/**
+ * What `iocp-bench merge` does once its arguments are read: reads the shards' results, merges
+ * them, runs the leak check (--stats) and the assertions once over the merged result, and prints
+ * the report (the flood's own, after a table of the shards) or one JSON object. Exit 0 on PASS,
+ * 1 on FAIL, 2 on unreadable input.
+ */
+import { readFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import { usageError } from '../../errors.js';
+import { FLOOD_DEFAULTS } from '../defaults.js';
+import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
+import { checkLeaks, statsFromUrl } from '../verdict/leakCheck.js';
+import { measure, type FloodResult } from '../verdict/result.js';
+import { renderReport, startOffsetText, useColor } from '../cli/report.js';
+import { mergeResults, type MergedResult, type ShardInput } from './mergeResults.js';
+
+/** The flags as commander hands them over. */
+export interface MergeFlags {
+  json?: boolean;
+  stats?: string;
+  assert?: string;
+}
+
+export async function runMergeCommand(files: string[], flags: MergeFlags): Promise<void> {
+  if (flags.stats !== undefined && !/^https?:\/\//.test(flags.stats)) throw usageError('--stats', 'not an http:// URL', flags.stats);
+  const assertions = parseAssertions(flags.assert ?? '');
+  const merged = mergeResults(files.map(readShard));
+  if (flags.stats !== undefined) {
+    const leak = await checkLeaks(statsFromUrl(flags.stats), null, FLOOD_DEFAULTS.settleTimeoutMs);
+    merged.leak = { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: null, after: leak.after };
+  }
+  merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
+  merged.reasons = verdictReasons(merged);
+  merged.verdict = merged.reasons.length ? 'FAIL' : 'PASS';
+  process.stdout.write(flags.json ? `${JSON.stringify(merged)}\n` : renderMerge(merged, useColor(process.stdout)));
+  process.exitCode = merged.verdict === 'PASS' ? 0 : 1;
+}
+
+/** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */
+function readShard(file: string): ShardInput {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw usageError('merge', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const line = text.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  let result: FloodResult;
+  try {
+    result = JSON.parse(line ?? '') as FloodResult;
+  } catch {
+    throw usageError('merge', `${file} holds no JSON result (the output of flood --json)`);
+  }
+  if (!result || typeof result !== 'object' || !result.connections || !result.options) throw usageError('merge', `${file} is not a flood result`);
+  if (!result.histograms || !Array.isArray(result.samples)) throw usageError('merge', `${file} has no latency histograms or samples: a flood older than merge`);
+  return { file, result };
+}
+
+/** Why the merged run fails: the set itself, a shard's own failure, the leak check, the assertions. */
+function verdictReasons(m: MergedResult): string[] {
+  const reasons = [...m.merge.problems];
+  for (const s of m.merge.shards) {
+    if (s.verdict !== 'PASS') reasons.push(`shard ${s.index ?? '?'}/${s.count ?? '?'} (${s.file}) failed: ${s.reasons.join('; ') || s.verdict}`);
+  }
+  if (m.leak.status === 'leak') reasons.push(`leak: ${m.leak.reasons.join('; ')}`);
+  if (m.leak.status === 'error') reasons.push(`leak check failed: ${m.leak.reasons.join('; ')}`);
+  for (const a of m.assertions) if (!a.ok) reasons.push(`assertion failed: ${a.expr} (actual ${a.shown})`);
+  return reasons;
+}
+
+/** The shards in a few lines, then the flood's report of the merged result. */
+function renderMerge(m: MergedResult, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const lines = [c.bold(`iocp-bench merge: ${m.merge.shards.length} result(s)`)];
+  for (const s of m.merge.shards) {
+    const start = s.startOffsetMs === null ? '' : `, started ${startOffsetText(s.startOffsetMs)}`;
+    lines.push(`  shard ${s.index ?? '-'}/${s.count ?? '-'}  ${s.verdict === 'PASS' ? c.green('PASS') : c.red(s.verdict)}  ${s.file}${start}`);
+  }
+  for (const p of m.merge.problems) lines.push(c.red(`  ${p}`));
+  lines.push('');
+  return `${lines.join('\n')}\n${renderReport(m, { color })}`;
+}

@@ -1,0 +1,235 @@
+/**
+ * The merge of sharded flood results (`iocp-bench merge`): counts add, the encoded HDR histograms
+ * add exactly (the latency summaries are recomputed from them), interval samples are lined up by
+ * wall time, fault and error samples are pooled. What makes the set unfit to merge (a shard
+ * missing or given twice, different seeds or options) becomes a reason of the verdict.
+ */
+import { newHistogram, encodeHistogram, mergeEncoded, summarize } from '../run/floodCounters.js';
+import { FAULT_CLASSES } from '../verify/diagnose.js';
+import { DISCONNECT_MODES } from '../run/scenarios.js';
+import type { FloodResult } from '../verdict/result.js';
+import type { IntervalLatency, IntervalSample } from '../verdict/samples.js';
+
+/** One shard's result as read from its file. */
+export interface ShardInput {
+  file: string;
+  result: FloodResult;
+}
+
+/** What `merge --json` prints: a FloodResult of the whole run, plus where it came from. */
+export interface MergedResult extends FloodResult {
+  merge: {
+    /** The shards, in index order: their file, verdict and own reasons, and start offsets. */
+    shards: { file: string; index: number | null; count: number | null; verdict: string; reasons: string[]; startOffsetMs: number | null }[];
+    /** Why the set cannot stand for one run (missing, duplicated, different seeds or options); empty when it can. */
+    problems: string[];
+  };
+}
+
+/** Options every shard of one run must share (the per-shard splits and machine-local ones left out). */
+const SHARED_OPTIONS = ['profile', 'durationMs', 'pipeline', 'messages', 'size', 'split', 'mix', 'seed', 'timeoutMs', 'holdMs'] as const;
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Why these results are not the shards of one run, one line each (empty: they are). */
+export function setProblems(inputs: ShardInput[]): string[] {
+  const problems: string[] = [];
+  const unsharded = inputs.filter((i) => i.result.shard === null);
+  for (const u of unsharded) problems.push(`${u.file} is not a shard (run without --shard)`);
+  const sharded = inputs.filter((i) => i.result.shard !== null);
+  if (sharded.length === 0) return problems;
+  const counts = [...new Set(sharded.map((i) => i.result.shard!.count))];
+  if (counts.length > 1) problems.push(`the shards disagree on how many there are: ${sharded.map((i) => `${i.result.shard!.index}/${i.result.shard!.count} (${i.file})`).join(', ')}`);
+  const n = Math.max(...counts);
+  for (let k = 1; k <= n; k++) {
+    const holders = sharded.filter((i) => i.result.shard!.index === k);
+    if (holders.length === 0) problems.push(`shard ${k}/${n} is missing`);
+    if (holders.length > 1) problems.push(`shard ${k}/${n} is given ${holders.length} times (${holders.map((h) => h.file).join(', ')})`);
+  }
+  const first = sharded[0]!;
+  for (const other of sharded.slice(1)) {
+    const a = first.result;
+    const b = other.result;
+    if (a.options.seed !== b.options.seed) {
+      problems.push(`the shards ran different seeds: ${a.options.seed} (${first.file}), ${b.options.seed} (${other.file})`);
+      continue;
+    }
+    const differ = SHARED_OPTIONS.filter((k) => !same(a.options[k], b.options[k]));
+    if (!same(a.shard!.plan, b.shard!.plan)) differ.unshift('plan' as never);
+    if (a.intervalMs !== b.intervalMs) differ.push('interval' as never);
+    if (!same(a.target, b.target)) differ.push('target' as never);
+    if (differ.length) problems.push(`${other.file} ran other options than ${first.file}: ${differ.join(', ')} differ`);
+  }
+  return problems;
+}
+
+/** The shards' results as one: counts summed, histograms merged, samples aligned. Verdict and assertions are the caller's. */
+export function mergeResults(inputs: ShardInput[]): MergedResult {
+  const rs = inputs.map((i) => i.result);
+  const first = rs[0]!;
+  const plan = first.shard?.plan;
+  const elapsedMs = Math.max(...rs.map((r) => r.elapsedMs));
+  const secs = Math.max(elapsedMs, 1) / 1000;
+  const hist = (pick: (r: FloodResult) => string | null) => {
+    const h = newHistogram();
+    for (const r of rs) {
+      const enc = pick(r);
+      if (enc) mergeEncoded(h, enc);
+    }
+    return h;
+  };
+  const rtt = hist((r) => r.histograms.roundTrip);
+  const openLoop = rs.some((r) => r.histograms.serviceTime !== null);
+  const service = openLoop ? hist((r) => r.histograms.serviceTime) : null;
+  const connect = hist((r) => r.histograms.connect);
+  const conn = (k: keyof FloodResult['connections']) => sum(rs.map((r) => r.connections[k] as number));
+  const finished = conn('ok') + conn('faulted') + conn('errored');
+  const achieved = (xs: (number | null)[]) => (xs.every((x) => x === null) ? null : Math.round(sum(xs.map((x) => x ?? 0)) * 100) / 100);
+  const verified = sum(rs.map((r) => r.messages.verified));
+  const faults = Object.fromEntries(FAULT_CLASSES.map((f) => [f, sum(rs.map((r) => r.faults[f]))])) as Record<(typeof FAULT_CLASSES)[number], number>;
+  const transportThreads: Record<string, number> = {};
+  for (const r of rs) for (const [t, n] of Object.entries(r.options.transportThreads)) transportThreads[t] = (transportThreads[t] ?? 0) + n!;
+  const merged: MergedResult = {
+    verdict: 'PASS',
+    reasons: [],
+    warnings: rs.flatMap((r) => r.warnings.map((w) => `${shardName(r)}: ${w}`)),
+    target: first.target,
+    options: {
+      ...first.options,
+      ...(plan ? { connections: plan.connections, total: plan.total, rate: plan.rate, msgRate: plan.msgRate, stages: plan.stages, msgStages: plan.msgStages } : {}),
+      workers: sum(rs.map((r) => r.options.workers)),
+      transportThreads,
+      sources: { count: sum(rs.map((r) => r.options.sources.count)), addresses: [...new Set(rs.flatMap((r) => r.options.sources.addresses))].slice(0, 16) },
+    },
+    shard: null,
+    startAt: first.startAt ? { at: first.startAt.at, offsetMs: Math.max(...rs.map((r) => r.startAt?.offsetMs ?? 0)) } : null,
+    elapsedMs,
+    stoppedEarly: rs.some((r) => r.stoppedEarly === 'abort') ? 'abort' : rs.some((r) => r.stoppedEarly === 'stop') ? 'stop' : null,
+    serverGone: rs.find((r) => r.serverGone !== null)?.serverGone ?? null,
+    connections: {
+      started: conn('started'),
+      connected: conn('connected'),
+      ok: conn('ok'),
+      faulted: conn('faulted'),
+      errored: conn('errored'),
+      aborted: conn('aborted'),
+      // Each shard's peak, summed: an upper bound of the peak at once, as over threads.
+      peakActive: conn('peakActive'),
+      perSec: Math.round(finished / secs),
+      targetPerSec: plan && plan.rate > 0 ? plan.rate : null,
+      achievedPerSec: achieved(rs.map((r) => r.connections.achievedPerSec)),
+      byMode: Object.fromEntries(
+        DISCONNECT_MODES.map((m) => [m, {
+          started: sum(rs.map((r) => r.connections.byMode[m].started)),
+          ok: sum(rs.map((r) => r.connections.byMode[m].ok)),
+          fault: sum(rs.map((r) => r.connections.byMode[m].fault)),
+          error: sum(rs.map((r) => r.connections.byMode[m].error)),
+        }]),
+      ) as FloodResult['connections']['byMode'],
+    },
+    messages: {
+      sent: sum(rs.map((r) => r.messages.sent)),
+      verified,
+      perSec: Math.round(verified / secs),
+      targetPerSec: plan && plan.msgRate > 0 ? plan.msgRate : null,
+      achievedPerSec: achieved(rs.map((r) => r.messages.achievedPerSec)),
+    },
+    bytes: {
+      sent: sum(rs.map((r) => r.bytes.sent)),
+      received: sum(rs.map((r) => r.bytes.received)),
+      perSec: Math.round(sum(rs.map((r) => r.bytes.sent + r.bytes.received)) / secs),
+    },
+    latencyUs: { connect: summarize(connect), roundTrip: summarize(rtt), serviceTime: service ? summarize(service) : null },
+    faults: { total: sum(Object.values(faults)), ...faults },
+    errors: {
+      total: sum(rs.map((r) => r.errors.total)),
+      reset: sum(rs.map((r) => r.errors.reset)),
+      refused: sum(rs.map((r) => r.errors.refused)),
+      timeout: sum(rs.map((r) => r.errors.timeout)),
+      other: sum(rs.map((r) => r.errors.other)),
+    },
+    faultSamples: rs.flatMap((r) => r.faultSamples).sort((a, b) => a.connection - b.connection),
+    errorSamples: rs.flatMap((r) => r.errorSamples).sort((a, b) => a.connection - b.connection),
+    leak: { status: 'not-run', reasons: ['no server stats available (pass --stats <url>)'], leaks: null, settleMs: 0, before: null, after: null },
+    assertions: [],
+    intervalMs: first.intervalMs,
+    samples: alignSamples(rs.map((r) => r.samples), first.intervalMs),
+    histograms: { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null, connect: encodeHistogram(connect) },
+    merge: {
+      shards: [...inputs]
+        .sort((a, b) => (a.result.shard?.index ?? 0) - (b.result.shard?.index ?? 0))
+        .map((i) => ({
+          file: i.file,
+          index: i.result.shard?.index ?? null,
+          count: i.result.shard?.count ?? null,
+          verdict: i.result.verdict,
+          reasons: i.result.reasons,
+          startOffsetMs: i.result.startAt?.offsetMs ?? null,
+        })),
+      problems: setProblems(inputs),
+    },
+  };
+  return merged;
+}
+
+function shardName(r: FloodResult): string {
+  return r.shard ? `shard ${r.shard.index}/${r.shard.count}` : 'unsharded run';
+}
+
+/**
+ * Interval samples of every shard, lined up by wall time: each sample falls in the interval its
+ * `time` rounds to, and a bucket sums the counts of the samples in it. Interval percentiles do
+ * not add: a bucket's p90, p99 and max are the highest of its samples' (an upper bound), its p50
+ * the count-weighted mean of theirs (an estimate). The whole run's latencies (latencyUs) are
+ * exact, from the merged histograms.
+ */
+export function alignSamples(perShard: IntervalSample[][], intervalMs: number): IntervalSample[] {
+  const buckets = new Map<number, IntervalSample[]>();
+  for (const list of perShard) {
+    for (const s of list) {
+      const key = Math.round(s.time / Math.max(intervalMs, 1));
+      const b = buckets.get(key);
+      if (b) b.push(s);
+      else buckets.set(key, [s]);
+    }
+  }
+  return [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!));
+}
+
+function combine(ss: IntervalSample[]): IntervalSample {
+  const total = <T>(pick: (s: IntervalSample) => T, keys: (keyof T)[]) =>
+    Object.fromEntries(keys.map((key) => [key, sum(ss.map((s) => pick(s)[key] as number))])) as T;
+  const intervalMs = Math.max(...ss.map((s) => s.intervalMs));
+  const perSec = (n: number) => Math.round(n / (Math.max(intervalMs, 1) / 1000));
+  const messages = total((s) => s.messages, ['sent', 'verified']);
+  const bytes = total((s) => s.bytes, ['sent', 'received']);
+  const latest = ss.reduce((a, b) => (b.time > a.time ? b : a));
+  const service = ss.map((s) => s.serviceTimeUs).filter((x): x is IntervalLatency => x !== null);
+  return {
+    time: latest.time,
+    elapsedMs: Math.max(...ss.map((s) => s.elapsedMs)),
+    intervalMs,
+    connections: total((s) => s.connections, ['opened', 'ok', 'fault', 'error', 'aborted', 'active']),
+    messages: { ...messages, perSec: perSec(messages.verified) },
+    bytes: { ...bytes, sentPerSec: perSec(bytes.sent), receivedPerSec: perSec(bytes.received) },
+    roundTripUs: latency(ss.map((s) => s.roundTripUs)),
+    serviceTimeUs: service.length ? latency(service) : null,
+    faults: total((s) => s.faults, ['total', ...FAULT_CLASSES]),
+    errors: total((s) => s.errors, ['total', 'reset', 'refused', 'timeout', 'other']),
+    // One server seen by every shard: the latest reading stands for the interval.
+    server: ss.filter((s) => s.server !== null).reduce<IntervalSample | null>((a, b) => (a === null || b.time > a.time ? b : a), null)?.server ?? null,
+  };
+}
+
+function latency(ls: IntervalLatency[]): IntervalLatency {
+  const count = sum(ls.map((l) => l.count));
+  if (count === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  return {
+    count,
+    p50: Math.round(sum(ls.map((l) => l.p50 * l.count)) / count),
+    p90: Math.max(...ls.map((l) => l.p90)),
+    p99: Math.max(...ls.map((l) => l.p99)),
+    max: Math.max(...ls.map((l) => l.max)),
+  };
+}

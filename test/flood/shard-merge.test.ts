@@ -1,0 +1,76 @@
+// Three shards (--shard 1/3, 2/3, 3/3) against one server, merged with `iocp-bench merge`, equal
+// the unsharded run with the same seed: every per-mode count and the connection totals; the merged
+// round-trip histogram holds exactly the shards' round trips. A set with a shard missing, given
+// twice, or run with another seed fails the merge and says why.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import hdr from 'hdr-histogram-js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../helpers/cli.js';
+import { useServerProcess } from '../helpers/serverProcess.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-shards-'));
+const count = (encoded: string) => hdr.decodeFromCompressedBase64(encoded, 32, false).totalCount;
+
+describe('sharded flood, merged', () => {
+  const server = useServerProcess([]);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const plan = (seed: number) => ['-c', '60', '-n', '600', '--seed', String(seed), '--messages', '1-6', '--size', '16-2048', '--json', '--no-progress'];
+
+  /** Runs shard i/3 (0: unsharded) and writes its result to a file; returns the file and the result. */
+  async function run(i: number, seed = 11, extra: string[] = []): Promise<{ file: string; result: any }> {
+    const r = await runCliProcess(['flood', `127.0.0.1:${server().port}`, ...plan(seed), ...(i ? ['--shard', `${i}/3`] : []), ...extra], 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const file = path.join(dir, `shard-${i}-${seed}.json`);
+    writeFileSync(file, r.stdout);
+    return { file, result: JSON.parse(r.stdout) };
+  }
+
+  async function merge(files: string[], extra: string[] = []) {
+    const r = await runCliProcess(['merge', ...files, '--json', ...extra], 60_000);
+    return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout) };
+  }
+
+  it('equals the unsharded run in every per-mode count, and the histograms add up exactly', async () => {
+    const whole = await run(0);
+    const start = ['--start-at', new Date(Date.now() + 2000).toISOString()];
+    const shards = await Promise.all([1, 2, 3].map((i) => run(i, 11, start)));
+    const m = await merge(shards.map((s) => s.file), ['--stats', server().statsUrl]);
+    expect(m.code, JSON.stringify(m.result.reasons)).toBe(0);
+    expect(m.result.verdict).toBe('PASS');
+    expect(m.result.merge.problems).toEqual([]);
+    expect(m.result.connections.byMode).toEqual(whole.result.connections.byMode);
+    for (const k of ['started', 'connected', 'ok', 'faulted', 'errored', 'aborted'])
+      expect([k, m.result.connections[k]]).toEqual([k, whole.result.connections[k]]);
+    expect(m.result.connections.started).toBe(600);
+    expect(m.result.options.connections).toBe(60);
+    expect(m.result.options.total).toBe(600);
+    const shardRtt = shards.map((s) => count(s.result.histograms.roundTrip));
+    expect(shardRtt.every((n) => n > 0)).toBe(true);
+    expect(count(m.result.histograms.roundTrip)).toBe(shardRtt[0]! + shardRtt[1]! + shardRtt[2]!);
+    expect(m.result.latencyUs.roundTrip.count).toBe(shardRtt[0]! + shardRtt[1]! + shardRtt[2]!);
+    expect(count(m.result.histograms.connect)).toBe(shards.reduce((s, x) => s + count(x.result.histograms.connect), 0));
+    expect(m.result.leak.status).toBe('clean');
+    expect(m.result.merge.shards.map((s: { index: number }) => s.index)).toEqual([1, 2, 3]);
+
+    const dropped = await merge([shards[0]!.file, shards[2]!.file]);
+    expect(dropped.code).toBe(1);
+    expect(dropped.result.reasons).toEqual(['shard 2/3 is missing']);
+    const twice = await merge([shards[0]!.file, shards[1]!.file, shards[1]!.file, shards[2]!.file]);
+    expect(twice.code).toBe(1);
+    expect(twice.result.reasons).toEqual([`shard 2/3 is given 2 times (${shards[1]!.file}, ${shards[1]!.file})`]);
+    const other = await run(3, 12);
+    const seeds = await merge([shards[0]!.file, shards[1]!.file, other.file]);
+    expect(seeds.code).toBe(1);
+    expect(seeds.result.reasons).toEqual([`the shards ran different seeds: 11 (${shards[0]!.file}), 12 (${other.file})`]);
+  });
+
+  it('refuses a file that holds no result, with one line', async () => {
+    const junk = path.join(dir, 'junk.json');
+    writeFileSync(junk, 'not json\n');
+    const r = await runCliProcess(['merge', junk]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`iocp-bench: merge: ${junk} holds no JSON result (the output of flood --json)`);
+  });
+});
