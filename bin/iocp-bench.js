@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 // The command. A clone of the repository builds dist/ on its first run (the package as installed
 // ships it, built): no install script is needed, and npm has none to warn about.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
+const argv = process.argv.slice(2);
+// `--version` alone is answered here, without loading the command line at all.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
 const dist = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(dist)) await buildInClone();
 const { runCli } = await import(dist.href);
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(argv);
 
 /** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */
 async function buildInClone() {

@@ -2,6 +2,7 @@
  * The command line: flags -> library API -> rendering. No logic lives here.
  * createProgram() is exported so tests can parse argv without running anything.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, IocpBenchError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
@@ -23,7 +24,8 @@ export function createProgram(): Command {
   return program;
 }
 
-const VERSION = '0.1.0';
+/** The package's version, from its package.json (one level above dist/ and src/). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Run the CLI; resolves with the exit code instead of calling process.exit. */
 export async function runCli(argv: string[]): Promise<number> {
