@@ -34,6 +34,8 @@ export interface FloodFlags {
   lifetime?: string;
   profile?: string;
   transport?: string;
+  interval?: string;
+  out?: string;
 }
 
 /** Turns the command line into runFlood() options. Throws UsageError on a value it cannot read. */
@@ -57,6 +59,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 's'));
   if (f.stats !== undefined) o.stats = f.stats;
   if (f.assert !== undefined) o.assert = f.assert;
+  if (f.interval !== undefined) o.intervalMs = parseDurationMs('--interval', f.interval, 's');
   if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
   if (f.profile !== undefined) o.profile = f.profile as FloodOptions['profile'];
   if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);

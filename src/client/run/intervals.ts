@@ -10,6 +10,7 @@ import hdr, { type Histogram } from 'hdr-histogram-js';
 import type { ClientEngine, IntervalPart } from './clientEngine.js';
 import { addCounters, C, faultCounts, newCounters, newHistogram } from './floodCounters.js';
 import type { IntervalLatency, IntervalSample } from '../verdict/samples.js';
+import { columnsOf } from '../../sampleOut.js';
 
 /** A part taken at boundary `b` (its interval ends at epoch + b × interval); `final`: the thread's last. */
 export type PartSink = (b: number, part: IntervalPart, final: boolean) => void;
@@ -170,4 +171,10 @@ function sampleOf(
     errors: { total: d[C.errored]!, reset: d[C.errReset]!, refused: d[C.errRefused]!, timeout: d[C.errTimeout]!, other: d[C.errOther]! },
     server,
   };
+}
+
+/** The CSV columns of a flood's samples: every field, the open loop's and the server's included. */
+export function floodSampleColumns(): string[] {
+  const server = { live: 0, outstanding: 0, accepted: 0, freed: 0, staleCompletions: 0, rssBytes: 0 };
+  return columnsOf(sampleOf(newCounters(), 0, newHistogram(), newHistogram(), { time: 0, elapsedMs: 0, intervalMs: 0 }, server));
 }
