@@ -48,7 +48,8 @@ export function sampleServer(stats: () => ServerStats, intervalMs: number, out: 
   const take = (s: ServerStats, elapsed: number) => {
     const elapsedMs = Math.round(Math.max(elapsed, previousMs));
     const span = elapsedMs - previousMs;
-    const perSec = (now: number, before: number) => Math.round(((now - before) * 1000) / Math.max(span, 1));
+    // A stop within a millisecond of a boundary leaves a last sample of 0 ms: its rates are 0.
+    const perSec = (now: number, before: number) => (span >= 1 ? Math.round(((now - before) * 1000) / span) : 0);
     const rss = s.extra.rssBytes;
     out.write({
       time: Math.round(performance.timeOrigin + t0 + elapsedMs),

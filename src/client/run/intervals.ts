@@ -151,19 +151,21 @@ function sampleOf(
   at: { time: number; elapsedMs: number; intervalMs: number },
   server: IntervalSample['server'],
 ): IntervalSample {
-  const secs = Math.max(at.intervalMs, 1) / 1000;
+  // A run that ends within a millisecond of a boundary leaves a last sample of 0 ms: its counts
+  // are kept (the samples add up to the run), its rates are 0.
+  const perSec = (n: number) => (at.intervalMs >= 1 ? Math.round((n * 1000) / at.intervalMs) : 0);
   const faults = faultCounts(d);
   return {
     time: at.time,
     elapsedMs: Math.round(at.elapsedMs),
     intervalMs: Math.round(at.intervalMs),
     connections: { opened: d[C.started]!, ok: d[C.ok]!, fault: d[C.faulted]!, error: d[C.errored]!, aborted: d[C.aborted]!, active },
-    messages: { sent: d[C.messagesSent]!, verified: d[C.messagesVerified]!, perSec: Math.round(d[C.messagesVerified]! / secs) },
+    messages: { sent: d[C.messagesSent]!, verified: d[C.messagesVerified]!, perSec: perSec(d[C.messagesVerified]!) },
     bytes: {
       sent: d[C.bytesSent]!,
       received: d[C.bytesReceived]!,
-      sentPerSec: Math.round(d[C.bytesSent]! / secs),
-      receivedPerSec: Math.round(d[C.bytesReceived]! / secs),
+      sentPerSec: perSec(d[C.bytesSent]!),
+      receivedPerSec: perSec(d[C.bytesReceived]!),
     },
     roundTripUs: intervalLatency(rtt),
     serviceTimeUs: service ? intervalLatency(service) : null,
