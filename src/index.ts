@@ -4,4 +4,4 @@ export type { BackendName, Lifetime, ServerHandle, ServerOptions, ServerStats } 
 export { IocpBenchError, SysError, UnsupportedError, UsageError } from './errors.js';
 export { createProgram, runCli } from './cli.js';
 export { runFlood, FloodRun } from './client/flood.js';
-export type { FloodOptions, FloodResult, FloodStartInfo, FloodTick } from './client/flood.js';
+export type { FloodOptions, FloodResult, FloodStartInfo, FloodTick, IntervalSample, IntervalLatency } from './client/flood.js';

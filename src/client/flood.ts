@@ -1,7 +1,7 @@
 /**
  * runFlood(), the flood's public API: resolves the options, starts the embedded server when there
  * is no target, runs the client threads and builds the result with the leak verdict. It emits
- * `start`, `tick` and `done` and prints nothing; renderers (cli/) listen.
+ * `start`, `tick`, `sample` and `done` and prints nothing; renderers (cli/) listen.
  */
 import { EventEmitter } from 'node:events';
 import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
@@ -11,11 +11,15 @@ import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
 import { ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
+import { IntervalCollector } from './run/intervals.js';
+import { serverSample, StatsPoller } from './verdict/serverSamples.js';
+import type { IntervalSample } from './verdict/samples.js';
 import { UNLIMITED } from '../units.js';
 import { waitUntil } from './startAt.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
+export type { IntervalSample, IntervalLatency } from './verdict/samples.js';
 
 /** Emitted once the target is known and the threads are about to start. */
 export interface FloodStartInfo {
@@ -63,11 +67,13 @@ export interface FloodEvents {
   start: [FloodStartInfo];
   wait: [FloodWait];
   tick: [FloodTick];
+  /** One per --interval (intervalMs), the last (shorter) one at the end; result.samples holds them all. */
+  sample: [IntervalSample];
   done: [FloodResult];
 }
 
 /**
- * A running flood. Listen for `start`, `tick` and `done`, or just await `result`. Network failures
+ * A running flood. Listen for `start`, `tick`, `sample` and `done`, or just await `result`. Network failures
  * are counted in the result, never thrown; `result` rejects only when the flood cannot run at all
  * (the embedded server fails to start, the stats endpoint is unreachable before the start).
  */
@@ -109,8 +115,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     await Promise.resolve(); // let the caller attach listeners first
     const server = this.options.embedded ? await startEmbedded(this.options.server) : null;
     try {
-      if (server) return await this.flood(server.address, async () => server.stats(), server.backend);
-      return await this.flood(this.options, statsSource(raw.stats), null);
+      if (server) return await this.flood(server.address, async () => server.stats(), server.backend, () => server.stats());
+      return await this.flood(this.options, statsSource(raw.stats), null, null);
     } finally {
       if (server) await server.close();
     }
@@ -133,6 +139,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     { host, port }: { host: string; port: number },
     stats: StatsSource | null,
     serverBackend: string | null,
+    /** The embedded server's counters, read directly for each sample. */
+    statsNow: (() => ServerStats) | null,
   ): Promise<FloodResult> {
     const o = this.options;
     const before = stats ? await stats() : null;
@@ -143,13 +151,14 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     let t0 = performance.now();
     const watch = new ServerGoneWatch(o.timeoutMs);
     let gone: ServerGone | null = null;
+    let collector: IntervalCollector | null = null;
     const threads = await prepareThreads({ ...o, host, port }, o.workers, () => {
       const live = threads.live();
       const now = performance.now() - t0;
       // A server that went away ends the run: the connections still running are cut off.
       if (gone === null && (gone = watch.observe(live, now)) !== null) threads.abort();
       this.emit('tick', tickOf(live, now, total, o.durationMs));
-    });
+    }, { intervalMs: o.intervalMs, onPart: (thread, b, part, final) => collector?.add(thread, b, part, final) });
     this.threads = threads;
     if (this.stopped === 'stop') threads.stop();
     if (this.stopped === 'abort') threads.abort();
@@ -157,9 +166,17 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     // The clock starts once the threads are loaded and ready: it measures the flood.
     t0 = performance.now();
     const realStart = Date.now();
-    threads.start();
-    const merged = await threads.done;
+    const poller = statsNow === null && stats !== null ? new StatsPoller(stats, o.intervalMs, t0) : null;
+    const serverNow = statsNow ? () => serverSample(statsNow()) : poller ? () => poller.latest() : () => null;
+    const samples: IntervalSample[] = [];
+    collector = new IntervalCollector(threads.threads, o.intervalMs, performance.timeOrigin + t0, (sample) => {
+      samples.push(sample);
+      this.emit('sample', sample);
+    }, serverNow);
+    threads.start(performance.timeOrigin + t0);
+    const merged = await threads.done.finally(() => poller?.stop());
     const elapsed = performance.now() - t0;
+    collector.finish(elapsed);
     const stoppedEarly = this.stopped;
     this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
     // Nothing to settle on a server that is gone, and its stats went with it.
@@ -175,7 +192,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, [], realStart);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart);
     this.emit('done', result);
     return result;
   }

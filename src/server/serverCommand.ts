@@ -5,6 +5,8 @@ import { LIFETIME_FAULTS } from './bugZoo.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 import { signalCounter } from '../signals.js';
+import { openSampleOut } from '../sampleOut.js';
+import { sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
 
 /** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -32,6 +34,8 @@ interface Flags {
   ioUring: boolean;
   fdReserve: string;
   json?: boolean;
+  out?: string;
+  interval: string;
 }
 
 export function addServerCommand(program: Command): void {
@@ -70,6 +74,12 @@ export function addServerCommand(program: Command): void {
     .option('--no-io-uring', 'epoll: make each recv and send its own system call instead of batching them through io_uring (where it passes a probe)')
     .option('--fd-reserve <n>', 'epoll: descriptors kept free below the process limit for the stats endpoint and Node; connections that would take them are reset and counted as rejected', String(D.fdReserve))
     .option('--json', 'log machine-readable JSON lines instead of text')
+    .option(
+      '--out <file>',
+      "write the server's counters once per --interval as they are taken (sessions, operations outstanding, completions and bytes per second, " +
+        'stale completions, RSS): NDJSON, or CSV when the file ends in .csv; - writes to stdout (the log then goes to stderr)',
+    )
+    .option('--interval <time>', 'length of one sample of --out (1s, 500ms)', '1s')
     .addHelpText(
       'after',
       '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: closes every session, waits until\n' +
@@ -106,6 +116,9 @@ async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
   const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
+  const intervalMs = parseDurationMs('--interval', f.interval, 's', 10, 3600e3);
+  // Opened before the server starts: a file that cannot be written is a usage error, nothing ran.
+  const out = f.out === undefined ? null : openSampleOut('--out', f.out, SERVER_SAMPLE_COLUMNS);
   // Listening for the stop signals before anything else: one that arrives during the start-up,
   // or just after the "listening" line, stops the server as soon as it is up.
   let stopFor: (reason: string) => void = () => {};
@@ -121,8 +134,10 @@ async function runServerCommand(f: Flags): Promise<number> {
   // The server loads only when it runs: `--help` and `--version` stay quick.
   const { startServer } = await import('./server.js');
   const server = await startServer(options);
+  // With the samples on stdout (--out -), the log goes to stderr.
+  const logTo = out?.toStdout ? process.stderr : process.stdout;
   const log = (event: string, data: Record<string, unknown>, text: string) =>
-    process.stdout.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
+    logTo.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
   const { host, port } = server.address;
   const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const opts = { ...D, ...options };
@@ -141,6 +156,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
   );
 
+  const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
   if (durationMs !== null) setTimeout(() => stopFor('duration'), durationMs).unref();
   const reason = await stopReason;
   // Armed before anything that could fail or hang: the stop is bounded (drain, then the workers
@@ -163,6 +179,7 @@ async function runServerCommand(f: Flags): Promise<number> {
   const live = server.stats().sessions.live;
   log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
   const stats = await server.close();
+  samples?.finish(stats);
   clearTimeout(watchdog);
   // Still listening until the exit: a signal after the drain changes nothing (rather than killing
   // the process before its last line).

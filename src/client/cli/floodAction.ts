@@ -3,9 +3,12 @@
  * SIGTERM, and the report or JSON. Loaded only when the command runs (floodCommand.ts defines
  * the flags).
  */
-import { IocpBenchError } from '../../errors.js';
+import { IocpBenchError, usageError } from '../../errors.js';
 import { signalCounter } from '../../signals.js';
 import { runFlood, type FloodRun } from '../flood.js';
+import { resolveFloodOptions } from '../options.js';
+import { floodSampleColumns } from '../run/intervals.js';
+import { openSampleOut } from '../../sampleOut.js';
 import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
 import { attachProgress, stopNote } from './progress.js';
 import { renderReport, renderStartHeader, useColor } from './report.js';
@@ -29,27 +32,39 @@ export async function runFloodCommand(target: string | undefined, flags: FloodFl
 }
 
 async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<void> {
-  const run = runFlood(floodOptionsFromFlags(target, flags));
-  const bar = flags.progress && process.stderr.isTTY === true;
-  const signals = stopOnSignals(run, bar);
-  run.on('wait', ({ at, inMs }) => {
-    const when = new Date(at).toISOString();
-    process.stderr.write(
-      inMs > 0
-        ? `flood: set up; waiting until ${when} (${(inMs / 1000).toFixed(1)} s) to start\n`
-        : `flood: --start-at ${when} passed ${(-inMs / 1000).toFixed(1)} s ago; starting now\n`,
-    );
-  });
-  const color = useColor(process.stdout);
-  // The header goes out as soon as the target is known (before the progress bar starts below it).
-  if (!flags.json) run.on('start', (info) => process.stdout.write(renderStartHeader(info, { color })));
-  if (bar) attachProgress(run, process.stderr, signals.last);
+  const options = floodOptionsFromFlags(target, flags);
+  if (flags.out === '-' && flags.json) throw usageError('--out', 'not - with --json: both would write to stdout', flags.out);
+  // Every option is checked before the file is created, and the file opened before the run.
+  resolveFloodOptions(options);
+  const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
   try {
-    const result = await run.result;
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color, header: false }));
-    process.exitCode = result.verdict === 'PASS' ? 0 : 1;
+    const run = runFlood(options);
+    if (out) run.on('sample', (s) => out.write(s));
+    const bar = flags.progress && process.stderr.isTTY === true;
+    const signals = stopOnSignals(run, bar);
+    run.on('wait', ({ at, inMs }) => {
+      const when = new Date(at).toISOString();
+      process.stderr.write(
+        inMs > 0
+          ? `flood: set up; waiting until ${when} (${(inMs / 1000).toFixed(1)} s) to start\n`
+          : `flood: --start-at ${when} passed ${(-inMs / 1000).toFixed(1)} s ago; starting now\n`,
+      );
+    });
+    // With the samples on stdout, the report goes to stderr.
+    const stream = out?.toStdout ? process.stderr : process.stdout;
+    const color = useColor(stream);
+    // The header goes out as soon as the target is known (before the progress bar starts below it).
+    if (!flags.json) run.on('start', (info) => stream.write(renderStartHeader(info, { color })));
+    if (bar) attachProgress(run, process.stderr, signals.last);
+    try {
+      const result = await run.result;
+      stream.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color, header: false }));
+      process.exitCode = result.verdict === 'PASS' ? 0 : 1;
+    } finally {
+      signals.dispose();
+    }
   } finally {
-    signals.dispose();
+    out?.close();
   }
 }
 

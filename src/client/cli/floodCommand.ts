@@ -43,6 +43,12 @@ export function addFloodCommand(program: Command): void {
     .option('--hold <time>', `how long idle holders stay connected (a time or a range like 1s-5s; a bare number is seconds) (default: ${rangeText(D.idleHoldMs, formatMs)})`)
     .option('--stats <url>', "the target server's /stats URL, for the leak verdict")
     .option('--json', 'print one JSON object (the result) instead of the report')
+    .option(
+      '--out <file>',
+      'write one sample per --interval as it is taken: NDJSON (one JSON object a line), or CSV when the file ends in .csv; ' +
+        '- writes to stdout (the report then goes to stderr; not with --json)',
+    )
+    .option('--interval <time>', `length of one sample of --out and of the result's samples (1s, 500ms) (default: ${formatMs(D.intervalMs)})`)
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
     .option('--shard <i/N>', 'run only segment i (1-based) of N of the plan: N shards with the same options and --seed together run the unsharded flood (README, "Scaling out")')
     .option('--shard-index <i>', 'the same as --shard i/N, in two flags (with --shard-count)')

@@ -42,6 +42,8 @@ export interface FloodFlags {
   shardCount?: string;
   startAt?: string;
   source?: string;
+  interval?: string;
+  out?: string;
 }
 
 /** Turns the command line into runFlood() options. Throws UsageError on a value it cannot read. */
@@ -69,6 +71,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 's'));
   if (f.stats !== undefined) o.stats = f.stats;
   if (f.assert !== undefined) o.assert = f.assert;
+  if (f.interval !== undefined) o.intervalMs = parseDurationMs('--interval', f.interval, 's');
   if (f.transport !== undefined) o.transport = f.transport as FloodOptions['transport'];
   if (f.profile !== undefined) o.profile = f.profile as FloodOptions['profile'];
   const shard = shardFromFlags(f);

@@ -64,6 +64,17 @@ export interface EngineReport {
   errorSamples: ErrorSample[];
 }
 
+/**
+ * One thread's share of one interval sample: its counters at the interval's end (cumulative: the
+ * sample takes the difference) and the round trips completed in it, encoded.
+ */
+export interface IntervalPart {
+  counters: Float64Array;
+  rtt: string;
+  /** Open loop only (null in closed loop). */
+  serviceTime: string | null;
+}
+
 /** Control words a thread's owner may set in `control[0]` (a SharedArrayBuffer): seen every loop turn. */
 export const CONTROL_STOP = 1;
 export const CONTROL_ABORT = 2;
@@ -91,6 +102,8 @@ export class ClientEngine implements ConnectionHost {
   readonly rtt: Histogram = newHistogram();
   readonly serviceTime: Histogram = newHistogram();
   readonly connectLatency: Histogram = newHistogram();
+  readonly intervalRtt: Histogram = newHistogram();
+  readonly intervalServiceTime: Histogram = newHistogram();
   readonly codec: FrameCodec;
   readonly transport: ClientTransport;
   /** Running connections, each at its `activeIndex` (swap-removed when it ends). */
@@ -220,6 +233,18 @@ export class ClientEngine implements ConnectionHost {
       faultSamples: this.faultSamples,
       errorSamples: this.errorSamples,
     };
+  }
+
+  /** This thread's part of the interval that ends now; the interval histograms start over. */
+  takeInterval(): IntervalPart {
+    const part: IntervalPart = {
+      counters: this.counters.slice(),
+      rtt: encodeHistogram(this.intervalRtt),
+      serviceTime: this.openLoop ? encodeHistogram(this.intervalServiceTime) : null,
+    };
+    this.intervalRtt.reset();
+    this.intervalServiceTime.reset();
+    return part;
   }
 
   finished(conn: FloodConnection, outcome: Outcome, why?: Diagnosis | { kind: ErrorKind; message: string }): void {

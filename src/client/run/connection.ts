@@ -20,6 +20,9 @@ export interface ConnectionHost {
   /** Open loop: round trips from the call that sent the frame, beside `rtt`'s from its intended time. */
   readonly serviceTime: Histogram;
   readonly connectLatency: Histogram;
+  /** The same round trips as `rtt` and `serviceTime`, of the current interval only (reset at each sample). */
+  readonly intervalRtt: Histogram;
+  readonly intervalServiceTime: Histogram;
   /** --msg-rate: frames follow the thread's schedule (sendScheduled()), not the mode's steps. */
   readonly openLoop: boolean;
   /** Open loop: a connection became able to take a scheduled message. */
@@ -160,8 +163,12 @@ export class FloodConnection implements SocketEvents, ModeConnection {
     for (let f = 0; f < frames && this.olHead < this.olIntended.length; f++) {
       const k = this.olHead++;
       const sent = Number.isNaN(this.olSent[k]!) ? this.olWrote[k]! : this.olSent[k]!;
-      h.rtt.recordValue(Math.max(1, Math.round((now - this.olIntended[k]!) * 1000)));
-      h.serviceTime.recordValue(Math.max(1, Math.round((now - sent) * 1000)));
+      const rtt = Math.max(1, Math.round((now - this.olIntended[k]!) * 1000));
+      const service = Math.max(1, Math.round((now - sent) * 1000));
+      h.rtt.recordValue(rtt);
+      h.intervalRtt.recordValue(rtt);
+      h.serviceTime.recordValue(service);
+      h.intervalServiceTime.recordValue(service);
     }
     if (this.olHead === this.olIntended.length) this.olIntended.length = this.olSent.length = this.olWrote.length = this.olHead = 0;
   }
@@ -243,7 +250,9 @@ export class FloodConnection implements SocketEvents, ModeConnection {
       else if (this.timed) {
         // From just before the call that sent the frame (the socket's stamp): see ClientSocket.sentAt.
         const from = Number.isNaN(this.socket.sentAt) ? this.sentAt : this.socket.sentAt;
-        host.rtt.recordValue(Math.max(1, Math.round((now - from) * 1000)));
+        const rtt = Math.max(1, Math.round((now - from) * 1000));
+        host.rtt.recordValue(rtt);
+        host.intervalRtt.recordValue(rtt);
       }
     }
     if (v.diverged) {

@@ -1,6 +1,6 @@
 /**
- * Entry of a client thread: runs its share of the flood and reports counters every tick and a
- * full report (counters, encoded histograms, samples) at the end. The main thread terminates it
+ * Entry of a client thread: runs its share of the flood and reports counters every tick, its part
+ * of each interval sample at the flood's boundaries (intervals.ts), and a full report (counters, encoded histograms, samples) at the end. The main thread terminates it
  * after the final message. It builds its engine at once, says 'ready', and starts on 'go', so the
  * flood's clock does not count the thread's start-up. Stop and abort arrive both as messages and
  * in the shared control word: the native transport's loop does not return to Node's loop until
@@ -12,6 +12,7 @@ import type { EngineConfig } from '../options.js';
 import { claimer } from './threads.js';
 import { warmUpVerifier } from '../verify/streamVerifier.js';
 import type { TimerHandle } from '../transport/transport.js';
+import { intervalClock } from './intervals.js';
 
 interface FloodWorkerData {
   config: EngineConfig;
@@ -19,6 +20,7 @@ interface FloodWorkerData {
   next: SharedArrayBuffer;
   control: SharedArrayBuffer;
   tickMs: number;
+  intervalMs: number;
 }
 
 const data = workerData as FloodWorkerData;
@@ -29,15 +31,17 @@ const sendTick = (): void => {
   port.postMessage({ type: 'tick', counters: engine.counters });
   tick = engine.transport.setTimer(sendTick, data.tickMs);
 };
-const go = (): void => {
+const go = (epochMs: number): void => {
   tick = engine.transport.setTimer(sendTick, data.tickMs);
+  const clock = intervalClock(engine, epochMs, data.intervalMs, (b, part, final) => port.postMessage({ type: 'interval', b, part, final }));
   void engine.run().then(() => {
     if (tick) engine.transport.clearTimer(tick);
+    clock.finish();
     port.postMessage({ type: 'done', report: engine.report() });
   });
 };
-port.on('message', (msg: { type: string }) => {
-  if (msg.type === 'go') go();
+port.on('message', (msg: { type: string; epochMs?: number }) => {
+  if (msg.type === 'go') go(msg.epochMs!);
   else if (msg.type === 'stop') engine.stop();
   else if (msg.type === 'abort') engine.abort();
 });

@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
-import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample } from './clientEngine.js';
+import { ClientEngine, CONTROL_ABORT, CONTROL_STOP, type EngineReport, type EngineShare, type ErrorSample, type FaultSample, type IntervalPart } from './clientEngine.js';
+import { intervalClock } from './intervals.js';
 import type { EngineConfig } from '../options.js';
 import { addCounters, mergeEncoded, newCounters, newHistogram } from './floodCounters.js';
 import type { TransportName } from '../transport/transport.js';
@@ -44,11 +45,23 @@ export interface MergedReport {
   errorSamples: ErrorSample[];
 }
 
+/** Where the threads' interval parts go: thread `thread`'s part at boundary `b` (intervals.ts). */
+export interface IntervalSink {
+  intervalMs: number;
+  onPart(thread: number, b: number, part: IntervalPart, final: boolean): void;
+}
+
 export interface ThreadRun {
+  /** Client threads the flood runs on (1 with 0 workers): the interval parts come from each. */
+  readonly threads: number;
   /** Latest counters summed over threads (refreshed every tick). */
   live(): Float64Array;
-  /** Starts the flood on the prepared threads: connections open from here on. */
-  start(): void;
+  /**
+   * Starts the flood on the prepared threads: connections open from here on. `epochMs` (ms since
+   * the Unix epoch, performance.timeOrigin + performance.now()) is the flood's start, from which
+   * every thread counts its interval boundaries.
+   */
+  start(epochMs: number): void;
   stop(): void;
   abort(): void;
   done: Promise<MergedReport>;
@@ -99,40 +112,54 @@ function merge(reports: EngineReport[]): MergedReport {
  * is loaded and has built its engine, so that start() begins the flood itself, not the threads'
  * start-up. The merged result comes in `done`.
  */
-export async function prepareThreads(cfg: EngineConfig, workers: number, onTick: () => void): Promise<ThreadRun> {
+export async function prepareThreads(cfg: EngineConfig, workers: number, onTick: () => void, intervals: IntervalSink): Promise<ThreadRun> {
   // Connection indices are claimed through an Int32: a larger total runs without limit.
   const config: EngineConfig = { ...cfg, total: Math.min(cfg.total, UNLIMITED) };
   const next = new SharedArrayBuffer(4);
-  return workers === 0 ? onThisThread(config, next, onTick) : await onClientThreads(config, next, workers, onTick);
+  return workers === 0 ? onThisThread(config, next, onTick, intervals) : await onClientThreads(config, next, workers, onTick, intervals);
 }
 
 /** `--workers 0`: one engine on the calling thread, ticked by a timer. */
-function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () => void): ThreadRun {
+function onThisThread(config: EngineConfig, next: SharedArrayBuffer, onTick: () => void, intervals: IntervalSink): ThreadRun {
   const engine = new ClientEngine(config, shares(config.connections, config.rate, 1, config.msgRate)[0]!, claimer(next, config.total, config.shard));
-  let begin: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (begin = resolve));
-  const done = started.then(() => {
+  let begin: (epochMs: number) => void = () => undefined;
+  const started = new Promise<number>((resolve) => (begin = resolve));
+  const done = started.then((epochMs) => {
     const timer = setInterval(onTick, TICK_MS);
+    const clock = intervalClock(engine, epochMs, intervals.intervalMs, (b, part, final) => intervals.onPart(0, b, part, final));
     return engine.run().then(() => {
       clearInterval(timer);
+      clock.finish();
       return merge([engine.report()]);
     });
   });
-  return { live: () => engine.counters, start: () => begin(), stop: () => engine.stop(), abort: () => engine.abort(), done };
+  return { threads: 1, live: () => engine.counters, start: (epochMs) => begin(epochMs), stop: () => engine.stop(), abort: () => engine.abort(), done };
 }
 
 /** One engine per client thread; resolves once every thread is ready (or throws if one fails first). */
-async function onClientThreads(config: EngineConfig, next: SharedArrayBuffer, workers: number, onTick: () => void): Promise<ThreadRun> {
+async function onClientThreads(
+  config: EngineConfig,
+  next: SharedArrayBuffer,
+  workers: number,
+  onTick: () => void,
+  intervals: IntervalSink,
+): Promise<ThreadRun> {
   const parts = shares(config.connections, config.rate, workers, config.msgRate);
   const latest = parts.map(() => newCounters());
   const control = new SharedArrayBuffer(4);
   const url = workerEntry(import.meta.url, 'client/run/floodWorker.js');
   const started = parts.map((share, i) =>
-    startClientThread(url, i, { config, share, next, control, tickMs: TICK_MS }, (counters, tick) => {
-      latest[i] = counters;
-      // The first thread's ticks pace the caller's.
-      if (tick && i === 0) onTick();
-    }),
+    startClientThread(
+      url,
+      i,
+      { config, share, next, control, tickMs: TICK_MS, intervalMs: intervals.intervalMs },
+      (counters, tick) => {
+        latest[i] = counters;
+        // The first thread's ticks pace the caller's.
+        if (tick && i === 0) onTick();
+      },
+      (b, part, final) => intervals.onPart(i, b, part, final),
+    ),
   );
   const threads = started.map((t) => t.worker);
   const done = Promise.all(started.map((t) => t.report)).then(merge);
@@ -151,12 +178,13 @@ async function onClientThreads(config: EngineConfig, next: SharedArrayBuffer, wo
     threads.forEach((w) => w.postMessage({ type }));
   };
   return {
+    threads: threads.length,
     live: () => {
       const sum = newCounters();
       for (const c of latest) addCounters(sum, c);
       return sum;
     },
-    start: () => threads.forEach((w) => w.postMessage({ type: 'go' })),
+    start: (epochMs) => threads.forEach((w) => w.postMessage({ type: 'go', epochMs })),
     stop: () => send('stop'),
     abort: () => send('abort'),
     done,
@@ -166,13 +194,14 @@ async function onClientThreads(config: EngineConfig, next: SharedArrayBuffer, wo
 /**
  * Starts client thread `i` (floodWorker.ts). `ready`: its engine is built; `report`: its final
  * report (the thread is then terminated). `onCounters` gets its counters on every tick (`tick`
- * true) and once more with the report.
+ * true) and once more with the report; `onPart` its interval parts, the final one before the report.
  */
 function startClientThread(
   url: URL,
   i: number,
-  workerData: { config: EngineConfig; share: EngineShare; next: SharedArrayBuffer; control: SharedArrayBuffer; tickMs: number },
+  workerData: { config: EngineConfig; share: EngineShare; next: SharedArrayBuffer; control: SharedArrayBuffer; tickMs: number; intervalMs: number },
   onCounters: (counters: Float64Array, tick: boolean) => void,
+  onPart: (b: number, part: IntervalPart, final: boolean) => void,
 ): { worker: Worker; ready: Promise<void>; report: Promise<EngineReport> } {
   const worker = new Worker(url, { workerData });
   let onReady: () => void = () => undefined;
@@ -182,9 +211,11 @@ function startClientThread(
     failReady = rej;
   });
   const report = new Promise<EngineReport>((resolve, reject) => {
-    worker.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport }) => {
+    worker.on('message', (msg: { type: string; counters?: Float64Array; report?: EngineReport; b?: number; part?: IntervalPart; final?: boolean }) => {
       if (msg.type === 'ready') {
         onReady();
+      } else if (msg.type === 'interval') {
+        onPart(msg.b!, msg.part!, msg.final!);
       } else if (msg.type === 'tick') {
         onCounters(msg.counters!, true);
       } else if (msg.type === 'done') {

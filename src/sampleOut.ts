@@ -1,0 +1,80 @@
+/**
+ * --out: interval samples written as they are taken, one JSON object a line (NDJSON), or one CSV
+ * row each (header first, flat dotted column names like `roundTripUs.p99`) when the file name
+ * ends in `.csv`; `-` is stdout. A file is opened before the run and written with writeSync, so a
+ * run that is killed keeps every sample it finished.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { UsageError } from './errors.js';
+
+export interface SampleOut {
+  /** Samples go to stdout (`--out -`): the command's own output goes to stderr then. */
+  readonly toStdout: boolean;
+  write(sample: object): void;
+  close(): void;
+}
+
+/** The dotted names of `template`'s leaves, in its order: the CSV columns. */
+export function columnsOf(template: object, prefix = ''): string[] {
+  return Object.entries(template).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' ? columnsOf(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function valueAt(obj: unknown, path: string): unknown {
+  let v = obj;
+  for (const k of path.split('.')) {
+    if (v === null || typeof v !== 'object') return null;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Opens `path` for `flag` (`-`: stdout). `columns`: the CSV's, the same for every row (a field
+ * that is null in a sample, like the server's counters when unreadable, leaves its cells empty).
+ * A file that cannot be opened is a UsageError (exit 2), thrown before anything runs.
+ */
+export function openSampleOut(flag: string, path: string, columns: string[]): SampleOut {
+  const csv = path.toLowerCase().endsWith('.csv');
+  const toStdout = path === '-';
+  let fd = -1;
+  if (!toStdout) {
+    try {
+      fd = openSync(path, 'w');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new UsageError(`${flag}: cannot open ${path} for writing: ${e.code ?? e.message}`);
+    }
+  }
+  let broken = false;
+  const put = (text: string) => {
+    if (broken) return;
+    try {
+      if (toStdout) process.stdout.write(text);
+      else writeSync(fd, text);
+    } catch (err) {
+      // A full disk: say so once, and let the run finish without its samples.
+      broken = true;
+      process.stderr.write(`iocp-bench: ${flag}: cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; no more samples written\n`);
+    }
+  };
+  if (csv) put(columns.join(',') + '\n');
+  return {
+    toStdout,
+    write(sample) {
+      put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n');
+    },
+    close() {
+      if (fd >= 0) closeSync(fd);
+      fd = -1;
+      broken = true;
+    },
+  };
+}
