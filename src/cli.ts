@@ -8,6 +8,7 @@ import { exitCodeFor, IocpBenchError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
 import { addMergeCommand } from './client/merge/mergeCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
+import { addReportCommand } from './report/reportCommand.js';
 
 export function createProgram(): Command {
   const program = new Command('iocp-bench')
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   addServerCommand(program);
   addFloodCommand(program);
   addMergeCommand(program);
+  addReportCommand(program);
   return program;
 }
 

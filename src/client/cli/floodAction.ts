@@ -36,6 +36,9 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   if (flags.out === '-' && flags.json) throw usageError('--out', 'not - with --json: both would write to stdout', flags.out);
   // Every option is checked before the file is created, and the file opened before the run.
   resolveFloodOptions(options);
+  // The HTML report (and uPlot) load only with --report; its path is checked before the run.
+  const report = flags.report === undefined ? null : await import('../../report/write.js');
+  report?.checkReportPath('--report', flags.report!, false);
   const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
   try {
     const run = runFlood(options);
@@ -60,6 +63,16 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
       const result = await run.result;
       stream.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color, header: false }));
       process.exitCode = result.verdict === 'PASS' ? 0 : 1;
+      if (report) {
+        // The result is out already: a report that cannot be written is one line and exit 1.
+        try {
+          report.writeReportFile(result, flags.report!);
+          process.stderr.write(`flood: HTML report written to ${flags.report}\n`);
+        } catch (err) {
+          process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exitCode = 1;
+        }
+      }
     } finally {
       signals.dispose();
     }

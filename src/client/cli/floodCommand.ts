@@ -49,6 +49,7 @@ export function addFloodCommand(program: Command): void {
         '- writes to stdout (the report then goes to stderr; not with --json)',
     )
     .option('--interval <time>', `length of one sample of --out and of the result's samples (1s, 500ms) (default: ${formatMs(D.intervalMs)})`)
+    .option('--report <file>', 'also write the HTML report to this file: one self-contained page with charts (iocp-bench report renders a saved --json result)')
     .option('--assert <checks>', 'checks that fail the run, like leaks==0,dataErrors==0,p99<20ms')
     .option('--shard <i/N>', 'run only segment i (1-based) of N of the plan: N shards with the same options and --seed together run the unsharded flood (README, "Scaling out")')
     .option('--shard-index <i>', 'the same as --shard i/N, in two flags (with --shard-count)')

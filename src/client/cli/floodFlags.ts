@@ -31,6 +31,7 @@ export interface FloodFlags {
   hold?: string;
   stats?: string;
   json?: boolean;
+  report?: string;
   assert?: string;
   progress: boolean;
   backend?: string;

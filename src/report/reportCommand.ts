@@ -1,0 +1,20 @@
+/**
+ * `iocp-bench report RESULT.json -o FILE.html`: renders a result saved with `flood --json` as
+ * the self-contained HTML report. The renderer loads only when the command runs.
+ */
+import type { Command } from 'commander';
+
+export function addReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'Render a flood result saved with `iocp-bench flood --json > RESULT.json` as one self-contained HTML file: the verdict, ' +
+        "the parameters, throughput, connections and latency over time, the latency spectrum, faults, errors and the server's counters.",
+    )
+    .argument('<result>', 'the JSON result of a flood (what `flood --json` printed)')
+    .requiredOption('-o, --output <file>', 'the HTML file to write (- writes to stdout)')
+    .action(async (file: string, flags: { output: string }) => {
+      const { runReportCommand } = await import('./reportAction.js');
+      runReportCommand(file, flags.output);
+    });
+}
