@@ -57,7 +57,7 @@ export function readResultFile(file: string): ReportResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not a flood result (the output of iocp-bench flood --json): not JSON (${(err as Error).message})`, 'E_NOT_RESULT');
+    throw new UsageError(`${file}: not a flood result (the output of iocp-bench flood --json): not JSON (${(err as Error).message.replace(/\s+/g, ' ')})`, 'E_NOT_RESULT');
   }
   return asFloodResult(value, file);
 }
