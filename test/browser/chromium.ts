@@ -77,8 +77,9 @@ export function chartInk(page: Page): Promise<CanvasInk[]> {
       const canvas = el.querySelector('canvas');
       if (!canvas) return { id: el.id, width: 0, height: 0, painted: 0, seriesInk: 0 };
       const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      // The series' colours, from the legend's swatches (uPlot sets them from the series' strokes).
-      const colours = [...el.querySelectorAll<HTMLElement>('.u-series .u-marker')]
+      // The series' colours, from the legend's swatches (uPlot sets them from the series' strokes;
+      // the first row is the x axis's, in the text colour).
+      const colours = [...el.querySelectorAll<HTMLElement>('.u-series:not(:first-child) .u-marker')]
         .map((m) => getComputedStyle(m).borderColor.match(/\d+/g)?.slice(0, 3).map(Number))
         .filter((c): c is number[] => c !== undefined && c.length === 3);
       const near = (i: number, c: number[]) => Math.abs(data[i]! - c[0]!) < 24 && Math.abs(data[i + 1]! - c[1]!) < 24 && Math.abs(data[i + 2]! - c[2]!) < 24;
