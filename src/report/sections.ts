@@ -71,7 +71,8 @@ export function parametersSection(r: ReportResult): string {
     ['idle hold', range(o.holdMs, formatMs)],
     ['sample interval', r.intervalMs > 0 ? formatMs(r.intervalMs) : 'none'],
   ];
-  return `<h2>Parameters</h2>${table(null, rows, 'params')}`;
+  const items = rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
+  return `<h2>Parameters</h2><dl class="params">${items}</dl>`;
 }
 
 /** The totals and the whole run's latency. */

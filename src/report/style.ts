@@ -32,6 +32,10 @@ th, td { border: 1px solid var(--border); padding: 3px 10px; text-align: right; 
 th:first-child, td:first-child { text-align: left; }
 thead th { background: var(--card); }
 table.params td, table.params th { text-align: left; }
+dl.params { display: grid; grid-template-columns: repeat(auto-fill, minmax(270px, 1fr)); gap: 6px 16px; margin: 0; }
+dl.params div { border-left: 3px solid var(--border); padding-left: 8px; }
+dl.params dt { color: var(--muted); font-size: 12px; }
+dl.params dd { margin: 0; overflow-wrap: anywhere; }
 tbody th { background: var(--card); font-weight: 600; white-space: nowrap; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 12px; min-width: 0; break-inside: avoid; }
