@@ -47,6 +47,13 @@ export function verdictSection(r: ReportResult): string {
   ].join('\n');
 }
 
+/** Closed loop, or the open loop's rate (or its stages, duration:rate) and pipeline. */
+function messageRate(r: ReportResult): string {
+  const o = r.options;
+  if (o.msgStages.length) return `${o.msgStages.map((s) => `${formatMs(s.durationMs)}:${s.rate}/s`).join(', ')}, open loop, pipeline ${o.pipeline}`;
+  return o.msgRate > 0 ? `${o.msgRate}/s, open loop, pipeline ${o.pipeline}` : 'closed loop';
+}
+
 /** The run's parameters, as the flood resolved them. */
 export function parametersSection(r: ReportResult): string {
   const o = r.options;
@@ -61,7 +68,7 @@ export function parametersSection(r: ReportResult): string {
     ['duration', o.durationMs > 0 ? formatMs(o.durationMs) : 'until the connections are done'],
     ['stages', o.stages.length ? o.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(', ') : 'none'],
     ['connection rate', o.rate > 0 ? `${o.rate}/s` : 'as fast as possible'],
-    ['message rate', o.msgRate > 0 ? `${o.msgRate}/s, open loop, pipeline ${o.pipeline}` : 'closed loop'],
+    ['message rate', messageRate(r)],
     ['messages per connection', range(o.messages)],
     ['message size', `${range(o.size)} bytes${o.split ? ', writes split' : ''}`],
     ['disconnect mix', Object.entries(o.mix).filter(([, w]) => w > 0).map(([m, w]) => `${m}=${w}`).join(', ')],

@@ -88,7 +88,7 @@ export function syntheticResult(o: FixtureOptions = {}): ReportResult {
     target: { host: '127.0.0.1', port: 40000, embedded: true, backend: 'epoll' },
     options: {
       profile: 'default', connections: 40, total: null, durationMs: Math.max(n, 1) * 1000, stages: [], rate: 0,
-      msgRate: o.openLoop ? 20_000 : 0, pipeline: 1, messages: { min: 1, max: 20 }, size: { min: 16, max: 4096 }, split: false,
+      msgRate: o.openLoop ? 20_000 : 0, msgStages: [], pipeline: 1, messages: { min: 1, max: 20 }, size: { min: 16, max: 4096 }, split: false,
       mix: DEFAULT_MIX, seed: 1234, workers: 2, timeoutMs: 5000, holdMs: { min: 100, max: 1000 }, transport: 'uring', transportThreads: { uring: 2 },
     },
     elapsedMs: Math.max(n, 1) * 1000,
