@@ -115,7 +115,7 @@ function serverChart(s: IntervalSample[], x: number[]): ChartSpec | null {
   if (!s.some((v) => v.server !== null)) return null;
   const series: SeriesSpec[] = [
     { label: 'live sessions', values: s.map((v) => v.server?.live ?? null), scale: 'y', color: 0 },
-    { label: 'outstanding operations', values: s.map((v) => v.server?.outstanding ?? null), scale: 'y', color: 1 },
+    { label: 'outstanding operations', values: s.map((v) => v.server?.outstanding ?? null), scale: 'y', color: 1, dash: true },
   ];
   const rss = s.map((v) => (v.server?.rssBytes == null ? null : Math.round((v.server.rssBytes / 2 ** 20) * 10) / 10));
   if (rss.some((v) => v !== null)) series.push({ label: 'RSS (MiB)', values: rss, scale: 'y2', color: 2 });
