@@ -66,7 +66,8 @@ export const CLIENT_SCRIPT = String.raw`
       axes.push(yAxis('y2', spec.units.y2, 1));
       scales.y2 = { range: fromZero };
     }
-    if (percentile) scales.x.range = function (u, min, max) { return [0, max]; };
+    // Both x axes start at the run's start (0 s) or 0%.
+    scales.x.range = function (u, min, max) { return [0, max > 0 ? max : 1]; };
     var series = [{ label: percentile ? 'percentile' : 'elapsed (s)', value: function (u, v) { return v == null ? '-' : percentile ? pct(v) : v.toFixed(1); } }];
     spec.series.forEach(function (s) {
       series.push({
