@@ -44,6 +44,7 @@ tbody th { background: var(--card); font-weight: 600; white-space: nowrap; }
 .u-legend { font-size: 12px; }
 code { font-size: 12px; }
 ul.samples { font-family: ui-monospace, monospace; font-size: 12px; }
+@page { margin: 12mm; }
 @media print {
   :root {
     color-scheme: light;
