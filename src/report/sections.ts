@@ -78,6 +78,9 @@ export function parametersSection(r: ReportResult): string {
     ['idle hold', range(o.holdMs, formatMs)],
     ['sample interval', r.intervalMs > 0 ? formatMs(r.intervalMs) : 'none'],
   ];
+  if (o.sources.count > 0) rows.push(['source addresses', `${o.sources.count}: ${o.sources.addresses.join(', ')}${o.sources.count > o.sources.addresses.length ? ', ...' : ''}`]);
+  if (r.shard) rows.push(['shard', `${r.shard.index} of ${r.shard.count} (the whole plan: ${r.shard.plan.connections} at once)`]);
+  if (r.startAt) rows.push(['start at', `${r.startAt.at} (started ${r.startAt.offsetMs} ms ${r.startAt.offsetMs < 0 ? 'early' : 'late'})`]);
   const items = rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
   return `<h2>Parameters</h2><dl class="params">${items}</dl>`;
 }
