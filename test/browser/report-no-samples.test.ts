@@ -26,7 +26,7 @@ describe('a report without samples, in a browser', () => {
   it.each([
     ['round trips but no sample', 500, 1],
     ['no round trip at all', 0, 0],
-  ])('%s: a clean page with %#', async (_name, roundTrips, charts) => {
+  ])('%s: a clean page', async (_name, roundTrips, charts) => {
     const file = path.join(dir, `r${roundTrips}.html`);
     writeFileSync(file, renderReport(syntheticResult({ samples: 0, roundTrips })));
     const page = await browser.context.newPage();
