@@ -2,7 +2,7 @@
 // the unsharded run with the same seed: every per-mode count and the connection totals; the merged
 // round-trip histogram holds exactly the shards' round trips. A set with a shard missing, given
 // twice, or run with another seed fails the merge and says why.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import hdr from 'hdr-histogram-js';
@@ -53,6 +53,16 @@ describe('sharded flood, merged', () => {
     expect(count(m.result.histograms.connect)).toBe(shards.reduce((s, x) => s + count(x.result.histograms.connect), 0));
     expect(m.result.leak.status).toBe('clean');
     expect(m.result.merge.shards.map((s: { index: number }) => s.index)).toEqual([1, 2, 3]);
+    // The shards' interval samples, lined up by wall time, hold every verified message once.
+    const sampled = (r: { samples: Array<{ messages: { verified: number } }> }) => r.samples.reduce((a, x) => a + x.messages.verified, 0);
+    expect(m.result.samples.length).toBeGreaterThan(0);
+    expect(sampled(m.result)).toBe(m.result.messages.verified);
+    expect(m.result.messages.verified).toBe(shards.reduce((a, x) => a + x.result.messages.verified, 0));
+    // --report writes the merged run's HTML report beside the JSON.
+    const html = path.join(dir, 'merged.html');
+    const withReport = await merge(shards.map((s) => s.file), ['--report', html]);
+    expect(withReport.code, withReport.stderr).toBe(0);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*PASS/i);
 
     const dropped = await merge([shards[0]!.file, shards[2]!.file]);
     expect(dropped.code).toBe(1);

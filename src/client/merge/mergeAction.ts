@@ -1,7 +1,8 @@
 /**
  * What `iocp-bench merge` does once its arguments are read: reads the shards' results, merges
  * them, runs the leak check (--stats) and the assertions once over the merged result, and prints
- * the report (the flood's own, after a table of the shards) or one JSON object. Exit 0 on PASS,
+ * the report (the flood's own, after a table of the shards) or one JSON object, and with --report
+ * the HTML report of the merged run (`-`: on stdout, in place of the text report). Exit 0 on PASS,
  * 1 on FAIL, 2 on unreadable input.
  */
 import { readFileSync } from 'node:fs';
@@ -19,11 +20,15 @@ export interface MergeFlags {
   json?: boolean;
   stats?: string;
   assert?: string;
+  report?: string;
 }
 
 export async function runMergeCommand(files: string[], flags: MergeFlags): Promise<void> {
   if (flags.stats !== undefined && !/^https?:\/\//.test(flags.stats)) throw usageError('--stats', 'not an http:// URL', flags.stats);
   const assertions = parseAssertions(flags.assert ?? '');
+  // The HTML report (and uPlot) load only with --report; its path is checked before any work.
+  const report = flags.report === undefined ? null : await import('../../report/write.js');
+  report?.checkReportPath('--report', flags.report!, !flags.json);
   const merged = mergeResults(files.map(readShard));
   if (flags.stats !== undefined) {
     const leak = await checkLeaks(statsFromUrl(flags.stats), null, FLOOD_DEFAULTS.settleTimeoutMs);
@@ -32,8 +37,9 @@ export async function runMergeCommand(files: string[], flags: MergeFlags): Promi
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
   merged.reasons = verdictReasons(merged);
   merged.verdict = merged.reasons.length ? 'FAIL' : 'PASS';
-  process.stdout.write(flags.json ? `${JSON.stringify(merged)}\n` : renderMerge(merged, useColor(process.stdout)));
+  if (flags.report !== '-') process.stdout.write(flags.json ? `${JSON.stringify(merged)}\n` : renderMerge(merged, useColor(process.stdout)));
   process.exitCode = merged.verdict === 'PASS' ? 0 : 1;
+  if (report) report.writeReportFile(merged, flags.report!);
 }
 
 /** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */

@@ -18,6 +18,7 @@ export function addMergeCommand(program: Command): void {
     .argument('<files...>', "the shards' result files (flood --json output, one JSON object each; - reads stdin)")
     .option('--json', 'print one JSON object (the merged result) instead of the report')
     .option('--stats <url>', "the server's /stats URL: run the leak check once, now that every shard has finished")
+    .option('--report <file.html>', 'also write the HTML report of the merged run (- : to stdout, instead of the text report)')
     .option('--assert <checks>', 'checks on the merged result that fail it, like leaks==0,dataErrors==0,p99<20ms')
     .action(async (files: string[], flags: MergeFlags) => {
       const { runMergeCommand } = await import('./mergeAction.js');
