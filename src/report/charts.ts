@@ -29,6 +29,11 @@ export interface ChartSpec {
 
 const ms = (us: number) => Math.round(us) / 1000;
 const perSec = (n: number, s: IntervalSample) => (s.intervalMs > 0 ? Math.round((n * 1000) / s.intervalMs) : 0);
+/**
+ * A per-second rate as a chart draws it: a gap for an interval under a quarter of the nominal one
+ * (the run's last, often a few ms of its wind-down), whose rate would stand out as a spike.
+ */
+const rate = (r: ReportResult, s: IntervalSample, perSecond: number): number | null => (s.intervalMs * 4 < r.intervalMs ? null : perSecond);
 /** A latency of an interval, ms; null when no round trip completed in it. */
 const lat = (l: IntervalLatency | null, pick: (l: IntervalLatency) => number) => (l && l.count > 0 ? ms(pick(l)) : null);
 
@@ -45,8 +50,8 @@ export function timeCharts(r: ReportResult): ChartSpec[] {
       x,
       units: { y: 'messages/s' },
       series: [
-        { label: 'verified/s', values: s.map((v) => v.messages.perSec), scale: 'y', color: 0 },
-        { label: 'sent/s', values: s.map((v) => perSec(v.messages.sent, v)), scale: 'y', color: 1, dash: true },
+        { label: 'verified/s', values: s.map((v) => rate(r, v, v.messages.perSec)), scale: 'y', color: 0 },
+        { label: 'sent/s', values: s.map((v) => rate(r, v, perSec(v.messages.sent, v))), scale: 'y', color: 1, dash: true },
       ],
     },
     {
@@ -56,8 +61,8 @@ export function timeCharts(r: ReportResult): ChartSpec[] {
       x,
       units: { y: 'bytes/s' },
       series: [
-        { label: 'received/s', values: s.map((v) => v.bytes.receivedPerSec), scale: 'y', color: 2 },
-        { label: 'sent/s', values: s.map((v) => v.bytes.sentPerSec), scale: 'y', color: 4, dash: true },
+        { label: 'received/s', values: s.map((v) => rate(r, v, v.bytes.receivedPerSec)), scale: 'y', color: 2 },
+        { label: 'sent/s', values: s.map((v) => rate(r, v, v.bytes.sentPerSec)), scale: 'y', color: 4, dash: true },
       ],
     },
     {
@@ -68,8 +73,8 @@ export function timeCharts(r: ReportResult): ChartSpec[] {
       units: { y: 'connections', y2: 'per second' },
       series: [
         { label: 'active', values: s.map((v) => v.connections.active), scale: 'y', color: 0 },
-        { label: 'opened/s', values: s.map((v) => perSec(v.connections.opened, v)), scale: 'y2', color: 2, dash: true },
-        { label: 'ended ok/s', values: s.map((v) => perSec(v.connections.ok, v)), scale: 'y2', color: 1, dash: true },
+        { label: 'opened/s', values: s.map((v) => rate(r, v, perSec(v.connections.opened, v))), scale: 'y2', color: 2, dash: true },
+        { label: 'ended ok/s', values: s.map((v) => rate(r, v, perSec(v.connections.ok, v))), scale: 'y2', color: 1, dash: true },
       ],
     },
     latencyChart(r, x),

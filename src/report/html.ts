@@ -61,7 +61,7 @@ function overTimeSection(r: ReportResult, charts: ChartSpec[]): string {
     return `${head}<p id="no-samples" class="note">No interval sample was taken${esc(every)}: the run ended before its first interval, so there is nothing to chart over time.</p>`;
   }
   const shown = charts.filter((c) => c.id !== 'server' && c.id !== 'spectrum');
-  return `${head}<p class="note">${esc(r.samples.length)} sample${r.samples.length === 1 ? '' : 's'}, one per ${esc(r.intervalMs)} ms; latencies are those of the round trips completed in each interval.</p><div class="grid">${shown.map(chartBox).join('')}</div>`;
+  return `${head}<p class="note">${esc(r.samples.length)} sample${r.samples.length === 1 ? '' : 's'}, one per ${esc(r.intervalMs)} ms; latencies are those of the round trips completed in each interval. A last interval under a quarter of that is left out of the per-second rates.</p><div class="grid">${shown.map(chartBox).join('')}</div>`;
 }
 
 function spectrumSection(r: ReportResult, spectrum: ChartSpec | null): string {
