@@ -1,17 +1,18 @@
 // The flood's round trip agrees with an independent measurement on the same server: one
 // connection, 64 B, against a plain echo server, its p50 is within ±25% of a minimal ping-pong's
 // and its minimum not below half the ping-pong's, on every transport (with the client thread of
-// its own that the default runs on). Rounds alternate with the ping-pong and medians are compared,
-// so that a burst of load elsewhere on the machine moves both sides; a first ping-pong warms the
-// server up.
+// its own that the default runs on). Rounds alternate with the ping-pong, and each side's best
+// round is compared: load elsewhere on the machine only ever slows a round down (a median of
+// three once read the ping-pong at 40 µs, beside its other rounds at 31 and 47 and the flood at 30), so the best
+// round is each side's own speed. A first ping-pong warms the server up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
-import { median, pingPong, type RoundTrips } from '../helpers/pingPong.js';
+import { pingPong, type RoundTrips } from '../helpers/pingPong.js';
 import { TRANSPORTS } from '../helpers/transports.js';
 
 const MESSAGES = 1500;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 async function flood(port: number, transport: string): Promise<RoundTrips> {
   const r = await runCliProcess([
@@ -53,11 +54,12 @@ describe('round trips agree with a ping-pong on the same server', () => {
         theirs.push(await pingPong(port, MESSAGES));
       }
     }
-    const p50 = median(ours.map((x) => x.p50));
-    const ref = median(theirs.map((x) => x.p50));
+    const best = (xs: RoundTrips[], pick: (x: RoundTrips) => number) => Math.min(...xs.map(pick));
+    const p50 = best(ours, (x) => x.p50);
+    const ref = best(theirs, (x) => x.p50);
     const detail = JSON.stringify({ ours, theirs });
     expect(p50, detail).toBeGreaterThanOrEqual(ref * 0.75);
     expect(p50, detail).toBeLessThanOrEqual(ref * 1.25);
-    expect(median(ours.map((x) => x.min)), detail).toBeGreaterThanOrEqual(median(theirs.map((x) => x.min)) / 2);
+    expect(best(ours, (x) => x.min), detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.min) / 2);
   }, 180_000);
 });

@@ -23,9 +23,3 @@ export async function pingPong(port: number, messages: number, size = 64): Promi
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 40_000 });
   return JSON.parse(stdout) as RoundTrips;
 }
-
-/** The median of a few numbers. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
