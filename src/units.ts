@@ -77,6 +77,15 @@ export function parseRange(name: string, raw: string, one: (name: string, raw: s
   return { min, max };
 }
 
+/**
+ * Whether `host` names this machine's loopback: `localhost`, `::1`, 127.0.0.0/8, or an IPv4-mapped
+ * 127 address (brackets allowed). By name only: no lookup.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('::ffff:127.');
+}
+
 /** `host:port`, `:port`, `port`, `[::1]:port` -> {host, port}; the host defaults to 127.0.0.1. The port's range is not checked here. */
 export function parseTarget(raw: string): { host: string; port: number } {
   const t = raw.trim();

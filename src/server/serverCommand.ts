@@ -1,6 +1,6 @@
 /** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
 import { Option, type Command } from 'commander';
-import { formatBytes, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
+import { formatBytes, isLoopbackHost, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
 import { LIFETIME_FAULTS } from './bugZoo.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
@@ -141,7 +141,7 @@ async function runServerCommand(f: Flags): Promise<number> {
   const { host, port } = server.address;
   const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const opts = { ...D, ...options };
-  if (server.statsUrl !== null && !isLoopback(opts.statsHost))
+  if (server.statsUrl !== null && !isLoopbackHost(opts.statsHost))
     process.stderr.write(
       `iocp-bench server: warning: the stats endpoint listens on ${opts.statsHost}, beyond this machine; ` +
         'it has no authentication (anyone who can reach it reads the counters)\n',
@@ -187,10 +187,6 @@ async function runServerCommand(f: Flags): Promise<number> {
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
   log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
   return clean ? 0 : 1;
-}
-
-function isLoopback(host: string): boolean {
-  return host === '::1' || host.startsWith('127.') || host.toLowerCase().startsWith('::ffff:127.');
 }
 
 function summary(reason: string, s: ServerStats, clean: boolean): string {

@@ -7,6 +7,7 @@
 import { networkInterfaces } from 'node:os';
 import { IocpBenchError } from '../../errors.js';
 import type { ServerStats } from '../../server/index.js';
+import { isLoopbackHost } from '../../units.js';
 
 /** Reads the server's counters. */
 export type StatsSource = () => Promise<ServerStats>;
@@ -112,8 +113,8 @@ export async function checkLeaks(source: StatsSource | null, before: ServerStats
 
 /** Whether `host` names this machine: loopback, or an address of one of its interfaces. */
 function isThisHost(host: string): boolean {
+  if (isLoopbackHost(host)) return true;
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('::ffff:127.')) return true;
   return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address.toLowerCase() === h));
 }
 
