@@ -1,21 +1,35 @@
-/** Runs the real CLI to completion (bounded) and returns its exit code and output. */
-import { spawn } from 'node:child_process';
+/** Runs a process (the real CLI, or any command) to completion, bounded, and returns its exit code and output. */
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { CLI } from './serverProcess.js';
 
-export function runCliProcess(
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cmd args` (killed after `timeoutMs`) with stdout and stderr collected. */
+export function runProcess(
+  cmd: string,
   args: string[],
   timeoutMs = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  options: Pick<SpawnOptions, 'cwd' | 'env' | 'shell'> = {},
+): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(t);
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs the real CLI (`bin/iocp-bench.js`) with `args`. */
+export function runCliProcess(args: string[], timeoutMs = 30_000): Promise<ProcessResult> {
+  return runProcess(process.execPath, [CLI, ...args], timeoutMs);
 }

@@ -3,28 +3,17 @@
 // 11 may list koffi's, the one the README explains); `npx iocp-bench --version` and a small flood
 // work from there; and the installed command, stopped by `timeout` with SIGINT or SIGTERM, has its
 // whole report out when `timeout` returns, exits with the flood's own code, and leaves no process.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type ProcessResult } from '../helpers/cli.js';
 import { REPO } from '../helpers/serverProcess.js';
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    // npm and npx are .cmd scripts on Windows, which Node starts only through a shell.
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, shell: process.platform === 'win32' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `cmd args` in `cwd`, without colour; npm and npx are .cmd scripts on Windows, which Node starts only through a shell. */
+const run = (cmd: string, args: string[], cwd: string, timeoutMs = 120_000) =>
+  runProcess(cmd, args, timeoutMs, { cwd, env: { ...process.env, NO_COLOR: '1' }, shell: process.platform === 'win32' });
 
 /** Processes whose command line names `dir` (the installed command's path is in it). */
 function processesIn(dir: string): string[] {
@@ -35,7 +24,7 @@ function processesIn(dir: string): string[] {
 describe('the packed tarball, installed', () => {
   let work: string;
   let app: string;
-  let install: { code: number | null; stdout: string; stderr: string };
+  let install: ProcessResult;
   const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version as string;
 
   beforeAll(async () => {
