@@ -66,6 +66,11 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
+/** A measured time for people: 2480 -> "2.5 s", 86 -> "86 ms". */
+export function formatSpan(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
 /** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one` (in any order). */
 export function parseRange(name: string, raw: string, one: (name: string, raw: string) => number): Range {
   const parts = raw.split('-');

@@ -1,6 +1,6 @@
 /** `iocp-bench server`: flags -> startServer() -> a start-up line, then a summary at the stop. */
 import { Option, type Command } from 'commander';
-import { formatBytes, isLoopbackHost, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
+import { formatBytes, formatSpan, isLoopbackHost, parseBytes, parseCount, parseDurationMs, parseInteger } from '../units.js';
 import { LIFETIME_FAULTS } from './bugZoo.js';
 import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.js';
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
@@ -157,8 +157,13 @@ async function runServerCommand(f: Flags): Promise<number> {
   );
 
   const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
+  // Served from the "listening" line to the stop; the start-up before it and the stop after it
+  // are not (uptimeMs, in the stats, counts from the start-up).
+  const listeningAt = performance.now();
   if (durationMs !== null) setTimeout(() => stopFor('duration'), durationMs).unref();
   const reason = await stopReason;
+  const stopAt = performance.now();
+  const timing = () => ({ servedMs: Math.round(stopAt - listeningAt), stopMs: Math.round(performance.now() - stopAt) });
   // Armed before anything that could fail or hang: the stop is bounded (drain, then the workers
   // are joined or terminated); should it ever take longer regardless, say so and exit rather
   // than leave a server that ignores Ctrl-C. A second signal ends it the same way, at once.
@@ -169,7 +174,8 @@ async function runServerCommand(f: Flags): Promise<number> {
       `iocp-bench server: ${why} (stuck ${stage}: ${s.sessions.live} sessions live, ` +
         `${s.ops.outstanding} operations outstanding); exiting\n`,
     );
-    log('stopped', { reason, drained: false, abandoned: why, stage, stats: s }, summary(reason, s, false));
+    const t = timing();
+    log('stopped', { reason, drained: false, abandoned: why, stage, ...t, stats: s }, summary(reason, s, t, false));
     process.exit(1);
   };
   const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
@@ -185,14 +191,14 @@ async function runServerCommand(f: Flags): Promise<number> {
   // the process before its last line).
   onSignal = () => undefined;
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
-  log('stopped', { reason, drained: clean, stats }, summary(reason, stats, clean));
+  const t = timing();
+  log('stopped', { reason, drained: clean, ...t, stats }, summary(reason, stats, t, clean));
   return clean ? 0 : 1;
 }
 
-function summary(reason: string, s: ServerStats, clean: boolean): string {
-
+function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: number }, clean: boolean): string {
   const head =
-    `iocp-bench server: stopped (${reason}) after ${(s.uptimeMs / 1000).toFixed(1)} s: ` +
+    `iocp-bench server: stopped (${reason}) after serving ${formatSpan(t.servedMs)}, the stop took ${formatSpan(t.stopMs)}: ` +
     `${s.sessions.accepted} accepted, ${s.sessions.freed} freed, ${s.sessions.rejected} rejected, ` +
     `${s.staleCompletions} stale completions, ${formatBytes(s.bytes.in)} in, ${formatBytes(s.bytes.out)} out`;
   return clean
