@@ -17,6 +17,8 @@ import type { FloodStartInfo } from '../flood.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;
+/** A run for a time that took this much longer than its time says why (ms). */
+const TAIL_SHOWN_MS = 100;
 
 const STOPPED_EARLY = {
   stop: 'stopped early on request: no new connection after it, those running finished',
@@ -132,10 +134,21 @@ function ranLine(c: ChalkInstance, r: FloodResult): string[] {
   const asked = r.options.transport;
   const others = Object.entries(r.options.transportThreads).filter(([name]) => name !== asked);
   const on = others.length ? `; ${others.map(([name, n]) => `${n} thread(s) ran on ${name}`).join(', ')}` : '';
-  const out = [`ran ${(r.elapsedMs / 1000).toFixed(2)} s${on}`, ...scaleOutLines(r).flatMap((l) => wrap(l))];
+  const out = [...wrap(`ran ${(r.elapsedMs / 1000).toFixed(2)} s${tailText(r)}${on}`), ...scaleOutLines(r).flatMap((l) => wrap(l))];
   if (r.stoppedEarly) out.push(...wrap(STOPPED_EARLY[r.stoppedEarly]).map((l) => c.yellow(l)));
   out.push('');
   return out;
+}
+
+/**
+ * A run for a time opens connections for that long, then waits for the ones still open to finish
+ * (an idle hold, a slow drip): say so when that took a noticeable part of the run.
+ */
+function tailText(r: FloodResult): string {
+  const o = r.options;
+  const tailMs = r.elapsedMs - o.durationMs;
+  if (o.total !== null || r.stoppedEarly || o.durationMs <= 0 || tailMs < TAIL_SHOWN_MS) return '';
+  return `: new connections for ${formatMs(o.durationMs)}, then ${(tailMs / 1000).toFixed(2)} s for those still open to finish`;
 }
 
 /** --shard, --start-at and --source, each on a line when given (`iocp-bench merge` shows them too). */
