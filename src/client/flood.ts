@@ -13,7 +13,7 @@ import { prepareThreads, type ThreadRun } from './run/threads.js';
 import { ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
 import { IntervalCollector } from './run/intervals.js';
 import { serverSample, StatsPoller } from './verdict/serverSamples.js';
-import type { IntervalSample } from './verdict/samples.js';
+import type { IntervalHistograms, IntervalSample } from './verdict/samples.js';
 import { UNLIMITED } from '../units.js';
 import { waitUntil } from './startAt.js';
 
@@ -169,10 +169,13 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const poller = statsNow === null && stats !== null ? new StatsPoller(stats, o.intervalMs, t0) : null;
     const serverNow = statsNow ? () => serverSample(statsNow()) : poller ? () => poller.latest() : () => null;
     const samples: IntervalSample[] = [];
-    collector = new IntervalCollector(threads.threads, o.intervalMs, performance.timeOrigin + t0, (sample) => {
+    // A shard keeps each interval's histograms, which `merge` adds exactly across the shards.
+    const intervalHistograms: IntervalHistograms[] | null = o.shard ? [] : null;
+    collector = new IntervalCollector(threads.threads, o.intervalMs, performance.timeOrigin + t0, (sample, histograms) => {
       samples.push(sample);
+      if (histograms) intervalHistograms?.push(histograms);
       this.emit('sample', sample);
-    }, serverNow);
+    }, serverNow, intervalHistograms !== null);
     threads.start(performance.timeOrigin + t0);
     const merged = await threads.done.finally(() => poller?.stop());
     const elapsed = performance.now() - t0;
@@ -192,7 +195,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart);
+    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
     this.emit('done', result);
     return result;
   }

@@ -11,7 +11,9 @@ import { runCliProcess } from '../helpers/cli.js';
 import { useServerProcess } from '../helpers/serverProcess.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-shards-'));
-const count = (encoded: string) => hdr.decodeFromCompressedBase64(encoded, 32, false).totalCount;
+const decode = (encoded: string) => hdr.decodeFromCompressedBase64(encoded, 32, false);
+const count = (encoded: string) => decode(encoded).totalCount;
+type Sample = { time: number; roundTripUs: { count: number; p50: number; p90: number; p99: number; max: number } };
 
 describe('sharded flood, merged', () => {
   const server = useServerProcess([]);
@@ -58,6 +60,29 @@ describe('sharded flood, merged', () => {
     expect(m.result.samples.length).toBeGreaterThan(0);
     expect(sampled(m.result)).toBe(m.result.messages.verified);
     expect(m.result.messages.verified).toBe(shards.reduce((a, x) => a + x.result.messages.verified, 0));
+    // Each shard keeps its intervals' histograms, one per sample (the unsharded run does not), and
+    // a merged interval's percentiles are those of its shards' round trips added, not an estimate.
+    expect(whole.result.intervalHistograms).toBeNull();
+    const byBucket = new Map<number, ReturnType<typeof decode>[]>();
+    for (const s of shards) {
+      expect(s.result.intervalHistograms).toHaveLength(s.result.samples.length);
+      s.result.samples.forEach((x: Sample, i: number) => {
+        const h = decode(s.result.intervalHistograms[i].roundTrip);
+        expect(h.totalCount).toBe(x.roundTripUs.count);
+        const key = Math.round(x.time / m.result.intervalMs);
+        byBucket.set(key, [...(byBucket.get(key) ?? []), h]);
+      });
+    }
+    expect(m.result.intervalHistograms).toHaveLength(m.result.samples.length);
+    for (const x of m.result.samples as Sample[]) {
+      const added = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3600e6, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+      for (const h of byBucket.get(Math.round(x.time / m.result.intervalMs)) ?? []) added.add(h);
+      expect(x.roundTripUs).toEqual(
+        added.totalCount === 0
+          ? { count: 0, p50: 0, p90: 0, p99: 0, max: 0 }
+          : { count: added.totalCount, p50: added.getValueAtPercentile(50), p90: added.getValueAtPercentile(90), p99: added.getValueAtPercentile(99), max: added.maxValue },
+      );
+    }
     // --report writes the merged run's HTML report beside the JSON.
     const html = path.join(dir, 'merged.html');
     const withReport = await merge(shards.map((s) => s.file), ['--report', html]);

@@ -113,5 +113,6 @@ export function syntheticResult(o: FixtureOptions = {}): ReportResult {
     intervalMs: 1000,
     samples,
     histograms: { roundTrip: encodeHistogram(rt), serviceTime: o.openLoop ? encodeHistogram(st) : null, connect: encodeHistogram(newHistogram()) },
+    intervalHistograms: null,
   };
 }

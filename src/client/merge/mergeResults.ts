@@ -4,11 +4,13 @@
  * wall time, fault and error samples are pooled. What makes the set unfit to merge (a shard
  * missing or given twice, different seeds or options) becomes a reason of the verdict.
  */
+import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram, encodeHistogram, mergeEncoded, summarize } from '../run/floodCounters.js';
+import { intervalLatency } from '../run/intervals.js';
 import { FAULT_CLASSES } from '../verify/diagnose.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { FloodResult } from '../verdict/result.js';
-import type { IntervalLatency, IntervalSample } from '../verdict/samples.js';
+import type { IntervalHistograms, IntervalLatency, IntervalSample } from '../verdict/samples.js';
 
 /** One shard's result as read from its file. */
 export interface ShardInput {
@@ -154,7 +156,11 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
     leak: { status: 'not-run', reasons: ['no server stats available (pass --stats <url>)'], leaks: null, settleMs: 0, before: null, after: null },
     assertions: [],
     intervalMs: first.intervalMs,
-    samples: alignSamples(rs.map((r) => r.samples), first.intervalMs),
+    ...alignSamples(
+      rs.map((r) => r.samples),
+      rs.map((r) => r.intervalHistograms ?? null),
+      first.intervalMs,
+    ),
     histograms: { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null, connect: encodeHistogram(connect) },
     merge: {
       shards: [...inputs]
@@ -179,25 +185,57 @@ function shardName(r: FloodResult): string {
 
 /**
  * Interval samples of every shard, lined up by wall time: each sample falls in the interval its
- * `time` rounds to, and a bucket sums the counts of the samples in it. Interval percentiles do
- * not add: a bucket's p90, p99 and max are the highest of its samples' (an upper bound), its p50
- * the count-weighted mean of theirs (an estimate). The whole run's latencies (latencyUs) are
- * exact, from the merged histograms.
+ * `time` rounds to, and a bucket sums the counts of the samples in it. Where every sample of a
+ * bucket comes with its histograms (a shard's `intervalHistograms`), they are added and the
+ * bucket's percentiles are exact, and so are the merged result's `intervalHistograms`. Otherwise
+ * (results of floods older than these) the percentiles of summaries do not add: a bucket's p90,
+ * p99 and max are the highest of its samples' (an upper bound), its p50 the count-weighted mean of
+ * theirs (an estimate), and the merged result has no `intervalHistograms`. The whole run's
+ * latencies (latencyUs) are exact either way, from the merged histograms.
  */
-export function alignSamples(perShard: IntervalSample[][], intervalMs: number): IntervalSample[] {
-  const buckets = new Map<number, IntervalSample[]>();
-  for (const list of perShard) {
-    for (const s of list) {
+export function alignSamples(
+  perShard: IntervalSample[][],
+  perShardHistograms: (IntervalHistograms[] | null)[],
+  intervalMs: number,
+): { samples: IntervalSample[]; intervalHistograms: IntervalHistograms[] | null } {
+  const buckets = new Map<number, { s: IntervalSample; h: IntervalHistograms | null }[]>();
+  perShard.forEach((list, shard) => {
+    const hs = perShardHistograms[shard];
+    // Histograms that do not pair one to one with the samples are not used.
+    const paired = hs && hs.length === list.length ? hs : null;
+    list.forEach((s, i) => {
       const key = Math.round(s.time / Math.max(intervalMs, 1));
+      const entry = { s, h: paired ? paired[i]! : null };
       const b = buckets.get(key);
-      if (b) b.push(s);
-      else buckets.set(key, [s]);
-    }
-  }
-  return [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!));
+      if (b) b.push(entry);
+      else buckets.set(key, [entry]);
+    });
+  });
+  const combined = [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!));
+  return {
+    samples: combined.map((c) => c.sample),
+    intervalHistograms: combined.every((c) => c.histograms !== null) ? combined.map((c) => c.histograms!) : null,
+  };
 }
 
-function combine(ss: IntervalSample[]): IntervalSample {
+/** The bucket's histograms added, or null when a sample of it came without its own. */
+function addHistograms(hs: (IntervalHistograms | null)[]): { roundTrip: Histogram; serviceTime: Histogram | null } | null {
+  if (hs.some((h) => h === null)) return null;
+  const roundTrip = newHistogram();
+  const service = newHistogram();
+  let openLoop = false;
+  for (const h of hs as IntervalHistograms[]) {
+    mergeEncoded(roundTrip, h.roundTrip);
+    if (h.serviceTime !== null) {
+      openLoop = true;
+      mergeEncoded(service, h.serviceTime);
+    }
+  }
+  return { roundTrip, serviceTime: openLoop ? service : null };
+}
+
+function combine(entries: { s: IntervalSample; h: IntervalHistograms | null }[]): { sample: IntervalSample; histograms: IntervalHistograms | null } {
+  const ss = entries.map((e) => e.s);
   const total = <T>(pick: (s: IntervalSample) => T, keys: (keyof T)[]) =>
     Object.fromEntries(keys.map((key) => [key, sum(ss.map((s) => pick(s)[key] as number))])) as T;
   const intervalMs = Math.max(...ss.map((s) => s.intervalMs));
@@ -206,20 +244,25 @@ function combine(ss: IntervalSample[]): IntervalSample {
   const bytes = total((s) => s.bytes, ['sent', 'received']);
   const latest = ss.reduce((a, b) => (b.time > a.time ? b : a));
   const service = ss.map((s) => s.serviceTimeUs).filter((x): x is IntervalLatency => x !== null);
-  return {
+  const exact = addHistograms(entries.map((e) => e.h));
+  const sample: IntervalSample = {
     time: latest.time,
     elapsedMs: Math.max(...ss.map((s) => s.elapsedMs)),
     intervalMs,
     connections: total((s) => s.connections, ['opened', 'ok', 'fault', 'error', 'aborted', 'active']),
     messages: { ...messages, perSec: perSec(messages.verified) },
     bytes: { ...bytes, sentPerSec: perSec(bytes.sent), receivedPerSec: perSec(bytes.received) },
-    roundTripUs: latency(ss.map((s) => s.roundTripUs)),
-    serviceTimeUs: service.length ? latency(service) : null,
+    roundTripUs: exact ? intervalLatency(exact.roundTrip) : latency(ss.map((s) => s.roundTripUs)),
+    serviceTimeUs: exact ? (exact.serviceTime ? intervalLatency(exact.serviceTime) : null) : service.length ? latency(service) : null,
     faults: total((s) => s.faults, ['total', ...FAULT_CLASSES]),
     errors: total((s) => s.errors, ['total', 'reset', 'refused', 'timeout', 'other']),
     // One server seen by every shard: the latest reading stands for the interval.
     server: ss.filter((s) => s.server !== null).reduce<IntervalSample | null>((a, b) => (a === null || b.time > a.time ? b : a), null)?.server ?? null,
   };
+  const histograms = exact
+    ? { roundTrip: encodeHistogram(exact.roundTrip), serviceTime: exact.serviceTime ? encodeHistogram(exact.serviceTime) : null }
+    : null;
+  return { sample, histograms };
 }
 
 function latency(ls: IntervalLatency[]): IntervalLatency {

@@ -8,8 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import hdr, { type Histogram } from 'hdr-histogram-js';
 import type { ClientEngine, IntervalPart } from './clientEngine.js';
-import { addCounters, C, faultCounts, newCounters, newHistogram } from './floodCounters.js';
-import type { IntervalLatency, IntervalSample } from '../verdict/samples.js';
+import { addCounters, C, encodeHistogram, faultCounts, newCounters, newHistogram } from './floodCounters.js';
+import type { IntervalHistograms, IntervalLatency, IntervalSample } from '../verdict/samples.js';
 import { columnsOf } from '../../sampleOut.js';
 
 /** A part taken at boundary `b` (its interval ends at epoch + b × interval); `final`: the thread's last. */
@@ -70,9 +70,11 @@ export class IntervalCollector {
     private readonly intervalMs: number,
     /** The flood's start, ms since the Unix epoch. */
     private readonly epochMs: number,
-    private readonly emit: (s: IntervalSample) => void,
+    private readonly emit: (s: IntervalSample, histograms: IntervalHistograms | null) => void,
     /** The server's counters now, or null when they are not readable. */
     private readonly server: () => IntervalSample['server'],
+    /** Hand each sample's histograms, encoded, to emit (a shard's, for an exact merge). */
+    private readonly keepHistograms = false,
   ) {
     this.pending = Array.from({ length: threads }, () => []);
     this.lastB = Array.from({ length: threads }, () => 0);
@@ -128,7 +130,8 @@ export class IntervalCollector {
     const intervalMs = elapsedMs - this.previousElapsedMs;
     this.previous = now;
     this.previousElapsedMs = elapsedMs;
-    this.emit(sampleOf(d, now[C.active]!, rtt, service, { time: Math.round(this.epochMs + elapsedMs), elapsedMs, intervalMs }, this.server()));
+    const histograms = this.keepHistograms ? { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null } : null;
+    this.emit(sampleOf(d, now[C.active]!, rtt, service, { time: Math.round(this.epochMs + elapsedMs), elapsedMs, intervalMs }, this.server()), histograms);
   }
 }
 

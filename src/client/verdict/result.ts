@@ -12,7 +12,7 @@ import type { ResolvedFloodOptions, Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { DisconnectMode, Mix } from '../run/scenarios.js';
 import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary } from '../run/floodCounters.js';
-import type { IntervalSample } from './samples.js';
+import type { IntervalHistograms, IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
 import { UNLIMITED, type Range } from '../../units.js';
@@ -139,6 +139,12 @@ export interface FloodResult {
    * (hdr-histogram-js encodeIntoCompressedBase64; µs). serviceTime null in closed loop.
    */
   histograms: { roundTrip: string; serviceTime: string | null; connect: string };
+  /**
+   * A shard's (--shard) interval histograms, one per sample in the same order, encoded as
+   * `histograms` is: `merge` adds them to give the merged intervals exact percentiles. null when
+   * the run is not a shard (they would double a long run's JSON for no reader).
+   */
+  intervalHistograms: IntervalHistograms[] | null;
 }
 
 /** --source addresses the result lists (the count is always there). */
@@ -179,6 +185,7 @@ export function buildResult(
   serverGone: ServerGone | null = null,
   samples: IntervalSample[] = [],
   realStart: number | null = null,
+  intervalHistograms: IntervalHistograms[] | null = null,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -265,6 +272,7 @@ export function buildResult(
       serviceTime: openLoop ? encodeHistogram(merged.serviceTime) : null,
       connect: encodeHistogram(merged.connect),
     },
+    intervalHistograms,
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
   result.reasons = failReasons(result, faults, leak);

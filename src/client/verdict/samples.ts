@@ -8,6 +8,12 @@ import type { FaultClass } from '../verify/diagnose.js';
 export interface IntervalLatency { count: number; p50: number; p90: number; p99: number; max: number }
 
 /** One interval of a flood: what --out writes as one NDJSON line (or CSV row), and result.samples holds. */
+/** One interval's latency histograms, HdrHistogram's compressed base64 (µs); serviceTime null in closed loop. */
+export interface IntervalHistograms {
+  roundTrip: string;
+  serviceTime: string | null;
+}
+
 export interface IntervalSample {
   /** Wall-clock time at the end of the interval, ms since the Unix epoch. */
   time: number;
