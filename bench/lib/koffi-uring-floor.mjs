@@ -416,9 +416,9 @@ function serve(listenFd, statsBuf, index) {
       }
     }
     Atomics.store(cqHead, 0, head);
-    // Receives that found no buffer: re-armed once this batch's sends have handed some back
-    // (at once they would only fail again).
-    if (starved.length > 0 && d.held < NBUFS) {
+    // Receives that found no buffer: re-armed once sends have handed back one buffer per starved
+    // receive or an eighth of the ring (at once, or on one buffer each, they mostly fail again).
+    if (starved.length > 0 && NBUFS - d.held >= Math.min(starved.length, NBUFS / 8)) {
       for (const fd of starved.splice(0)) {
         state[fd] &= ~STARVED;
         if (state[fd] & DEAD) {
