@@ -3,7 +3,7 @@
 //   npm run bench -- [--ref DIR] [--duration S | --quick] [--runs N] [--servers a,b] [--no-rss] [--no-flood]
 //
 // Every server (our epoll and node backends, the C reference echo server in its two modes, the koffi
-// floor, refbench's plain Node `net` server) is started on its own and driven by the same closed-loop C client (echo_client -t 2)
+// floors, refbench's plain Node `net` server) is started on its own and driven by the same closed-loop C client (echo_client -t 2)
 // in the same cells; then resident memory per idle session is measured by holding 10,000 idle
 // connections; then the flood engine is measured against the C client on the C server.
 // One table, ratios to the C reference and to our `node` backend, raw JSON in bench/results/.
@@ -65,10 +65,13 @@ const HELP = `usage: npm run bench -- [options]
   --duration <s>     measured seconds per cell (default 5)
   --quick            2 s cells, 1 run (unless --duration / --runs say otherwise)
   --runs <n>         repetitions of the echo matrix and the flood comparison; medians are shown (default 3)
-  --servers <list>   subset of epoll,epoll-plain,node,c,c-shared,floor,node-ref (default: all available);
+  --servers <list>   subset of epoll,epoll-plain,node,c,c-shared,c-uring,floor,uring-floor,node-ref
+                     (default: all available);
                      epoll-plain = our epoll server with --no-io-uring (only where io_uring is available),
                      c-shared = the C server with both threads on one epoll set (-m shared),
-                     floor = the C server's design in JavaScript over koffi (bench/lib/koffi-floor.mjs)
+                     floor = the C server's design in JavaScript over koffi (bench/lib/koffi-floor.mjs),
+                     uring-floor = c-uring's design in JavaScript over koffi (bench/lib/koffi-uring-floor.mjs;
+                     only where its io_uring probe passes)
   --idle <n>         idle connections for the memory measurement (default ${IDLE_SESSIONS})
   --warmup <s>       unmeasured run of each echo cell on the same server before its measured
                      run, so that servers that compile as they run are measured at speed
@@ -139,7 +142,7 @@ function parseCli() {
   const quietWait = a['quiet-wait'] !== undefined ? Number(a['quiet-wait']) : a.quick ? 3 : 8;
   if (!(quietWait >= 0 && quietWait <= 600)) die(`--quiet-wait: '${a['quiet-wait']}' is not a number of seconds 0..600`);
   const servers = a.servers ? a.servers.split(',').map((s) => s.trim()) : null;
-  for (const s of servers ?? []) if (!['epoll', 'epoll-plain', 'node', 'c', 'c-uring', 'c-shared', 'floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
+  for (const s of servers ?? []) if (!['epoll', 'epoll-plain', 'node', 'c', 'c-uring', 'c-shared', 'floor', 'uring-floor', 'node-ref'].includes(s)) die(`--servers: unknown server '${s}'`);
   const warmup = a.warmup !== undefined ? Number(a.warmup) : a.quick ? 0.5 : 1;
   if (!(warmup >= 0 && warmup <= 600)) die(`--warmup: '${a.warmup}' is not a number of seconds 0..600`);
   return { duration, runs, idle, quietWait, warmup, refDir, refNote, servers, rss: !a['no-rss'], flood: !a['no-flood'], quick: a.quick };
@@ -178,6 +181,17 @@ function buildUringRef(refDir, out) {
     r = build();
   }
   if (r.status !== 0) log(`bench: c-uring left out: ${src} does not build (apt-get install liburing-dev)`);
+  return r.status === 0;
+}
+
+/**
+ * The io_uring floor (`uring-floor`) needs multishot receives, provided-buffer rings and multishot
+ * accepts: its own --probe says whether this kernel has them (exit 3 and one line when not, and
+ * the row is left out with that line).
+ */
+function uringFloorAvailable() {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/lib/koffi-uring-floor.mjs'), '--probe'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) log(`bench: uring-floor left out: ${r.stderr?.trim().split('\n')[0] || `probe exit ${r.status ?? r.signal}`}`);
   return r.status === 0;
 }
 
@@ -482,7 +496,8 @@ async function main() {
   // the same server making one system call per recv/send (epoll-plain).
   const { ioUringAvailable } = await import(join(ROOT, 'dist/native/platform.js'));
   const ioUring = ioUringAvailable();
-  let defs = serverDefs({ root: ROOT, refDir: o.refDir, cBin, ioUring });
+  const uringFloor = uringFloorAvailable();
+  let defs = serverDefs({ root: ROOT, refDir: o.refDir, cBin, ioUring, uringFloor });
   if (o.servers) defs = defs.filter((d) => o.servers.includes(d.name));
   const env = {
     cpus: os.availableParallelism(),
@@ -528,8 +543,8 @@ async function main() {
 
   const idleRows = [];
   if (o.rss) {
-    // The floor, the C server's second mode and epoll-plain add nothing to what idle memory shows.
-    for (const def of defs.filter((d) => d.name !== 'floor' && d.name !== 'c-shared' && d.name !== 'epoll-plain')) {
+    // The floors, the C server's second mode and epoll-plain add nothing to what idle memory shows.
+    for (const def of defs.filter((d) => d.kind !== 'floor' && d.name !== 'c-shared' && d.name !== 'epoll-plain')) {
       log(`  idle memory: ${def.name}, ${o.idle} connections ...`);
       const row = await idleMemory(def, o.idle);
       idleRows.push(row);

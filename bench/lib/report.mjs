@@ -112,6 +112,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
   const perCell = (a, b) => echoIds.map((id) => fmtRatio(ratio(med[a]?.[id]?.rate, med[b]?.[id]?.rate)).padStart(6)).join('');
   const split = [
     ['floor', 'c', 'floor ×C', "C's design in JavaScript over koffi: the price of calling the kernel from JavaScript"],
+    ['uring-floor', 'c-uring', 'uring-floor ×uring', "c-uring's design in JavaScript over koffi: the price of driving io_uring's rings from JavaScript"],
     ['c-shared', 'c', 'c-shared ×C', 'C with both threads on one epoll set, re-armed per message (EPOLLONESHOT): a shared port in C'],
     ['epoll', 'floor', 'epoll ÷ floor', 'the price of the completion contract (shared port, refcounted sessions, per-session state)'],
     ['epoll', 'c-shared', 'epoll ÷ c-shared', 'our server against C with a shared port'],
@@ -123,7 +124,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
   }
   if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
     out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
-    for (const [a, b, label, what] of split) out.push(`  ${label.padEnd(17)}${perCell(a, b)}   ${what}`);
+    for (const [a, b, label, what] of split) out.push(`  ${label.padEnd(19)}${perCell(a, b)}   ${what}`);
   }
   const dirty = cells.flatMap((c) => servers.filter((s) => med[s]?.[c.id] && !med[s][c.id].clean).map((s) => `${s} ${c.id}`));
   if (dirty.length) out.push(`WARNING: other work on the box disturbed every sample of ${dirty.length} row(s) (${dirty.join('; ')}): compare those with care.`);

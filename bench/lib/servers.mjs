@@ -17,8 +17,10 @@ import { freePort, lineReader, sleep, waitExit, waitPort } from './procs.mjs';
  *   node-ref - refbench's plain `net` echo server (node_echo.mjs, socket.pipe(socket))
  *   floor    - the C server's design in JavaScript over koffi (koffi-floor.mjs): what calling the
  *              kernel from JavaScript costs here, without the completion contract
+ *   uring-floor - c-uring's design in JavaScript over koffi (koffi-uring-floor.mjs: multishot
+ *              receives into provided buffers, per-thread rings); only where its --probe passes
  */
-export function serverDefs({ root, refDir, cBin, ioUring = false }) {
+export function serverDefs({ root, refDir, cBin, ioUring = false, uringFloor = false }) {
   const defs = [
     { name: 'epoll', what: `iocp-bench server --backend epoll${ioUring ? ' (recv/send batched through io_uring)' : ''}`, kind: 'ours', backend: 'epoll' },
     { name: 'node', what: 'iocp-bench server --backend node', kind: 'ours', backend: 'node' },
@@ -31,6 +33,7 @@ export function serverDefs({ root, refDir, cBin, ioUring = false }) {
       defs.push({ name: 'c-uring', what: 'refbench uring_echo_server -t 2 (C, io_uring: multishot, provided buffers)', kind: 'c', bin: join(cBin, 'uring_echo_server') });
   }
   defs.push({ name: 'floor', what: 'koffi floor: the C server design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-floor.mjs') });
+  if (uringFloor) defs.push({ name: 'uring-floor', what: 'koffi uring floor: the c-uring design in JS over koffi', kind: 'floor', script: join(root, 'bench/lib/koffi-uring-floor.mjs') });
   if (refDir) defs.push({ name: 'node-ref', what: 'refbench node_echo.mjs (net, pipe)', kind: 'node-ref', script: join(refDir, 'node_echo.mjs') });
   return defs.map((d) => ({ ...d, root }));
 }
@@ -40,11 +43,12 @@ export function serverDefs({ root, refDir, cBin, ioUring = false }) {
  * 10-30% over a minute or so, and a round of six servers lasts about a minute, so a ratio is
  * only as good as the distance between its two samples. The order is a fixed chain in which each
  * ratio the targets judge is between neighbours (`node`, `epoll`, `c`: ×node and ×C), the floor
- * sits next to C (floor ×C) and the plain `net` server next to the node backend; odd rounds walk
- * the chain forwards and even rounds backwards, so that neither server of a pair is always
- * measured first. Names outside the chain follow it, in the order given.
+ * sits near C (floor ×C), the io_uring floor next to c-uring (uring-floor ×uring) and the plain
+ * `net` server next to the node backend; odd rounds walk the chain forwards and even rounds
+ * backwards, so that neither server of a pair is always measured first. Names outside the chain
+ * follow it, in the order given.
  */
-const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'c-uring', 'floor', 'c-shared', 'epoll-plain'];
+const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'c-uring', 'uring-floor', 'floor', 'c-shared', 'epoll-plain'];
 
 export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));

@@ -22,6 +22,15 @@ describe('bench measuring order', () => {
     }
   });
 
+  it('measures the io_uring floor next to c-uring', () => {
+    const withUring = [...ALL, 'c-uring', 'uring-floor'];
+    for (let run = 1; run <= 4; run++) {
+      const order = measureOrder(withUring, run);
+      expect(gap(order, 'uring-floor', 'c-uring')).toBe(1);
+      expect(gap(order, 'epoll', 'c')).toBe(1);
+    }
+  });
+
   it('alternates which server of a pair goes first', () => {
     expect(measureOrder(ALL, 1)).toEqual(['node-ref', 'node', 'epoll', 'c', 'floor', 'c-shared', 'epoll-plain']);
     expect(measureOrder(ALL, 2)).toEqual(['epoll-plain', 'c-shared', 'floor', 'c', 'epoll', 'node', 'node-ref']);
