@@ -7,7 +7,8 @@
 // port lets it (concurrency = workers, the IOCP default here). So the load comes from a flood on
 // several client threads, many connections sending at once, round after round (bounded) until
 // every worker has had completions; a worker that never runs still fails the test. On epoll the
-// run token moves on every so many waits and gives every worker its turn under the same load.
+// run token stays with a busy worker and moves on, in turn, when a wait finds nothing: the pause
+// between two rounds hands it to the next worker.
 import { describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
 import { useServerProcess } from '../helpers/serverProcess.js';

@@ -1,7 +1,9 @@
-// Run tokens let at most N workers run at once: a token is taken and given back, no more than N are ever held, a returned token wakes a parked worker, and a busy holder steps aside for one.
+// Run tokens let at most N workers run at once: tickets are served in order, no more than N are ever
+// held, a returned token wakes the parked worker whose turn it is, and a holder keeps its token while
+// busy but steps aside for the longest-waiting worker when its wait finds nothing.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { RunTokens, RunTurns, TURNS_BEFORE_YIELD } from '../../src/server/epoll/runTokens.js';
+import { RunTokens, RunTurns } from '../../src/server/epoll/runTokens.js';
 
 const URL_OF = new URL('../../dist/server/epoll/runTokens.js', import.meta.url).href;
 
@@ -28,18 +30,16 @@ async function untilParked(tokens: RunTokens): Promise<void> {
 }
 
 describe('run tokens', () => {
-  it('hands out the set number of tokens, then none until one is given back', () => {
+  it('grants the first N tickets, then the next one for each token given back', () => {
     const tokens = RunTokens.create(2);
-    expect(tokens.take()).toBe(true);
-    expect(tokens.take()).toBe(true);
-    expect(tokens.take()).toBe(false);
+    const [a, b, c, d] = [tokens.ticket(), tokens.ticket(), tokens.ticket(), tokens.ticket()];
+    expect([a, b, c, d].map((t) => tokens.granted(t))).toEqual([true, true, false, false]);
     tokens.giveBack();
-    expect(tokens.take()).toBe(true);
-    expect(tokens.take()).toBe(false);
+    expect([c, d].map((t) => tokens.granted(t))).toEqual([true, false]);
     // A second view of the same memory (a worker's) sees the same counts.
-    const other = new RunTokens(tokens.sab);
-    other.giveBack();
-    expect(tokens.take()).toBe(true);
+    new RunTokens(tokens.sab).giveBack();
+    expect(tokens.granted(d)).toBe(true);
+    expect(tokens.granted(tokens.ticket())).toBe(false);
   });
 
   it('never lets more than N threads hold a token at once', async () => {
@@ -50,7 +50,8 @@ describe('run tokens', () => {
       const t = new RunTokens(workerData.sab);
       const seen = new Int32Array(workerData.seen);
       for (let n = 0; n < 300; n++) {
-        while (!t.take()) t.park(50);
+        const ticket = t.ticket();
+        while (!t.granted(ticket)) t.park(ticket, 50);
         const now = Atomics.add(seen, 0, 1) + 1;
         for (let m = Atomics.load(seen, 1); now > m; m = Atomics.load(seen, 1)) Atomics.compareExchange(seen, 1, m, now);
         Atomics.wait(seen, 2, 0, 1); // hold it a while, so that the other threads run meanwhile
@@ -64,48 +65,64 @@ describe('run tokens', () => {
     expect(seen[1]).toBeGreaterThan(0);
     expect(seen[1]).toBeLessThanOrEqual(N);
     expect(seen[0]).toBe(0);
-    expect([tokens.take(), tokens.take(), tokens.take()]).toEqual([true, true, false]);
+    // All given back: N tickets granted at once, not N + 1.
+    expect([tokens.ticket(), tokens.ticket(), tokens.ticket()].map((t) => tokens.granted(t))).toEqual([true, true, false]);
   }, 30_000);
 
-  it('a returned token wakes a parked worker, which takes it', async () => {
+  it('a returned token wakes a parked worker, whose ticket it is', async () => {
     const tokens = RunTokens.create(1);
-    expect(tokens.take()).toBe(true);
-    const { worker, reply } = thread<{ woken: boolean; took: boolean }>(
+    expect(tokens.granted(tokens.ticket())).toBe(true);
+    const { worker, reply } = thread<{ granted: boolean }>(
       `const t = new RunTokens(workerData.sab);
-       const woken = t.park(20000);
-       parentPort.postMessage({ woken, took: t.take() });`,
+       parentPort.postMessage({ granted: t.park(t.ticket(), 20000) });`,
       { sab: tokens.sab },
     );
     await untilParked(tokens);
     expect(tokens.parked()).toBe(1);
     tokens.giveBack();
-    expect(await reply).toEqual({ woken: true, took: true });
+    expect(await reply).toEqual({ granted: true });
     expect(tokens.parked()).toBe(0);
-    expect(tokens.take()).toBe(false);
+    expect(tokens.granted(tokens.ticket())).toBe(false);
     await worker.terminate();
   });
 
-  it('a holder steps aside for a parked worker after its turns, and gives its token back when it leaves', async () => {
+  it('a holder keeps its token while busy, steps aside for the longest-waiting worker when idle, and gives it back when it leaves', async () => {
     const tokens = RunTokens.create(1);
     const turns = new RunTurns(tokens);
-    expect(turns.begin()).toBe(true); // takes the only token
-    const { worker, reply } = thread<{ woken: boolean; took: boolean }>(
-      `const t = new RunTokens(workerData.sab);
-       const woken = t.park(20000);
-       parentPort.postMessage({ woken, took: t.take() });`,
-      { sab: tokens.sab },
-    );
+    expect(turns.begin()).toBe(true); // the first ticket: the only token
+    // Two workers queue behind it, the first one first.
+    const waiter = (name: string) =>
+      thread<{ name: string; granted: boolean }>(
+        // A park ends when any token comes back; it parks again until its own does (bounded).
+        `const t = new RunTokens(workerData.sab);
+         const ticket = t.ticket();
+         let granted = false;
+         for (let i = 0; i < 400 && !granted; i++) granted = t.park(ticket, 50);
+         parentPort.postMessage({ name: workerData.name, granted });`,
+        { sab: tokens.sab, name },
+      );
+    const first = waiter('first');
     await untilParked(tokens);
-    let waits = 1;
-    while (waits <= 2 * TURNS_BEFORE_YIELD && turns.begin()) waits++;
-    expect(waits).toBe(TURNS_BEFORE_YIELD);
-    expect(await reply).toEqual({ woken: true, took: true });
-    // The token is the other worker's now: this one parks instead of waiting.
+    const second = waiter('second');
+    for (let i = 0; i < 500 && tokens.parked() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(tokens.parked()).toBe(2);
+    // Busy: wait after wait, the token stays, however long the others have been parked.
+    let waits = 0;
+    while (waits < 10_000 && turns.begin()) waits++;
+    expect(waits).toBe(10_000);
+    expect(tokens.parked()).toBe(2);
+    // A wait that found nothing: the worker that has waited longest takes the token.
+    turns.idle();
+    expect(await first.reply).toEqual({ name: 'first', granted: true });
+    // This worker queues again, behind the second.
     expect(turns.begin()).toBe(false);
-    tokens.giveBack(); // the other worker leaves
+    tokens.giveBack(); // the first leaves
+    expect(await second.reply).toEqual({ name: 'second', granted: true });
+    tokens.giveBack(); // the second leaves: now it is this worker's turn
     expect(turns.begin()).toBe(true);
     turns.leave();
-    expect(tokens.take()).toBe(true);
-    await worker.terminate();
+    expect(tokens.granted(tokens.ticket())).toBe(true);
+    await first.worker.terminate();
+    await second.worker.terminate();
   });
 });

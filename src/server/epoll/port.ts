@@ -116,7 +116,10 @@ class EpollPort implements PortBackend {
   private waitWithToken(batch: CompletionBatch, timeoutMs: number): number {
     const ev = this.epoll.events;
     const size = batch.op.length;
-    const n = this.epoll.wait(size, this.receiver.hasQueuedEdges() ? 0 : timeoutMs);
+    const waitMs = this.receiver.hasQueuedEdges() ? 0 : timeoutMs;
+    const n = this.epoll.wait(size, waitMs);
+    // Nothing came for a whole wait: a quiet moment to let another worker have a turn.
+    if (n === 0 && waitMs > 0) this.turns.idle();
     let out = 0;
     let rx = 0; // receives prepared in the ring
     for (let k = 0; k < n; k++) {
