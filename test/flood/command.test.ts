@@ -44,7 +44,7 @@ describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout);
     expect(Object.keys(r).sort()).toEqual(
-      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'histograms', 'intervalMs', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'samples', 'serverGone', 'shard', 'startAt', 'stoppedEarly', 'target', 'verdict', 'warnings'].sort(),
+      ['assertions', 'bytes', 'connections', 'elapsedMs', 'errorSamples', 'errors', 'faultSamples', 'faults', 'histograms', 'intervalHistograms', 'intervalMs', 'latencyUs', 'leak', 'messages', 'options', 'reasons', 'samples', 'serverGone', 'shard', 'startAt', 'stoppedEarly', 'target', 'verdict', 'warnings'].sort(),
     );
     expect(r).toMatchObject({
       verdict: 'PASS',
@@ -52,6 +52,7 @@ describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {
       warnings: [],
       stoppedEarly: null,
       serverGone: null,
+      intervalHistograms: null, // only a shard keeps them
       target: { host: '127.0.0.1', port: server.port, embedded: false },
       options: { connections: 20, total: 30, seed: 5, workers: 0, timeoutMs: 1000, messages: { min: 1, max: 3 }, size: { min: 64, max: 256 }, transport },
       connections: { started: 30, ok: 30, faulted: 0, errored: 0 },

@@ -79,8 +79,8 @@ export class RunTokens {
  */
 export class RunTurns {
   private holding = false;
-  /** This worker's place in the queue while it waits for a token; -1: none. */
-  private ticket = -1;
+  /** This worker's place in the queue while it waits for a token (while hasTicket). */
+  private ticket = 0;
   private hasTicket = false;
 
   constructor(private readonly tokens: RunTokens) {}
