@@ -18,14 +18,10 @@
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import koffi from 'koffi';
+import { listenOn, scratch, socketCalls } from './koffi-sockets.mjs';
 
-const AF_INET = 2;
-const SOCK_STREAM = 1;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
-const SO_REUSEADDR = 2;
-const SO_REUSEPORT = 15;
 const IPPROTO_TCP = 6;
 const TCP_NODELAY = 1;
 const EPOLL_CTL_ADD = 1;
@@ -45,49 +41,16 @@ const LISTENER = 0xffffffff; // the listener's epoll data word: no descriptor ha
 function libc() {
   const lib = koffi.load('libc.so.6');
   return {
-    socket: lib.func('int socket(int domain, int type, int protocol)'),
-    setsockopt: lib.func('int setsockopt(int sockfd, int level, int optname, uintptr_t optval, uint32_t optlen)'),
-    bind: lib.func('int bind(int sockfd, uintptr_t addr, uint32_t addrlen)'),
-    listen: lib.func('int listen(int sockfd, int backlog)'),
-    getsockname: lib.func('int getsockname(int sockfd, uintptr_t addr, uintptr_t addrlen)'),
+    ...socketCalls(lib),
     epoll_create1: lib.func('int epoll_create1(int flags)'),
     epoll_ctl: lib.func('int epoll_ctl(int epfd, int op, int fd, uintptr_t event)'),
     epoll_wait: lib.func('int epoll_wait(int epfd, uintptr_t events, int maxevents, int timeout)'),
     accept4: lib.func('int accept4(int sockfd, uintptr_t addr, uintptr_t addrlen, int flags)'),
-    recv: lib.func('int recv(int sockfd, uintptr_t buf, size_t len, int flags)'),
-    send: lib.func('int send(int sockfd, uintptr_t buf, size_t len, int flags)'),
-    close: lib.func('int close(int fd)'),
-    malloc: lib.func('uintptr_t malloc(size_t size)'),
-    free: lib.func('void free(uintptr_t ptr)'),
     memcpy: lib.func('uintptr_t memcpy(uintptr_t dest, uintptr_t src, size_t n)'),
   };
 }
 
-/** Native scratch for one thread, and a DataView on it. */
-function scratch(c, bytes) {
-  const address = c.malloc(bytes);
-  if (!address) throw new Error('malloc failed');
-  return { address, view: new DataView(koffi.view(BigInt(address), bytes)) };
-}
 
-function listenOn(c, port) {
-  const s = scratch(c, 32);
-  const fd = c.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw new Error(`socket: errno ${koffi.errno()}`);
-  s.view.setInt32(0, 1, true);
-  c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, s.address, 4);
-  c.setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, s.address, 4);
-  s.view.setUint16(8, AF_INET, true);
-  s.view.setUint16(10, port, false);
-  s.view.setUint32(12, 0x7f000001, false);
-  if (c.bind(fd, s.address + 8, 16) !== 0) throw new Error(`bind 127.0.0.1:${port}: errno ${koffi.errno()}`);
-  if (c.listen(fd, 4096) !== 0) throw new Error(`listen: errno ${koffi.errno()}`);
-  s.view.setUint32(24, 16, true);
-  if (c.getsockname(fd, s.address + 8, s.address + 24) !== 0) throw new Error(`getsockname: errno ${koffi.errno()}`);
-  const bound = s.view.getUint16(10, false);
-  c.free(s.address);
-  return { fd, port: bound };
-}
 
 function serve(listenFd) {
   const c = libc();
@@ -211,7 +174,7 @@ if (isMainThread) {
   let bound = port;
   try {
     for (let i = 0; i < threads; i++) {
-      const l = listenOn(c, bound);
+      const l = listenOn(c, bound, SOCK_NONBLOCK | SOCK_CLOEXEC);
       fds.push(l.fd);
       bound = l.port;
     }

@@ -30,13 +30,11 @@
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import koffi from 'koffi';
+import { listenOn, scratch, socketCalls } from './koffi-sockets.mjs';
 
 const AF_INET = 2;
 const SOCK_STREAM = 1;
 const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
-const SO_REUSEADDR = 2;
-const SO_REUSEPORT = 15;
 const IPPROTO_TCP = 6;
 const TCP_NODELAY = 1;
 const SHUT_RDWR = 2;
@@ -103,18 +101,9 @@ const NSTATS = STAT_NAMES.length;
 function libc() {
   const lib = koffi.load('libc.so.6');
   return {
-    socket: lib.func('int socket(int domain, int type, int protocol)'),
-    setsockopt: lib.func('int setsockopt(int sockfd, int level, int optname, uintptr_t optval, uint32_t optlen)'),
-    bind: lib.func('int bind(int sockfd, uintptr_t addr, uint32_t addrlen)'),
-    listen: lib.func('int listen(int sockfd, int backlog)'),
+    ...socketCalls(lib),
     connect: lib.func('int connect(int sockfd, uintptr_t addr, uint32_t addrlen)'),
-    getsockname: lib.func('int getsockname(int sockfd, uintptr_t addr, uintptr_t addrlen)'),
-    recv: lib.func('int recv(int sockfd, uintptr_t buf, size_t len, int flags)'),
-    send: lib.func('int send(int sockfd, uintptr_t buf, size_t len, int flags)'),
     shutdown: lib.func('int shutdown(int sockfd, int how)'),
-    close: lib.func('int close(int fd)'),
-    malloc: lib.func('uintptr_t malloc(size_t size)'),
-    free: lib.func('void free(uintptr_t ptr)'),
     // MAP_FAILED, (void *)-1, does not fit a double and comes back as a BigInt.
     mmap: lib.func('uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
     munmap: lib.func('int munmap(uintptr_t addr, size_t length)'),
@@ -126,12 +115,6 @@ function libc() {
   };
 }
 
-/** Native scratch, and a DataView on it. */
-function scratch(c, bytes) {
-  const address = c.malloc(bytes);
-  if (!address) throw new Error('malloc failed');
-  return { address, view: new DataView(koffi.view(BigInt(address), bytes)) };
-}
 
 /** An io_uring set up and mapped, with a provided-buffer ring registered. Throws with the step that failed. */
 function openRing(c) {
@@ -438,24 +421,6 @@ function serve(listenFd, statsBuf, index) {
   }
 }
 
-function listenOn(c, port) {
-  const s = scratch(c, 32);
-  const fd = c.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0); // blocking: the ring waits, not the socket
-  if (fd < 0) throw new Error(`socket: errno ${koffi.errno()}`);
-  s.view.setInt32(0, 1, true);
-  c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, s.address, 4);
-  c.setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, s.address, 4);
-  s.view.setUint16(8, AF_INET, true);
-  s.view.setUint16(10, port, false);
-  s.view.setUint32(12, 0x7f000001, false);
-  if (c.bind(fd, s.address + 8, 16) !== 0) throw new Error(`bind 127.0.0.1:${port}: errno ${koffi.errno()}`);
-  if (c.listen(fd, 4096) !== 0) throw new Error(`listen: errno ${koffi.errno()}`);
-  s.view.setUint32(24, 16, true);
-  if (c.getsockname(fd, s.address + 8, s.address + 24) !== 0) throw new Error(`getsockname: errno ${koffi.errno()}`);
-  const bound = s.view.getUint16(10, false);
-  c.free(s.address);
-  return { fd, port: bound };
-}
 
 /**
  * Whether this kernel does what the design needs, tried on one loopback connection: a ring with a
@@ -471,7 +436,7 @@ function probe() {
     fds.push(r.fd);
     probed.setup = r.setupFlags & IORING_SETUP_DEFER_TASKRUN ? 'SINGLE_ISSUER|DEFER_TASKRUN' : r.setupFlags ? 'COOP_TASKRUN' : 'plain';
     const d = driver(c, r);
-    const l = listenOn(c, 0);
+    const l = listenOn(c, 0, SOCK_CLOEXEC /* blocking: the ring waits, not the socket */);
     fds.push(l.fd);
     /** The next completion, or null after about two seconds. */
     const next = () => {
@@ -549,7 +514,7 @@ if (isMainThread) {
   let bound = port;
   try {
     for (let i = 0; i < threads; i++) {
-      const l = listenOn(c, bound);
+      const l = listenOn(c, bound, SOCK_CLOEXEC /* blocking: the ring waits, not the socket */);
       fds.push(l.fd);
       bound = l.port;
     }
