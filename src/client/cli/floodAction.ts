@@ -10,6 +10,7 @@ import { resolveFloodOptions } from '../options.js';
 import { floodSampleColumns } from '../run/intervals.js';
 import { openSampleOut } from '../../sampleOut.js';
 import { floodOptionsFromFlags, type FloodFlags } from './floodFlags.js';
+import { tuneCompilerForFlood } from './compilerTuning.js';
 import { attachProgress, stopNote } from './progress.js';
 import { renderReport, renderStartHeader, useColor } from './report.js';
 
@@ -40,6 +41,7 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   const report = flags.report === undefined ? null : await import('../../report/write.js');
   report?.checkReportPath('--report', flags.report!, false);
   const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
+  tuneCompilerForFlood();
   try {
     const run = runFlood(options);
     if (out) run.on('sample', (s) => out.write(s));
