@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { pingPong } from '../test/helpers/pingPong.mjs';
 
 // The echo server lives in this process: its clients must run without blocking it.
 const run = async (args) => (await promisify(execFile)(process.execPath, args, { encoding: 'utf8' })).stdout;
@@ -30,18 +31,6 @@ const server = net.createServer((c) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const port = server.address().port;
-
-/** The independent measurement, in a child process of its own (as the flood is). */
-async function pingPong() {
-  const src = `
-    const net = require('net'); const s = net.connect(${port}, '127.0.0.1'); s.setNoDelay(true);
-    const buf = Buffer.alloc(64, 7); const rtts = []; let t = 0, got = 0;
-    s.on('connect', () => { t = performance.now(); s.write(buf); });
-    s.on('data', (d) => { got += d.length; while (got >= 64) { got -= 64; rtts.push((performance.now() - t) * 1000);
-      if (rtts.length === ${N}) { rtts.sort((a, b) => a - b); console.log(JSON.stringify({ min: rtts[0], p50: rtts[${N} >> 1] })); process.exit(0); }
-      t = performance.now(); s.write(buf); } });`;
-  return JSON.parse(await run(['-e', src]));
-}
 
 async function flood(transport, workers) {
   const out = await run([CLI, 'flood', `127.0.0.1:${port}`, '-c', '1', '-n', '1', '--messages', String(N), '--size', '64',
@@ -66,7 +55,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 ? [...clients].reverse() : clients;
   for (const who of order) {
     const [t, w0] = who.split(' ');
-    rows[who].push(who === 'ping-pong' ? await pingPong() : await flood(t, w0 ? '0' : '1'));
+    rows[who].push(who === 'ping-pong' ? await pingPong(port, N) : await flood(t, w0 ? '0' : '1'));
   }
 }
 server.close();

@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
-import { pingPong, type RoundTrips } from '../helpers/pingPong.js';
+import { pingPong, type RoundTrips } from '../helpers/pingPong.mjs';
 import { TRANSPORTS } from '../helpers/transports.js';
 
 const MESSAGES = 1500;

@@ -6,22 +6,29 @@ import { connect, type Socket } from 'node:net';
 
 export async function openIdle(port: number, count: number, concurrency = 500, host = '127.0.0.1'): Promise<Socket[]> {
   const sockets: Socket[] = [];
+  await inLanes(count, concurrency, async () => {
+    sockets.push(
+      await new Promise<Socket>((resolve, reject) => {
+        const s = connect({ host, port });
+        const t = setTimeout(() => reject(new Error('connect timed out')), 20_000);
+        s.once('connect', () => (clearTimeout(t), resolve(s)));
+        s.once('error', (e) => (clearTimeout(t), reject(e)));
+      }),
+    );
+  });
+  return sockets;
+}
+
+/** Runs `open` `count` times, at most `concurrency` at once. */
+async function inLanes(count: number, concurrency: number, open: () => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < count) {
       next++;
-      sockets.push(
-        await new Promise<Socket>((resolve, reject) => {
-          const s = connect({ host, port });
-          const t = setTimeout(() => reject(new Error('connect timed out')), 20_000);
-          s.once('connect', () => (clearTimeout(t), resolve(s)));
-          s.once('error', (e) => (clearTimeout(t), reject(e)));
-        }),
-      );
+      await open();
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  return sockets;
 }
 
 /**
@@ -56,24 +63,17 @@ export interface Watched {
 /** Opens `count` idle connections (at most `concurrency` connecting at once), each watched for a reset. */
 export async function openWatched(port: number, count: number, concurrency = 200, host = '127.0.0.1'): Promise<Watched[]> {
   const all: Watched[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      next++;
-      await new Promise<void>((resolve) => {
-        const w: Watched = { socket: connect({ host, port }), reset: false };
-        all.push(w);
-        const t = setTimeout(resolve, 20_000);
-        w.socket.once('connect', () => (clearTimeout(t), resolve()));
-        w.socket.on('error', () => {
-          w.reset = true;
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  await inLanes(count, concurrency, () => new Promise<void>((resolve) => {
+    const w: Watched = { socket: connect({ host, port }), reset: false };
+    all.push(w);
+    const t = setTimeout(resolve, 20_000);
+    w.socket.once('connect', () => (clearTimeout(t), resolve()));
+    w.socket.on('error', () => {
+      w.reset = true;
+      clearTimeout(t);
+      resolve();
+    });
+  }));
   return all;
 }
 
