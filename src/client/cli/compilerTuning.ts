@@ -4,8 +4,8 @@
  * V8's default inlining budget (920 bytes of inlined bytecode per function) makes those
  * compilations large, and several of them deoptimise and compile again while the run is
  * measured. A budget of 300 keeps each one small. In paired runs against the same server
- * (`npm run bench:flood-jit`, README "Measured") the flood's whole-run rate was 1.04x, its
- * steady rate 1.02x and its CPU per verified message 0.95x the default's.
+ * (`npm run bench:flood-jit`; README, "Performance") the flood's whole-run rate was 1.02-1.04x
+ * the default's and its CPU per verified message 0.95-0.99x; its steady rate moved by 0-2%.
  *
  * V8's flags belong to the process, so this is set by the command (which owns the process),
  * never by the library API, and before any client thread exists. A budget given on node's own
