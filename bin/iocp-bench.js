@@ -12,7 +12,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 const dist = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(dist)) await buildInClone();
 const { runCli } = await import(dist.href);
-process.exitCode = await runCli(argv);
+// The bin owns its process: the flood may set the process's compiler flags (compilerTuning.ts).
+process.exitCode = await runCli(argv, { ownsProcess: true });
 
 /** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */
 async function buildInClone() {

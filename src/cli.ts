@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, IocpBenchError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
+import { ownProcess } from './client/cli/compilerTuning.js';
 import { addMergeCommand } from './client/merge/mergeCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
 import { addReportCommand } from './report/reportCommand.js';
@@ -29,8 +30,19 @@ export function createProgram(): Command {
 /** The package's version, from its package.json (one level above dist/ and src/). */
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** runCli()'s options. */
+export interface RunCliOptions {
+  /**
+   * The caller owns this process (the command's bin): the flood may then set process-wide V8
+   * flags (src/client/cli/compilerTuning.ts). Off by default, so that a program that embeds the CLI
+   * keeps its flags.
+   */
+  ownsProcess?: boolean;
+}
+
 /** Run the CLI; resolves with the exit code instead of calling process.exit. */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
+  if (options.ownsProcess === true) ownProcess();
   // A reader that went away (`| head`, a closed pipe) must not crash a server or a flood with a
   // stack trace: what cannot be written is dropped, the run goes on and exits by its outcome.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});

@@ -50,8 +50,6 @@ function libc() {
   };
 }
 
-
-
 function serve(listenFd) {
   const c = libc();
   const ep = c.epoll_create1(0);

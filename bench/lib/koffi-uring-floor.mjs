@@ -115,7 +115,6 @@ function libc() {
   };
 }
 
-
 /** An io_uring set up and mapped, with a provided-buffer ring registered. Throws with the step that failed. */
 function openRing(c) {
   const ps = scratch(c, PARAMS_BYTES);
@@ -420,7 +419,6 @@ function serve(listenFd, statsBuf, index) {
     }
   }
 }
-
 
 /**
  * Whether this kernel does what the design needs, tried on one loopback connection: a ring with a
