@@ -6,14 +6,16 @@
 // `--max-inlined-bytecode-size-cumulative=920` (V8's default, which the command leaves as it is),
 // in alternating order, against one server in its own process: `iocp-bench server --backend
 // epoll`, or with `--server c` the reference C epoll server (as `npm run bench` floods it; built
-// there into .cache/bench-bin: run `npm run bench` once first). Per round: the whole-run rate, the steady rate (the mean of the run's 100 ms
-// intervals after the first 800 ms and before the last 300) and the flood's CPU per verified
+// there into .cache/bench-bin: run `npm run bench` once first). Per round: the whole-run rate,
+// the steady rate (the mean of the run's 100 ms intervals after the first 800 ms and before the
+// last 300) and the flood's CPU per verified
 // message (user + system of the whole process, start-up included, as the process reports it on
 // exit). Prints each ratio's median over the rounds and how many rounds the setting won.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCapture } from './lib/procs.mjs';
+import { median } from './lib/report.mjs';
 import { serverFaults, startServer } from './lib/servers.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '12' }, messages: { type: 'string', default: '3000' }, server: { type: 'string', default: 'epoll' } } });
@@ -75,11 +77,7 @@ try {
   const faults = serverFaults(values.server, await server.stop());
   if (faults.length) console.error(`flood-jit: the server reported: ${faults.join('; ')}`);
 }
-const med = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 console.log(`flood with the compiler setting / with V8's default, against the ${values.server} server, medians of ${ROUNDS} paired rounds (node ${process.version}):`);
-console.log(`  whole-run rate  ${med(ratios.whole).toFixed(3)}x  (higher in ${ratios.whole.filter((x) => x > 1).length}/${ROUNDS})`);
-console.log(`  steady rate     ${med(ratios.steady).toFixed(3)}x  (higher in ${ratios.steady.filter((x) => x > 1).length}/${ROUNDS})`);
-console.log(`  CPU per message ${med(ratios.cpuUs).toFixed(3)}x  (lower in ${ratios.cpuUs.filter((x) => x < 1).length}/${ROUNDS})`);
+console.log(`  whole-run rate  ${median(ratios.whole).toFixed(3)}x  (higher in ${ratios.whole.filter((x) => x > 1).length}/${ROUNDS})`);
+console.log(`  steady rate     ${median(ratios.steady).toFixed(3)}x  (higher in ${ratios.steady.filter((x) => x > 1).length}/${ROUNDS})`);
+console.log(`  CPU per message ${median(ratios.cpuUs).toFixed(3)}x  (lower in ${ratios.cpuUs.filter((x) => x < 1).length}/${ROUNDS})`);
