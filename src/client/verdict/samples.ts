@@ -7,19 +7,22 @@ import type { FaultClass } from '../verify/diagnose.js';
 /** Latency of the round trips completed in one interval, µs (all 0 when count is 0). */
 export interface IntervalLatency { count: number; p50: number; p90: number; p99: number; max: number }
 
-/** One interval of a flood: what --out writes as one NDJSON line (or CSV row), and result.samples holds. */
 /** One interval's latency histograms, HdrHistogram's compressed base64 (µs); serviceTime null in closed loop. */
 export interface IntervalHistograms {
   roundTrip: string;
   serviceTime: string | null;
 }
 
+/** One interval of a flood: what --out writes as one NDJSON line (or CSV row), and result.samples holds. */
 export interface IntervalSample {
   /** Wall-clock time at the end of the interval, ms since the Unix epoch. */
   time: number;
   /** From the flood's start to the end of the interval, ms. */
   elapsedMs: number;
-  /** This interval's length, ms (the last one may be shorter). */
+  /**
+   * This interval's length, ms. The last one may be shorter: after a --duration it ends with the
+   * wind-down, whose round trips are only those still in flight at the end.
+   */
   intervalMs: number;
   /** opened/ok/fault/error/aborted: in this interval; active: at its end. */
   connections: { opened: number; ok: number; fault: number; error: number; aborted: number; active: number };
