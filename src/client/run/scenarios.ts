@@ -61,16 +61,20 @@ function hash2(key: number, i: number): number {
   return fmix32((key ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
 }
 
-/** Length (header included) of frame `i` of the plan. */
+/**
+ * Length (header included) of frame `i` of the plan. `| 0`: hash2's result is a uint32 that V8
+ * keeps as a double, and so would be every length and offset computed from it (each one boxed);
+ * the sum is below MAX_FRAME_BYTES.
+ */
 export function frameSize(p: ConnectionPlan, i: number): number {
-  return p.sizeMin + (hash2(p.key, 2 * i) % (p.sizeMax - p.sizeMin + 1));
+  return (p.sizeMin + (hash2(p.key, 2 * i) % (p.sizeMax - p.sizeMin + 1))) | 0;
 }
 
 /** Where to cut the write of frame `i` in two (0 = one write). */
 export function frameCut(p: ConnectionPlan, i: number): number {
   if (!p.split) return 0;
   const len = frameSize(p, i);
-  return len > 1 ? 1 + (hash2(p.key, 2 * i + 1) % (len - 1)) : 0;
+  return len > 1 ? (1 + (hash2(p.key, 2 * i + 1) % (len - 1))) | 0 : 0;
 }
 
 export interface PlanOptions {
