@@ -60,7 +60,7 @@ describe('StreamVerifier', () => {
   });
 
   it('warms up on in-memory frames, every one of which verifies', () => {
-    expect(warmUpVerifier(codec, 64, 500)).toBe(500);
+    expect(warmUpVerifier(codec, 64, 800)).toBe(800); // four verifiers, connections 0 to 3
     expect(warmUpVerifier(codec, 4096, 50)).toBe(50);
   });
 

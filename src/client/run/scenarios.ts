@@ -62,9 +62,10 @@ function hash2(key: number, i: number): number {
 }
 
 /**
- * Length (header included) of frame `i` of the plan. `| 0`: hash2's result is a uint32 that V8
- * keeps as a double, and so would be every length and offset computed from it (each one boxed);
- * the sum is below MAX_FRAME_BYTES.
+ * Length (header included) of frame `i` of the plan. `| 0`: hash2's result is a uint32, a double
+ * to V8 above 2^31 - 1, and so is what `%` makes of it, however small: every length and offset
+ * computed from it would be boxed. The result is at most --size's maximum, which options.ts
+ * keeps within MAX_FRAME_BYTES.
  */
 export function frameSize(p: ConnectionPlan, i: number): number {
   return (p.sizeMin + (hash2(p.key, 2 * i) % (p.sizeMax - p.sizeMin + 1))) | 0;

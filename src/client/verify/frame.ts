@@ -85,7 +85,7 @@ export class FrameCodec {
 
   /** Where in `pool` the payload of (connId, seq) starts. */
   payloadOffset(connId: number, seq: number): number {
-    return mix2(connId ^ this.tag, seq) % POOL_SPAN;
+    return (mix2(connId ^ this.tag, seq) % POOL_SPAN) | 0; // an int32, as frameSize() says why
   }
 
   /** The check word of a frame whose payload digest is (a, b). */

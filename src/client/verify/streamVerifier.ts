@@ -230,16 +230,16 @@ export class StreamVerifier {
  * code is compiled and optimised before a measured flood starts rather than during its first
  * few hundred milliseconds. Touches no socket. Returns the frames verified (all of them).
  *
- * A new verifier (another connection) every 256 frames, as a run makes one per connection: with
- * a single one, the code was optimised for the verifier's first hidden class, which the
- * verifiers made afterwards no longer have, and threw it away at the run's first frame.
+ * A new verifier (another connection) every 256 frames, as a run makes one per connection. With
+ * a single one, the verifiers made after the warm-up had another hidden class than it, and the
+ * code optimised for it was thrown away at the run's first frame (--trace-deopt: "wrong map").
  */
 export function warmUpVerifier(codec: FrameCodec, size: number, frames: number): number {
   const buf = Buffer.allocUnsafe(size);
   let v = new StreamVerifier(codec, 0);
   let done = 0;
   for (let i = 0; i < frames; i++) {
-    if (i % 256 === 255) v = new StreamVerifier(codec, i >>> 8);
+    if (i > 0 && (i & 255) === 0) v = new StreamVerifier(codec, i >>> 8);
     codec.encodeInto(buf, 0, v.connId, i, size);
     v.expect(i, size, buf, 0);
     done += v.push(buf, 0, size);
