@@ -21,7 +21,7 @@ export interface IntervalSample {
   elapsedMs: number;
   /**
    * This interval's length, ms. The last one may be shorter: after a --duration it ends with the
-   * wind-down, whose round trips are only those still in flight at the end.
+   * wind-down, whose round trips are those still in flight at the end.
    */
   intervalMs: number;
   /** opened/ok/fault/error/aborted: in this interval; active: at its end. */
