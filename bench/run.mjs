@@ -208,6 +208,36 @@ const faults = [];
 const log = (msg) => console.error(msg);
 
 /**
+ * Runs a client (`run` resolves to runCapture()'s result) and says how the machine's CPU was
+ * shared meanwhile, in % of one core: the server, the client, and everything else (`other`:
+ * the machine's busy time less those two; the client's CPU is sampled every 100 ms, so `other`
+ * may read a few points high).
+ */
+async function withCpuShares(serverPid, run) {
+  const s0 = procCpuSeconds(serverPid, CLK_TCK);
+  const m0 = machineTicks();
+  const w0 = performance.now();
+  const r = await run();
+  const wall = (performance.now() - w0) / 1000;
+  const s1 = procCpuSeconds(serverPid, CLK_TCK);
+  const m1 = machineTicks();
+  const srvCpuSeconds = s0 !== null && s1 !== null ? s1 - s0 : null;
+  const srvPct = srvCpuSeconds === null ? null : (srvCpuSeconds / wall) * 100;
+  const cliPct = (r.cpuSeconds / wall) * 100;
+  const machinePct = ((m1.busy - m0.busy) / CLK_TCK / wall) * 100;
+  return {
+    r,
+    wallS: +wall.toFixed(3),
+    srvCpuSeconds,
+    shares: {
+      srvCpuPct: srvPct === null ? null : Math.round(srvPct),
+      cliCpuPct: Math.round(cliPct),
+      otherCpuPct: srvPct === null ? null : Math.max(0, Math.round(machinePct - srvPct - cliPct)),
+    },
+  };
+}
+
+/**
  * One echo_client run against a running server, with CPU accounting for server, client and the
  * rest. With warmupS > 0 an unmeasured run of the same cell comes first: a server that compiles
  * its code as it runs (ours, node-ref, the floor) is then measured at speed, as the C server is
@@ -228,34 +258,25 @@ async function clientCell(cBin, server, cell, duration, warmupS = 0) {
     }
   }
   const bgCpuPct = QUIET_WAIT_S > 0 ? await waitQuiet(server.pid) : null;
-  const s0 = procCpuSeconds(server.pid, CLK_TCK);
-  const m0 = machineTicks();
-  const w0 = performance.now();
-  const r = await runCapture(join(cBin, 'echo_client'), args, { timeoutMs: (CLIENT_WARM_TIMEOUT_S + duration + 40) * 1000, clkTck: CLK_TCK });
-  const wall = (performance.now() - w0) / 1000;
-  const s1 = procCpuSeconds(server.pid, CLK_TCK);
-  const m1 = machineTicks();
+  const { r, wallS, srvCpuSeconds, shares } = await withCpuShares(server.pid, () =>
+    runCapture(join(cBin, 'echo_client'), args, { timeoutMs: (CLIENT_WARM_TIMEOUT_S + duration + 40) * 1000, clkTck: CLK_TCK }),
+  );
   const j = lastJsonLine(r.stdout);
-  const srvPct = s0 !== null && s1 !== null ? ((s1 - s0) / wall) * 100 : null;
-  const cliPct = (r.cpuSeconds / wall) * 100;
-  const machinePct = ((m1.busy - m0.busy) / CLK_TCK / wall) * 100;
   const row = {
     server: server.name,
     cell: cell.id,
     client: 'echo_client',
     args,
     exit: r.code,
-    wallS: +wall.toFixed(3),
-    srvCpuPct: srvPct === null ? null : Math.round(srvPct),
-    cliCpuPct: Math.round(cliPct),
-    otherCpuPct: srvPct === null ? null : Math.max(0, Math.round(machinePct - srvPct - cliPct)),
+    wallS,
+    ...shares,
     bgCpuPctBefore: bgCpuPct,
     warmupS,
     // The server's CPU (user + system) over everything it echoed in the measured window: the
     // connections' set-up is in it too, so it is a slight overestimate (most for c=1000).
     // The client's CPU per echo (or connection), likewise (its own set-up included).
     cliUsPerOp: j ? +((r.cpuSeconds * 1e6) / Math.max(1, (cell.mode === 'churn' ? j.connections_per_s : j.msgs_per_s) * duration)).toFixed(2) : null,
-    srvUsPerOp: j && s0 !== null && s1 !== null ? +(((s1 - s0) * 1e6) / Math.max(1, (cell.mode === 'churn' ? j.connections_per_s : j.msgs_per_s) * duration)).toFixed(2) : null,
+    srvUsPerOp: j && srvCpuSeconds !== null ? +((srvCpuSeconds * 1e6) / Math.max(1, (cell.mode === 'churn' ? j.connections_per_s : j.msgs_per_s) * duration)).toFixed(2) : null,
     ...(j ?? {}),
   };
   const why = warmFault ? [warmFault] : [];
@@ -388,10 +409,10 @@ function floodCli() {
   return { ok: missing.length === 0, help, missing, modes };
 }
 
-async function floodRun(args, timeoutMs) {
+async function floodRun(server, args, timeoutMs) {
   const full = [join(ROOT, 'bin/iocp-bench.js'), 'flood', ...args];
-  const r = await runCapture(process.execPath, full, { timeoutMs, clkTck: CLK_TCK, cwd: ROOT });
-  return { r, j: lastJsonLine(r.stdout), argv: ['iocp-bench', 'flood', ...args] };
+  const { r, shares } = await withCpuShares(server.pid, () => runCapture(process.execPath, full, { timeoutMs, clkTck: CLK_TCK, cwd: ROOT }));
+  return { r, shares, j: lastJsonLine(r.stdout), argv: ['iocp-bench', 'flood', ...args] };
 }
 
 async function floodPhase(cDef, cBin, runs, duration, cli) {
@@ -404,31 +425,31 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
   try {
     for (let run = 1; run <= runs; run++) {
       const cEcho = await clientCell(cBin, server, CELLS[0], duration);
-      rows.push({ run, kind: 'echo', client: 'echo_client', rate: cEcho.msgs_per_s, p50: cEcho.p50_us, p99: cEcho.p99_us, cpuUs: cEcho.cliUsPerOp, raw: cEcho });
+      rows.push({ run, kind: 'echo', client: 'echo_client', rate: cEcho.msgs_per_s, p50: cEcho.p50_us, p99: cEcho.p99_us, cpuUs: cEcho.cliUsPerOp, otherCpuPct: cEcho.otherCpuPct, raw: cEcho });
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[0].id} -> ${cEcho.msgs_per_s} msg/s`);
       // Closed loop: 100 connections each send M frames one at a time (wait for the echo before
       // the next), M chosen so the run lasts about `duration` at the C client's rate.
       const m = Math.max(10, Math.ceil(((cEcho.msgs_per_s || 10_000) * duration) / CELLS[0].conns));
       const echoArgs = [target, '--connections', '100', '--total', '100', '--messages', String(m), '--size', '64', '--mix', 'graceful=1', '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
-      const fe = await floodRun(echoArgs, (duration * 10 + 60) * 1000);
+      const fe = await floodRun(server, echoArgs, (duration * 10 + 60) * 1000);
       rows.push(floodRow(run, 'echo', fe, server.name));
       // The same with a quarter of the messages: the difference between the two runs is the
       // flood's steady rate, without the fixed costs of a run (JIT warm-up, set-up, tail).
       const mShort = Math.max(10, Math.ceil(m / 4));
-      const fes = await floodRun(withOption(echoArgs, '--messages', String(mShort)), (duration * 10 + 60) * 1000);
+      const fes = await floodRun(server, withOption(echoArgs, '--messages', String(mShort)), (duration * 10 + 60) * 1000);
       steady(rows.at(-1), floodRow(run, 'echo', fes, server.name));
-      log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
+      log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'}) cpu srv ${rows.at(-1).srvCpuPct ?? '-'}% cli ${rows.at(-1).cliCpuPct}% other ${rows.at(-1).otherCpuPct ?? '-'}%`);
 
       const cChurn = await clientCell(cBin, server, CELLS[4], duration);
-      rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, cpuUs: cChurn.cliUsPerOp, raw: cChurn });
+      rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, cpuUs: cChurn.cliUsPerOp, otherCpuPct: cChurn.otherCpuPct, raw: cChurn });
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[4].id} -> ${cChurn.connections_per_s} conn/s`);
       const churnArgs = [target, '--connections', '50', '--duration', `${duration}s`, '--messages', '1', '--size', '64', '--mix', `${churnMode}=1`, '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
-      const fc = await floodRun(churnArgs, (duration * 4 + 60) * 1000);
+      const fc = await floodRun(server, churnArgs, (duration * 4 + 60) * 1000);
       rows.push(floodRow(run, 'churn', fc, server.name));
       const dShort = `${Math.max(0.5, duration / 4)}s`;
-      const fcs = await floodRun(withOption(churnArgs, '--duration', dShort), (duration * 4 + 60) * 1000);
+      const fcs = await floodRun(server, withOption(churnArgs, '--duration', dShort), (duration * 4 + 60) * 1000);
       steady(rows.at(-1), floodRow(run, 'churn', fcs, server.name));
-      log(`  run ${run} flood-vs-C: flood churn -> ${rows.at(-1).rate ?? 'n/a'} conn/s (steady ${rows.at(-1).steadyRate ?? 'n/a'})`);
+      log(`  run ${run} flood-vs-C: flood churn -> ${rows.at(-1).rate ?? 'n/a'} conn/s (steady ${rows.at(-1).steadyRate ?? 'n/a'}) cpu srv ${rows.at(-1).srvCpuPct ?? '-'}% cli ${rows.at(-1).cliCpuPct}% other ${rows.at(-1).otherCpuPct ?? '-'}%`);
     }
   } finally {
     await stopServer(server, 'flood');
@@ -459,8 +480,8 @@ function steady(full, short) {
     full.steadyCpuUs = +(((full.cpuSeconds - short.cpuSeconds) * 1e6) / (full.count - short.count)).toFixed(2);
 }
 
-function floodRow(run, kind, { r, j, argv }, serverName) {
-  const row = { run, kind, client: 'flood', argv: argv.join(' '), exit: r.code, cliCpuPct: null, cpuSeconds: r.cpuSeconds };
+function floodRow(run, kind, { r, j, argv, shares }, serverName) {
+  const row = { run, kind, client: 'flood', argv: argv.join(' '), exit: r.code, ...shares, cpuSeconds: r.cpuSeconds };
   if (!j) {
     row.fault = `flood printed no JSON (exit ${r.code}${r.timedOut ? ', killed after timeout' : ''}): ${r.stderr.trim().slice(-400)}`;
   } else {
@@ -601,7 +622,7 @@ async function main() {
       const rs = flood.rows.filter((r) => r.kind === kind && r.client === client);
       if (rs.length) {
         const st = rs.map((r) => r.steadyRate).filter((x) => x != null);
-        floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), steadyRate: st.length ? median(st) : null, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => (client === 'flood' ? r.steadyCpuUs : r.cpuUs) ?? null).filter((x) => x !== null)), runs: rs.length };
+        floodMed[`${kind}/${client}`] = { rate: median(rs.map((r) => r.rate)), steadyRate: st.length ? median(st) : null, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => (client === 'flood' ? r.steadyCpuUs : r.cpuUs) ?? null).filter((x) => x !== null)), otherCpu: median(rs.map((r) => r.otherCpuPct)), runs: rs.length };
       }
     }
   }

@@ -135,8 +135,8 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     out.push(`flood engine vs echo_client: SKIPPED (${flood.reason})`);
   } else {
     const ft = new Table({
-      head: ['on the C server', 'client', 'rate', '×echo_client', 'steady', '×echo_client', 'p50 µs', 'p99 µs', 'CPU µs/msg', '×echo_client'],
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      head: ['on the C server', 'client', 'rate', '×echo_client', 'steady', '×echo_client', 'p50 µs', 'p99 µs', 'CPU µs/msg', '×echo_client', 'other CPU%'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       style: { head: [], border: [], compact: true },
     });
     for (const kind of ['echo', 'churn']) {
@@ -155,6 +155,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
           fmtUs(m.p99),
           m.cpuUs == null ? '-' : m.cpuUs.toFixed(1),
           client === 'flood' ? fmtRatio(ratio(m.cpuUs, base?.cpuUs)) : '',
+          m.otherCpu == null ? '-' : String(Math.round(m.otherCpu)),
         ]);
       }
     }
@@ -167,7 +168,8 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     if (churnArgv) out.push(`  churn:       ${churnArgv}`);
     out.push(`  rate: the flood's own figure, over its whole run (set-up, its threads' JIT warm-up and the tail included);`);
     out.push(`  steady: (count of that run - count of a run a quarter as long) / (time difference), the fixed costs cancelled;`);
-    out.push(`  echo_client's rate is measured after its warm-up (every connection has echoed once).`);
+    out.push(`  echo_client's rate is measured after its warm-up (every connection has echoed once);`);
+    out.push(`  other CPU%: what everything but the server and the client used during the (whole) run, % of one core.`);
   }
 
   // The project's performance targets (README, "Performance").
