@@ -135,6 +135,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * node.exe takes longer than this to start under Wine: `node.exe -e "process.exit(1)"` lasts about
+ * 450 ms here with the wineserver already running (test/windows/wine-launch-failed.test.ts keeps
+ * that true). A run that ends sooner without a byte of output never ran node.exe's code: Wine
+ * itself failed to start it (seen once in CI: exit code 1 after 65 ms).
+ */
+export const LAUNCH_FAILED_MS = 200;
+
 /** One node.exe run under Wine. stdout/stderr go to files in `dir`. */
 export class WineNodeProcess {
   readonly dir: string;
@@ -145,6 +153,8 @@ export class WineNodeProcess {
   private readonly child: ChildProcess;
   private exitInfo: ExitInfo | undefined;
   private readonly exitPromise: Promise<ExitInfo>;
+  private readonly startedAt = performance.now();
+  private lifetimeMs = -1;
 
   constructor(script: string, opts: WineNodeOptions = {}) {
     const setup = findWineSetup();
@@ -172,6 +182,7 @@ export class WineNodeProcess {
     this.pid = this.child.pid;
     this.exitPromise = new Promise<ExitInfo>((resolve) => {
       this.child.once('exit', (code, signal) => {
+        this.lifetimeMs = performance.now() - this.startedAt;
         this.exitInfo = { code, signal };
         resolve(this.exitInfo);
       });
@@ -184,6 +195,16 @@ export class WineNodeProcess {
 
   get exited(): boolean {
     return this.exitInfo !== undefined;
+  }
+
+  /** Wine failed to start node.exe: the run failed within LAUNCH_FAILED_MS and wrote nothing at all. */
+  get launchFailed(): boolean {
+    return this.exitInfo !== undefined && this.exitInfo.code !== 0 && this.lifetimeMs >= 0 && this.lifetimeMs < LAUNCH_FAILED_MS && this.stdout() === '' && this.stderr() === '';
+  }
+
+  /** How long the run lasted, ms (-1 while it runs). */
+  get lifetime(): number {
+    return this.lifetimeMs;
   }
 
   /** Exit code once exited (null while running or when killed by a signal). */
