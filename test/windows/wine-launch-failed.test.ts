@@ -5,12 +5,18 @@ import { afterAll, expect, it } from 'vitest';
 import { LAUNCH_FAILED_MS, startWineNode, type WineNodeProcess } from './wine.js';
 
 const runs: WineNodeProcess[] = [];
-afterAll(() => runs.forEach((p) => p.cleanup()));
+afterAll(async () => {
+  for (const p of runs) {
+    await p.kill(2000);
+    p.cleanup();
+  }
+});
 
 it('a node.exe that exits at once, silent, outlasts the failed-launch bound', async () => {
   // The first run starts the wineserver; the later ones find it running, and are the quickest.
   for (let i = 0; i < 3; i++) {
-    const p = startWineNode('package.json', { nodeArgs: ['-e', 'process.exit(1)'], preload: false, name: 'silent-exit' });
+    // package.json is only argv[1] beside -e: nothing is run from it. No Wine debug output either.
+    const p = startWineNode('package.json', { nodeArgs: ['-e', 'process.exit(1)'], preload: false, name: 'silent-exit', env: { WINEDEBUG: '-all' } });
     runs.push(p);
     const { code } = await p.waitForExit(60_000);
     expect(code).toBe(1);

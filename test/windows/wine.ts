@@ -153,7 +153,7 @@ export class WineNodeProcess {
   private readonly child: ChildProcess;
   private exitInfo: ExitInfo | undefined;
   private readonly exitPromise: Promise<ExitInfo>;
-  private readonly startedAt = performance.now();
+  private startedAt = 0;
   private lifetimeMs = -1;
 
   constructor(script: string, opts: WineNodeOptions = {}) {
@@ -166,6 +166,7 @@ export class WineNodeProcess {
     const err = openSync(this.stderrPath, 'w');
     const nodeArgs = [...(opts.preload === false ? [] : ['--import', setup.preloadUrl]), ...(opts.nodeArgs ?? [])];
     const scriptArg = script.startsWith('file:') || /^[A-Za-z]:\\/.test(script) ? script : winPath(script);
+    this.startedAt = performance.now();
     try {
       this.child = spawn(setup.wine, [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])], {
         cwd: opts.cwd ?? REPO_ROOT,
@@ -199,10 +200,11 @@ export class WineNodeProcess {
 
   /** Wine failed to start node.exe: the run failed within LAUNCH_FAILED_MS and wrote nothing at all. */
   get launchFailed(): boolean {
-    return this.exitInfo !== undefined && this.exitInfo.code !== 0 && this.lifetimeMs >= 0 && this.lifetimeMs < LAUNCH_FAILED_MS && this.stdout() === '' && this.stderr() === '';
+    const e = this.exitInfo;
+    return e !== undefined && e.signal === null && e.code !== 0 && this.lifetimeMs >= 0 && this.lifetimeMs < LAUNCH_FAILED_MS && this.stdout() === '' && this.stderr() === '';
   }
 
-  /** How long the run lasted, ms (-1 while it runs). */
+  /** How long the run lasted from its spawn, ms (-1 while it runs, or when it never started). */
   get lifetime(): number {
     return this.lifetimeMs;
   }

@@ -37,7 +37,11 @@ async function ctrlC(proc: WineNodeProcess): Promise<void> {
  * start is the test's failure.
  */
 export async function startWineServer(args: string[]): Promise<WineServer> {
-  const launch = () => startWineNode('bin/iocp-bench.js', { args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args], name: 'server' });
+  const launch = () =>
+    startWineNode('bin/iocp-bench.js', {
+      args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args],
+      name: 'server',
+    });
   let proc = launch();
   let line: string;
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +51,8 @@ export async function startWineServer(args: string[]): Promise<WineServer> {
     } catch (e) {
       await proc.kill(2000);
       if (attempt > 1 || !proc.launchFailed) throw e;
-      console.warn(`${proc.name}: Wine did not start node.exe (exit ${proc.exitCode} after ${Math.round(proc.lifetime)} ms, no output); launching once more`);
+      console.warn(`${proc.name}: Wine apparently did not start node.exe (exit ${proc.exitCode} after ${Math.round(proc.lifetime)} ms, no output); launching once more`);
+      proc.cleanup();
       await new Promise((r) => setTimeout(r, 1000));
       proc = launch();
     }
