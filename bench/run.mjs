@@ -425,7 +425,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
   try {
     for (let run = 1; run <= runs; run++) {
       const cEcho = await clientCell(cBin, server, CELLS[0], duration);
-      rows.push({ run, kind: 'echo', client: 'echo_client', rate: cEcho.msgs_per_s, p50: cEcho.p50_us, p99: cEcho.p99_us, cpuUs: cEcho.cliUsPerOp, srvCpuPct: cEcho.srvCpuPct, cliCpuPct: cEcho.cliCpuPct, otherCpuPct: cEcho.otherCpuPct, raw: cEcho });
+      rows.push(echoClientRow(run, 'echo', cEcho, cEcho.msgs_per_s));
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[0].id} -> ${cEcho.msgs_per_s} msg/s`);
       // Closed loop: 100 connections each send M frames one at a time (wait for the echo before
       // the next), M chosen so the run lasts about `duration` at the C client's rate.
@@ -441,7 +441,7 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'}) cpu srv ${rows.at(-1).srvCpuPct ?? '-'}% cli ${rows.at(-1).cliCpuPct}% other ${rows.at(-1).otherCpuPct ?? '-'}%`);
 
       const cChurn = await clientCell(cBin, server, CELLS[4], duration);
-      rows.push({ run, kind: 'churn', client: 'echo_client', rate: cChurn.connections_per_s, p50: cChurn.p50_us, p99: cChurn.p99_us, cpuUs: cChurn.cliUsPerOp, srvCpuPct: cChurn.srvCpuPct, cliCpuPct: cChurn.cliCpuPct, otherCpuPct: cChurn.otherCpuPct, raw: cChurn });
+      rows.push(echoClientRow(run, 'churn', cChurn, cChurn.connections_per_s));
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[4].id} -> ${cChurn.connections_per_s} conn/s`);
       const churnArgs = [target, '--connections', '50', '--duration', `${duration}s`, '--messages', '1', '--size', '64', '--mix', `${churnMode}=1`, '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
       const fc = await floodRun(server, churnArgs, (duration * 4 + 60) * 1000);
@@ -464,18 +464,24 @@ function withOption(argv, flag, value) {
   return out;
 }
 
-/**
- * The flood's steady rate from a full run and a shorter one: (count difference) / (time
- * difference). A whole-run rate carries the run's fixed costs (its threads' JIT warming up over
- * the first few hundred ms, connection set-up, the tail), which echo_client's rate excludes by
- * starting its clock after its warm-up.
- */
+/** An echo_client row of the flood comparison, from clientCell()'s row `c`. */
+function echoClientRow(run, kind, c, rate) {
+  const { srvCpuPct, cliCpuPct, otherCpuPct } = c;
+  return { run, kind, client: 'echo_client', rate, p50: c.p50_us, p99: c.p99_us, cpuUs: c.cliUsPerOp, srvCpuPct, cliCpuPct, otherCpuPct, raw: c };
+}
+
 /** What other work used during a row's runs: the flood's steady figures come from two runs, so the larger of theirs. */
 function otherDuring(row) {
   const xs = [row.otherCpuPct, row.short?.otherCpuPct].filter((x) => x != null);
   return xs.length ? Math.max(...xs) : null;
 }
 
+/**
+ * The flood's steady rate from a full run and a shorter one: (count difference) / (time
+ * difference). A whole-run rate carries the run's fixed costs (its threads' JIT warming up over
+ * the first few hundred ms, connection set-up, the tail), which echo_client's rate excludes by
+ * starting its clock after its warm-up.
+ */
 function steady(full, short) {
   full.short = { elapsedMs: short.elapsedMs ?? null, count: short.count ?? null, fault: short.fault ?? null, otherCpuPct: short.otherCpuPct ?? null };
   const dt = (full.elapsedMs ?? 0) - (short.elapsedMs ?? 0);

@@ -32,9 +32,9 @@ async function ctrlC(proc: WineNodeProcess): Promise<void> {
 }
 
 /**
- * Starts the server under Wine. A launch that Wine itself failed (WineNodeProcess.launchFailed:
- * no output, over sooner than node.exe can start) is tried once more, with a warning; any other failure to
- * start is the test's failure.
+ * Starts the server under Wine. A launch that Wine itself failed (WineNodeProcess.launchFailed: no
+ * output, over sooner than node.exe can start) is tried once more, with a warning; any other
+ * failure to start is the test's failure.
  */
 export async function startWineServer(args: string[]): Promise<WineServer> {
   const launch = () =>
