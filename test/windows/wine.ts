@@ -116,6 +116,8 @@ export interface WineNodeOptions {
   preload?: boolean;
   /** Label used in messages and the run folder's name. */
   name?: string;
+  /** The program run in place of Wine's loader, with the same arguments (the retry's test only). */
+  launcher?: string;
 }
 
 export interface ExitInfo {
@@ -168,7 +170,7 @@ export class WineNodeProcess {
     const scriptArg = script.startsWith('file:') || /^[A-Za-z]:\\/.test(script) ? script : winPath(script);
     this.startedAt = performance.now();
     try {
-      this.child = spawn(setup.wine, [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])], {
+      this.child = spawn(opts.launcher ?? setup.wine, [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])], {
         cwd: opts.cwd ?? REPO_ROOT,
         env: wineEnv(setup, opts.env),
         stdio: ['ignore', out, err],
@@ -308,20 +310,62 @@ export interface WineRunResult extends ExitInfo {
   stderr: string;
 }
 
-/** Runs a script to completion (killed after timeoutMs) and returns its exit and output. */
-export async function runWineNode(script: string, opts: WineNodeOptions & { timeoutMs?: number } = {}): Promise<WineRunResult> {
-  const p = startWineNode(script, opts);
-  try {
-    let info: ExitInfo;
+/** Pause before launching again after a failed launch (ms). */
+const RELAUNCH_PAUSE_MS = 1000;
+
+/**
+ * Launches a run under Wine (`launch(attempt)`, attempt 1 or 2) and waits for `started`. A launch
+ * that Wine itself failed (WineNodeProcess.launchFailed: no output, over sooner than node.exe can
+ * start; seen once in CI) is made once more after RELAUNCH_PAUSE_MS, with a warning, whether
+ * `started` threw or returned. Any other failure, or a second failed launch, is the caller's.
+ */
+export async function launchUnderWine<T>(
+  launch: (attempt: number) => WineNodeProcess,
+  started: (proc: WineNodeProcess) => Promise<T>,
+): Promise<{ proc: WineNodeProcess; result: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const proc = launch(attempt);
+    let result: T;
     try {
-      info = await p.waitForExit(opts.timeoutMs ?? 60_000);
+      result = await started(proc);
     } catch (e) {
-      await p.kill();
-      throw e;
+      await proc.kill(2000);
+      if (attempt > 1 || !proc.launchFailed) throw e;
+      await relaunchPause(proc);
+      continue;
     }
-    return { ...info, stdout: p.stdout(), stderr: p.stderr() };
+    if (attempt > 1 || !proc.launchFailed) return { proc, result };
+    await relaunchPause(proc);
+  }
+}
+
+async function relaunchPause(proc: WineNodeProcess): Promise<void> {
+  console.warn(`${proc.name}: Wine apparently did not start node.exe (exit ${proc.exitCode} after ${Math.round(proc.lifetime)} ms, no output); launching once more`);
+  proc.cleanup();
+  await sleep(RELAUNCH_PAUSE_MS);
+}
+
+/**
+ * Runs a script to completion (killed after timeoutMs) and returns its exit and output; a launch
+ * that Wine failed is made once more (launchUnderWine).
+ */
+export async function runWineNode(script: string, opts: WineNodeOptions & { timeoutMs?: number } = {}): Promise<WineRunResult> {
+  const { proc, result } = await launchUnderWine(
+    () => startWineNode(script, opts),
+    async (p) => {
+      try {
+        return await p.waitForExit(opts.timeoutMs ?? 60_000);
+      } catch (e) {
+        await p.kill();
+        p.cleanup();
+        throw e;
+      }
+    },
+  );
+  try {
+    return { ...result, stdout: proc.stdout(), stderr: proc.stderr() };
   } finally {
-    p.cleanup();
+    proc.cleanup();
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { fetchStats, type ServerProcess } from '../helpers/serverProcess.js';
-import { killWineServer, startWineNode, type WineNodeProcess } from './wine.js';
+import { killWineServer, launchUnderWine, startWineNode, type WineNodeProcess } from './wine.js';
 
 export interface WineServer extends ServerProcess {
   proc: WineNodeProcess;
@@ -32,31 +32,18 @@ async function ctrlC(proc: WineNodeProcess): Promise<void> {
 }
 
 /**
- * Starts the server under Wine. A launch that Wine itself failed (WineNodeProcess.launchFailed: no
- * output, over sooner than node.exe can start) is tried once more, with a warning; any other
- * failure to start is the test's failure.
+ * Starts the server under Wine. A launch that Wine itself failed is made once more, with a warning
+ * (launchUnderWine); any other failure to start is the test's failure.
  */
 export async function startWineServer(args: string[]): Promise<WineServer> {
-  const launch = () =>
-    startWineNode('bin/iocp-bench.js', {
-      args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args],
-      name: 'server',
-    });
-  let proc = launch();
-  let line: string;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      line = await proc.waitForLine(/"event":"listening"/, 90_000);
-      break;
-    } catch (e) {
-      await proc.kill(2000);
-      if (attempt > 1 || !proc.launchFailed) throw e;
-      console.warn(`${proc.name}: Wine apparently did not start node.exe (exit ${proc.exitCode} after ${Math.round(proc.lifetime)} ms, no output); launching once more`);
-      proc.cleanup();
-      await new Promise((r) => setTimeout(r, 1000));
-      proc = launch();
-    }
-  }
+  const { proc, result: line } = await launchUnderWine(
+    () =>
+      startWineNode('bin/iocp-bench.js', {
+        args: ['server', '--port', '0', '--stats-port', '0', '--json', ...args],
+        name: 'server',
+      }),
+    (p) => p.waitForLine(/"event":"listening"/, 90_000),
+  );
   const j = JSON.parse(line) as { listen: { port: number }; stats: string };
   return {
     proc,
