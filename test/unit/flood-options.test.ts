@@ -89,7 +89,7 @@ describe('unit parsers', () => {
       { text: 'dataErrors==0', metric: 'dataErrors', op: '==', value: 0 },
       { text: 'p99<20ms', metric: 'p99', op: '<', value: 20_000 },
     ]);
-    expect(parseAssertions('p50<=800,msgsPerSec>10k')).toMatchObject([{ value: 800 }, { value: 10_000 }]);
+    expect(parseAssertions('p50<=800us,msgsPerSec>10k')).toMatchObject([{ value: 800 }, { value: 10_000 }]);
     expect(() => parseAssertions('p99 is small')).toThrow(UsageError);
     expect(() => parseAssertions('speed>1')).toThrow(/unknown metric/);
   });

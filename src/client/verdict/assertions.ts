@@ -1,7 +1,8 @@
 /**
  * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails
- * the run when false. Latency metrics take time units (a bare number is in microseconds); the
- * others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
+ * the run when false. Latency metrics take a time with its unit (`20ms`, `800us`; a bare number
+ * other than 0 is refused: seconds, as in the other flags, or microseconds, as in the JSON, would
+ * each surprise someone); the others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
  * leak check did not run) fails its check rather than passing silently.
  */
 import { usageError } from '../../errors.js';
@@ -49,9 +50,11 @@ export function parseAssertions(raw: string): Assertion[] {
     }
     const op = (m[2] === '=' ? '==' : m[2]) as Op;
     const isTime = (TIME_METRICS as readonly string[]).includes(metric);
-    // A bare latency number means microseconds, the unit the JSON result uses.
-    const bare = /^\s*[\d.]+\s*$/.test(m[3]!);
-    const value = !isTime ? parseCount('--assert', m[3]!) : bare ? Number(m[3]) : parseDurationMs('--assert', m[3]!, 'ms', 0, MAX_ASSERT_MS) * 1000;
+    const raw = m[3]!.trim();
+    if (isTime && /^[\d.]+$/.test(raw) && Number(raw) !== 0) {
+      throw usageError('--assert', `a latency needs its unit, like ${metric}${m[2]}${raw}ms or ${metric}${m[2]}${raw}us`, text);
+    }
+    const value = !isTime ? parseCount('--assert', raw) : parseDurationMs('--assert', raw, 'ms', 0, MAX_ASSERT_MS) * 1000;
     return { text, metric, op, value };
   });
 }
