@@ -10,7 +10,7 @@ import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } fro
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
 import { prepareThreads, type ThreadRun } from './run/threads.js';
-import { ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
+import { connectRefused, ServerGoneWatch, type ServerGone } from './verdict/serverGone.js';
 import { IntervalCollector } from './run/intervals.js';
 import { serverSample, StatsPoller } from './verdict/serverSamples.js';
 import type { IntervalHistograms, IntervalSample } from './verdict/samples.js';
@@ -181,6 +181,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const elapsed = performance.now() - t0;
     collector.finish(elapsed);
     const stoppedEarly = this.stopped;
+    // A server that died too close to the end for the watch: one more connect tells.
+    if (gone === null) gone = await watch.atEnd(merged.counters, elapsed, () => connectRefused(host, port));
     this.emit('tick', tickOf(merged.counters, elapsed, total, o.durationMs));
     // Nothing to settle on a server that is gone, and its stats went with it.
     // Another server's stats (a wrong --stats URL) would judge a server that saw none of this:

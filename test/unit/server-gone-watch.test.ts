@@ -18,7 +18,7 @@ describe('server gone watch', () => {
     const w = new ServerGoneWatch(5000); // window: 2 s
     expect(w.observe(counters(10, 100, 0), 1000)).toBeNull();
     expect(w.observe(counters(10, 100, 50), 2500)).toBeNull(); // refused, but only 1.5 s silent
-    expect(w.observe(counters(10, 100, 80), 3000)).toEqual({ lastProgressMs: 1000, detectedMs: 3000, refused: 80 });
+    expect(w.observe(counters(10, 100, 80), 3000)).toEqual({ lastProgressMs: 1000, detectedMs: 3000, refused: 80, finalConnectRefused: false });
   });
 
   it('never judges a target nothing ever connected to (that is "no connection reached the server")', () => {
@@ -32,7 +32,7 @@ describe('server gone watch', () => {
     w.observe(counters(10, 100, 0), 0);
     expect(w.observe(counters(10, 101, 40), 1900)).toBeNull(); // one echo verified
     expect(w.observe(counters(10, 101, 60), 3800)).toBeNull(); // 20 refused since, 1.9 s
-    expect(w.observe(counters(10, 101, 60), 3900)).toEqual({ lastProgressMs: 1900, detectedMs: 3900, refused: 20 });
+    expect(w.observe(counters(10, 101, 60), 3900)).toEqual({ lastProgressMs: 1900, detectedMs: 3900, refused: 20, finalConnectRefused: false });
   });
 
   it('silence without refusals (a stalled server still listening) is left to the timeouts', () => {

@@ -85,7 +85,9 @@ export interface FloodResult {
   stoppedEarly: 'stop' | 'abort' | null;
   /**
    * The server went away mid-run (connects refused after connections had reached it, nothing
-   * verified since): the run ended early, and what the cut-off connections saw is not judged.
+   * verified since): the run ended early, and what the cut-off connections saw is not judged. A
+   * death too close to the end to end the run early is told by one more connect after it
+   * (finalConnectRefused).
    */
   serverGone: ServerGone | null;
   connections: {
@@ -289,7 +291,8 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
     // its symptom, not findings of their own.
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     reasons.push(
-      `server went away: nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused ` +
+      `server went away: nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused` +
+        `${gone.finalConnectRefused ? ', and one more after the run ' : ' '}` +
         `(run ended at ${s(gone.detectedMs)}; ${r.faults.total} faults and ${r.errors.total} errors of cut-off connections not judged)`,
     );
     return [...reasons, ...assertionReasons(r)];

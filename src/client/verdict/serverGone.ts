@@ -4,7 +4,13 @@
  * refused (nothing listens on the port any more), means the server is gone. The flood then ends
  * early with that reason instead of hammering a dead port until its end and reporting the cut
  * connections as data faults.
+ *
+ * A server that dies less than a window before the run's end would pass unnoticed, every connect
+ * after its death counted as a mere network error. So a run that ends with refusals since its last
+ * progress makes one more connect of its own (finalConnectRefused): refused too, the server is
+ * gone; accepted, or anything else, it is not judged gone.
  */
+import { connect } from 'node:net';
 import { C } from '../run/floodCounters.js';
 
 /** Refused connects in the silent window before the server is judged gone (one could be a fluke). */
@@ -19,7 +25,12 @@ export interface ServerGone {
   detectedMs: number;
   /** Connects refused since the last progress. */
   refused: number;
+  /** Judged at the run's end (before a whole silent window had passed) by a last connect, refused too. */
+  finalConnectRefused: boolean;
 }
+
+/** How long the last connect may take before it counts as not refused (ms). */
+const FINAL_CONNECT_MS = 2000;
 
 export class ServerGoneWatch {
   private readonly windowMs: number;
@@ -44,8 +55,37 @@ export class ServerGoneWatch {
       this.progressAt = nowMs;
       return null;
     }
-    const refusedSince = refused - this.refusedAtProgress;
-    if (this.connected === 0 || refusedSince < MIN_REFUSED || nowMs - this.progressAt < this.windowMs) return null;
-    return { lastProgressMs: Math.round(this.progressAt), detectedMs: Math.round(nowMs), refused: refusedSince };
+    if (!this.suspects(refused) || nowMs - this.progressAt < this.windowMs) return null;
+    return { lastProgressMs: Math.round(this.progressAt), detectedMs: Math.round(nowMs), refused: refused - this.refusedAtProgress, finalConnectRefused: false };
   }
+
+  /**
+   * At the run's end, with its final counters: gone if a whole silent window has passed, or if
+   * connects were refused since the last progress and `refusedNow()` (one more connect) is too.
+   */
+  async atEnd(c: Float64Array, endMs: number, refusedNow: () => Promise<boolean>): Promise<ServerGone | null> {
+    const gone = this.observe(c, endMs);
+    if (gone !== null || !this.suspects(c[C.errRefused]!) || !(await refusedNow())) return gone;
+    return { lastProgressMs: Math.round(this.progressAt), detectedMs: Math.round(endMs), refused: c[C.errRefused]! - this.refusedAtProgress, finalConnectRefused: true };
+  }
+
+  /** Connections reached the target, and enough connects were refused since the last progress. */
+  private suspects(refused: number): boolean {
+    return this.connected > 0 && refused - this.refusedAtProgress >= MIN_REFUSED;
+  }
+}
+
+/** One connect to host:port: true when it is refused (nothing listens there). */
+export function connectRefused(host: string, port: number, timeoutMs = FINAL_CONNECT_MS): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (refused: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(refused);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(false));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED'));
+  });
 }
