@@ -7,6 +7,7 @@ import type { ServerStats } from '../server/index.js';
 import type { LatencySummary } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
+import { noFaultDetail } from '../client/verdict/result.js';
 import { formatBytes, formatCount, formatMicros, formatMs, type Range } from '../units.js';
 import type { ReportResult } from './types.js';
 
@@ -123,7 +124,7 @@ export function connectionsSection(r: ReportResult): string {
 /** Data faults by class and network errors by kind, with the first examples of each. */
 export function faultsSection(r: ReportResult): string {
   const out = ['<h2>Faults and errors</h2>'];
-  if (r.faults.total === 0) out.push('<p class="good">No data fault: every echoed byte verified.</p>');
+  if (r.faults.total === 0) out.push(`<p class="good">No data fault: ${esc(noFaultDetail(r.messages))}.</p>`);
   else {
     out.push(table(['fault', 'connections'], FAULT_CLASSES.filter((f) => r.faults[f] > 0).map((f) => [f, r.faults[f]])));
     out.push(list('samples', r.faultSamples.slice(0, 20).map((s) => `connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`)));

@@ -7,7 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ServerStats } from '../../server/index.js';
 import { FAULT_CLASSES } from '../verify/diagnose.js';
-import type { FloodResult } from '../verdict/result.js';
+import { noFaultDetail, type FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
 import { formatBytes, formatCount, formatMicros, formatMs } from '../../units.js';
@@ -232,7 +232,10 @@ function latencySection(c: ChalkInstance, r: FloodResult): string[] {
 }
 
 function faultsSection(c: ChalkInstance, r: FloodResult): string[] {
-  if (r.faults.total === 0) return [`${c.bold('Faults')} none: every echoed byte verified`];
+  if (r.faults.total === 0) {
+    const [first, ...rest] = wrap(`Faults none: ${noFaultDetail(r.messages)}`);
+    return [first!.replace('Faults', c.bold('Faults')), ...rest];
+  }
   const f = table(c, ['Faults', 'connections']);
   for (const k of FAULT_CLASSES) if (r.faults[k]) f.push([c.red(`  ${k}`), r.faults[k]]);
   const samples = r.faultSamples.slice(0, SAMPLES_SHOWN).flatMap((s) => wrap(`  connection ${s.connection} (${s.mode}): ${s.fault}: ${s.detail}`, '    '));

@@ -15,7 +15,7 @@ import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary
 import type { IntervalHistograms, IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
-import { UNLIMITED, type Range } from '../../units.js';
+import { formatCount, UNLIMITED, type Range } from '../../units.js';
 import type { Shard, ShardedPlan } from '../shard.js';
 
 /**
@@ -318,6 +318,17 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
 
 function assertionReasons(r: FloodResult): string[] {
   return r.assertions.filter((a) => !a.ok).map((a) => `assertion failed: ${a.expr} (actual ${a.shown})`);
+}
+
+/**
+ * What "no data fault" covers, in words, for the reports: every echo verified, or (when messages
+ * got no echo, their connections having failed or been cut off) only what came back.
+ */
+export function noFaultDetail(messages: { sent: number; verified: number }): string {
+  if (messages.verified === 0) return 'nothing came back to verify';
+  const missing = messages.sent - messages.verified;
+  if (missing <= 0) return 'every echoed byte verified';
+  return `every byte that came back verified, but ${formatCount(missing)} of ${formatCount(messages.sent)} messages sent got no echo (their connections ended first)`;
 }
 
 /** The value of an assertion metric in a result (null: not measured). */
