@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeFor, IocpBenchError } from './errors.js';
+import { errorJsonLine, exitCodeFor, IocpBenchError, UsageError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
 import { ownProcess } from './client/cli/compilerTuning.js';
 import { addMergeCommand } from './client/merge/mergeCommand.js';
@@ -19,7 +19,8 @@ export function createProgram(): Command {
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Commander's parse errors in the form of the command's own: `iocp-bench: <one line>`.
+    .configureOutput({ outputError: (text, write) => write(`iocp-bench: ${commanderMessage(text)}\n`) });
   addServerCommand(program);
   addFloodCommand(program);
   addMergeCommand(program);
@@ -56,7 +57,10 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; anything else is a usage error.
       const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
-      return asked.includes(err.code) ? 0 : 2;
+      if (asked.includes(err.code)) return 0;
+      // Commander has written its message; `flood --json` promises its one object on stdout too.
+      if (argv[0] === 'flood' && argv.includes('--json')) process.stdout.write(errorJsonLine(new UsageError(commanderMessage(err.message))));
+      return 2;
     }
     if (err instanceof IocpBenchError) {
       process.stderr.write(`iocp-bench: ${err.message}\n`);
@@ -65,6 +69,16 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+}
+
+/** Commander's message as one line: `error: unknown option '--x'` and its hint -> `unknown option '--x' (Did you mean --y?)`. */
+function commanderMessage(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 export { Option };

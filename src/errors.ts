@@ -52,3 +52,13 @@ export class SysError extends IocpBenchError {
 export function exitCodeFor(err: unknown): number {
   return err instanceof UsageError ? 2 : 1;
 }
+
+/**
+ * The one object `flood --json` prints on an error instead of a result:
+ * `{"verdict":"ERROR","reasons":[message],"error":{"code":...}}`, with its newline.
+ */
+export function errorJsonLine(err: unknown): string {
+  const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
+  const message = err instanceof Error ? err.message : String(err);
+  return `${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`;
+}

@@ -3,7 +3,7 @@
  * SIGTERM, and the report or JSON. Loaded only when the command runs (floodCommand.ts defines
  * the flags).
  */
-import { IocpBenchError, usageError } from '../../errors.js';
+import { errorJsonLine, usageError } from '../../errors.js';
 import { signalCounter } from '../../signals.js';
 import { runFlood, type FloodRun } from '../flood.js';
 import { resolveFloodOptions } from '../options.js';
@@ -23,11 +23,7 @@ export async function runFloodCommand(target: string | undefined, flags: FloodFl
   try {
     await runAndRender(target, flags);
   } catch (err) {
-    if (flags.json) {
-      const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
-      const message = err instanceof Error ? err.message : String(err);
-      process.stdout.write(`${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`);
-    }
+    if (flags.json) process.stdout.write(errorJsonLine(err));
     throw err;
   }
 }
