@@ -2,8 +2,8 @@
  * Reads a saved flood result (what `iocp-bench flood --json` printed) for `iocp-bench report`:
  * any file that is not one is a UsageError naming the file and what is wrong, in one line.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { inputName, parseLastJson, readInputText } from '../inputFile.js';
 import type { ReportResult } from './types.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,20 +44,14 @@ export function asFloodResult(value: unknown, name: string): ReportResult {
   return value as unknown as ReportResult;
 }
 
-/** Reads and checks a result file. */
+/** Reads and checks a result file (`-`: stdin). */
 export function readResultFile(file: string): ReportResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'E_NOT_RESULT');
-  }
+  const text = readInputText(file, 'E_NOT_RESULT');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseLastJson(text);
   } catch (err) {
-    throw new UsageError(`${file}: not a flood result (the output of iocp-bench flood --json): not JSON (${(err as Error).message.replace(/\s+/g, ' ')})`, 'E_NOT_RESULT');
+    throw new UsageError(`${inputName(file)}: not a flood result (the output of iocp-bench flood --json): not JSON (${(err as Error).message.replace(/\s+/g, ' ')})`, 'E_NOT_RESULT');
   }
-  return asFloodResult(value, file);
+  return asFloodResult(value, inputName(file));
 }

@@ -5,7 +5,7 @@
  * the HTML report of the merged run (`-`: on stdout, in place of the text report). Exit 0 on PASS,
  * 1 on FAIL, 2 on unreadable input.
  */
-import { readFileSync } from 'node:fs';
+import { inputName, parseLastJson, readInputText } from '../../inputFile.js';
 import { Chalk } from 'chalk';
 import { usageError } from '../../errors.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
@@ -44,21 +44,15 @@ export async function runMergeCommand(files: string[], flags: MergeFlags): Promi
 
 /** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */
 function readShard(file: string): ShardInput {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    throw usageError('merge', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const line = text.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  const text = readInputText(file);
   let result: FloodResult;
   try {
-    result = JSON.parse(line ?? '') as FloodResult;
+    result = parseLastJson(text) as FloodResult;
   } catch {
-    throw usageError('merge', `${file} holds no JSON result (the output of flood --json)`);
+    throw usageError('merge', `${inputName(file)} holds no JSON result (the output of flood --json)`);
   }
-  if (!result || typeof result !== 'object' || !result.connections || !result.options) throw usageError('merge', `${file} is not a flood result`);
-  if (!result.histograms || !Array.isArray(result.samples)) throw usageError('merge', `${file} has no latency histograms or samples: a flood older than merge`);
+  if (!result || typeof result !== 'object' || !result.connections || !result.options) throw usageError('merge', `${inputName(file)} is not a flood result`);
+  if (!result.histograms || !Array.isArray(result.samples)) throw usageError('merge', `${inputName(file)} has no latency histograms or samples: a flood older than merge`);
   return { file, result };
 }
 
