@@ -41,7 +41,7 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
       throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
     }
-    if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}`);
+    if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}${statsPathHint(url, res.status)}`);
     let text: string;
     try {
       text = await res.text();
@@ -60,6 +60,21 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
     }
     return body;
   };
+}
+
+/** A 404 from a URL that does not end in /stats: where the server's counters are. */
+function statsPathHint(url: string, status: number): string {
+  if (status !== 404) return '';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '';
+  }
+  if (u.pathname.endsWith('/stats')) return '';
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/stats`;
+  u.search = '';
+  return `: the server's counters are at /stats (${u.href}?)`;
 }
 
 /** Problems in a snapshot; empty = clean. */
