@@ -5,7 +5,7 @@
  */
 import { usageError } from '../../errors.js';
 import type { BackendName, Lifetime, ServerOptions } from '../../server/index.js';
-import { parseBytes, parseCount, parseDurationMs, parseRange } from '../../units.js';
+import { parseBytes, parseCount, parseDurationMs, parseInteger, parseRange } from '../../units.js';
 import type { FloodOptions } from '../options.js';
 import type { Mix } from '../run/scenarios.js';
 import { parseShard, type Shard } from '../shard.js';
@@ -66,7 +66,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.size !== undefined) o.size = parseRange('--size', f.size, parseBytes);
   if (f.split) o.split = true;
   if (f.mix !== undefined) o.mix = parseMix(f.mix);
-  if (f.seed !== undefined) o.seed = parseCount('--seed', f.seed);
+  if (f.seed !== undefined) o.seed = parseInteger('--seed', f.seed);
   if (f.workers !== undefined) o.workers = parseCount('--workers', f.workers);
   if (f.timeout !== undefined) o.timeoutMs = parseDurationMs('--timeout', f.timeout, 's');
   if (f.hold !== undefined) o.idleHoldMs = parseRange('--hold', f.hold, (name, raw) => parseDurationMs(name, raw, 's'));

@@ -66,7 +66,7 @@ export function renderStartHeader(info: FloodStartInfo, opts: { color?: boolean 
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const lines = [
     c.bold(`iocp-bench flood -> ${targetText(info.host, info.port, info.embedded, info.backend)}`),
-    `seed ${info.seed} | up to ${info.connections} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
+    `seed ${info.seed} | up to ${atOnce(info)} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
     ...wrap(`plan: ${planText(info)}`),
   ];
   return lines.join('\n') + '\n';
@@ -94,8 +94,13 @@ function targetText(host: string, port: number, embedded: boolean, backend: stri
 const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
 
 /** The plan in words: how many connections or how long, and the paces asked for. */
+/** Connections open at once at most: a plan of fewer connections in all never opens more. */
+function atOnce(p: { connections: number; total: number | null }): number {
+  return p.total === null ? p.connections : Math.min(p.connections, p.total);
+}
+
 function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number; msgStages: RateStage[] }): string {
-  const parts = [p.total !== null ? `${p.total} connections` : `for ${formatMs(p.durationMs)}`];
+  const parts = [p.total !== null ? `${p.total} connection${p.total === 1 ? '' : 's'}` : `for ${formatMs(p.durationMs)}`];
   if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
   if (p.rate > 0) parts.push(`${p.rate} new connections/s`);
   if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${s.rate}`).join(',')} msg/s`);
@@ -123,7 +128,7 @@ function header(c: ChalkInstance, r: FloodResult): string[] {
   const o = r.options;
   return [
     c.bold(`iocp-bench flood -> ${targetText(t.host, t.port, t.embedded, t.backend)}`),
-    `seed ${o.seed} | up to ${o.connections} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
+    `seed ${o.seed} | up to ${atOnce(o)} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
     ...wrap(`plan: ${planText(o)}`),
     ...ranLine(c, r),
   ];
