@@ -23,11 +23,12 @@ export const BAR_SIZE = 10;
 
 /**
  * The progress line's format: it fits 80 columns with counts up to 99.9k. A run by time shows
- * elapsed and remaining time; one by count, connections done out of the total. `flow` is the
+ * the time left (the bar and percentage show how far it is); one by count, connections done out
+ * of the total. `flow` is the
  * message rate, or, once a stop was asked for, what the flood is doing (stopping, aborting).
  */
 export function progressFormat(byTime: boolean): string {
-  const where = byTime ? '{elapsed}s/{remaining}s left' : '{done}/{totalText}';
+  const where = byTime ? '{remaining}s left' : '{done}/{totalText}';
   return `{bar} {percentage}% ${where} | {active} open | {flow} | {faults} flt {errors} err`;
 }
 
@@ -39,7 +40,6 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream, signal
   let bar: cliProgress.SingleBar | null = null;
   let byTime = false;
   const payload = (t: FloodTick) => ({
-    elapsed: Math.floor(t.elapsedMs / 1000),
     remaining: Math.max(0, Math.ceil((t.durationMs - t.elapsedMs) / 1000)),
     done: formatCount(t.done),
     totalText: t.total === null ? '-' : formatCount(t.total),
@@ -63,7 +63,7 @@ export function attachProgress(run: FloodRun, stream: NodeJS.WriteStream, signal
       cliProgress.Presets.shades_classic,
     );
     bar.start(byTime ? Math.max(1, info.durationMs) : Math.max(1, info.total!), 0, {
-      elapsed: 0, remaining: Math.ceil(info.durationMs / 1000), done: '0', totalText: info.total === null ? '-' : formatCount(info.total), active: 0, flow: '0 msg/s', faults: 0, errors: 0,
+      remaining: Math.ceil(info.durationMs / 1000), done: '0', totalText: info.total === null ? '-' : formatCount(info.total), active: 0, flow: '0 msg/s', faults: 0, errors: 0,
     });
   });
   run.on('tick', (t: FloodTick) => {
