@@ -1,11 +1,12 @@
 // The flood's header speaks of the plan as it will run: a plan of fewer connections in all than
-// -c never has more than that many open at once, and one connection is one connection.
+// -c never has more than that many open at once, one connection is one connection, and -n beside
+// -d is a limit too.
 import { describe, expect, it } from 'vitest';
 import { renderStartHeader } from '../../src/client/cli/report.js';
 import type { FloodStartInfo } from '../../src/client/flood.js';
 
-const info = (total: number | null, connections: number): FloodStartInfo => ({
-  host: '127.0.0.1', port: 7777, embedded: false, backend: 'epoll', total, durationMs: total === null ? 5000 : 0, connections, workers: 2,
+const info = (total: number | null, connections: number, durationMs = total === null ? 5000 : 0): FloodStartInfo => ({
+  host: '127.0.0.1', port: 7777, embedded: false, backend: 'epoll', total, durationMs, connections, workers: 2,
   seed: 1, transport: 'native', stages: [], rate: 0, msgRate: 0, msgStages: [], statsBefore: null,
 });
 
@@ -19,5 +20,9 @@ describe('start header counts', () => {
     const text = renderStartHeader(info(total, connections));
     expect(text).toContain(`| ${atOnce} |`);
     expect(text).toContain(plan);
+  });
+
+  it('-n with -d: whichever limit comes first, as the run does', () => {
+    expect(renderStartHeader(info(100, 1000, 2000))).toContain('plan: 100 connections or 2s, whichever ends first |');
   });
 });

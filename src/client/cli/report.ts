@@ -100,7 +100,9 @@ function atOnce(p: { connections: number; total: number | null }): number {
 }
 
 function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number; msgStages: RateStage[] }): string {
-  const parts = [p.total !== null ? `${p.total} connection${p.total === 1 ? '' : 's'}` : `for ${formatMs(p.durationMs)}`];
+  const count = p.total !== null ? `${p.total} connection${p.total === 1 ? '' : 's'}` : null;
+  // -n with -d: whichever ends first.
+  const parts = [count === null ? `for ${formatMs(p.durationMs)}` : p.durationMs > 0 ? `${count} or ${formatMs(p.durationMs)}, whichever ends first` : count];
   if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
   if (p.rate > 0) parts.push(`${p.rate} new connections/s`);
   if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${s.rate}`).join(',')} msg/s`);
