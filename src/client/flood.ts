@@ -166,8 +166,13 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     // The clock starts once the threads are loaded and ready: it measures the flood.
     t0 = performance.now();
     const realStart = Date.now();
-    const poller = statsNow === null && stats !== null ? new StatsPoller(stats, o.intervalMs, t0) : null;
-    const serverNow = statsNow ? () => serverSample(statsNow()) : poller ? () => poller.latest() : () => null;
+    // The server's counters are read shortly before each boundary, an embedded server's as a
+    // target's: read when the threads' parts arrive, after the boundary, they showed the server
+    // already done with connections that the parts, taken at it, still counted as open (at the
+    // end of a --duration, which falls on a boundary). The last sample's are the final counters.
+    const source: StatsSource | null = statsNow !== null ? async () => statsNow() : stats;
+    const poller = source !== null ? new StatsPoller(source, o.intervalMs, t0) : null;
+    const serverNow = (last: boolean) => (last && statsNow !== null ? serverSample(statsNow()) : poller ? poller.latest() : null);
     const samples: IntervalSample[] = [];
     // A shard keeps each interval's histograms, which `merge` adds exactly across the shards.
     const intervalHistograms: IntervalHistograms[] | null = o.shard ? [] : null;

@@ -71,8 +71,8 @@ export class IntervalCollector {
     /** The flood's start, ms since the Unix epoch. */
     private readonly epochMs: number,
     private readonly emit: (s: IntervalSample, histograms: IntervalHistograms | null) => void,
-    /** The server's counters now, or null when they are not readable. */
-    private readonly server: () => IntervalSample['server'],
+    /** The server's counters for a sample (`last`: the run's last one), or null when they are not readable. */
+    private readonly server: (last: boolean) => IntervalSample['server'],
     /** Hand each sample's histograms, encoded, to emit (a shard's, for an exact merge). */
     private readonly keepHistograms = false,
   ) {
@@ -119,11 +119,11 @@ export class IntervalCollector {
       const last = endMs !== null && this.pending.every((q) => q.length === 0);
       const nominal = b * this.intervalMs;
       const elapsedMs = Math.round(Math.max(this.previousElapsedMs, last ? endMs : endMs !== null ? Math.min(nominal, endMs) : nominal));
-      this.emitSample(elapsedMs, rtt, openLoop ? service : null);
+      this.emitSample(elapsedMs, rtt, openLoop ? service : null, last);
     }
   }
 
-  private emitSample(elapsedMs: number, rtt: Histogram, service: Histogram | null): void {
+  private emitSample(elapsedMs: number, rtt: Histogram, service: Histogram | null, last: boolean): void {
     const now = newCounters();
     for (const c of this.cumulative) addCounters(now, c);
     const d = now.map((v, i) => v - this.previous[i]!);
@@ -131,7 +131,7 @@ export class IntervalCollector {
     this.previous = now;
     this.previousElapsedMs = elapsedMs;
     const histograms = this.keepHistograms ? { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null } : null;
-    this.emit(sampleOf(d, now[C.active]!, rtt, service, { time: Math.round(this.epochMs + elapsedMs), elapsedMs, intervalMs }, this.server()), histograms);
+    this.emit(sampleOf(d, now[C.active]!, rtt, service, { time: Math.round(this.epochMs + elapsedMs), elapsedMs, intervalMs }, this.server(last)), histograms);
   }
 }
 

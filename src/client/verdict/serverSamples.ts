@@ -1,6 +1,6 @@
 /**
- * The server's counters in interval samples: read directly from an embedded server, or polled
- * from a /stats source at each interval boundary without ever holding a sample up.
+ * The server's counters in interval samples: an embedded server's or a /stats source's, read
+ * shortly before each interval boundary without ever holding a sample up.
  */
 import type { ServerStats } from '../../server/index.js';
 import type { StatsSource } from './leakCheck.js';
