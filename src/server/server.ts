@@ -3,7 +3,7 @@
  * endpoint. Backends trust what reaches them.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { IocpBenchError } from '../errors.js';
+import { IocpBenchError, SysError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
 import { Counters } from './counters.js';
 import type { ServerHandle } from './handle.js';
@@ -19,6 +19,15 @@ export { validateServerOptions };
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;
 
+/** What to do about a port that is taken, after the error's own line. */
+const IN_USE_HINT = (flag: string) => `; another process listens there (${flag} 0 picks a free port)`;
+
+/** A listen address in use (EADDRINUSE on Linux and in Node, WSAEADDRINUSE on Windows) says what to do. */
+function withPortHint(err: unknown, flag: string): unknown {
+  if (err instanceof SysError && (err.code === 'EADDRINUSE' || err.code === 'WSAEADDRINUSE')) err.message += IN_USE_HINT(flag);
+  return err;
+}
+
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<ServerHandle> {
   const options = validateServerOptions(partial);
   const backend = resolveBackend(options.backend);
@@ -28,7 +37,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   let address: { host: string; port: number };
 
   if (backend === 'node') {
-    const echo = await startNodeEcho(options);
+    const echo = await startNodeEcho(options).catch((e: unknown) => Promise.reject(withPortHint(e, '--port')));
     address = echo.address;
     snapshot = () =>
       echo.counters.snapshot({
@@ -42,7 +51,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   } else {
     const table = new SessionTable(options.maxSessions);
     const counters = new Counters(options.workers + 1);
-    const host = await createHost({ options, table, counters }, backend);
+    const host = await createHost({ options, table, counters }, backend).catch((e: unknown) => Promise.reject(withPortHint(e, '--port')));
     address = host.address;
     let fatal: string | null = null;
     const pool = await WorkerPool.start(host, table, counters, options, {
@@ -79,7 +88,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       const e = err as NodeJS.ErrnoException;
       throw new IocpBenchError(
         'E_STATS_LISTEN',
-        `cannot serve stats on ${options.statsHost}:${options.statsPort}: ${e.code ?? e.message}`,
+        `cannot serve stats on ${options.statsHost}:${options.statsPort}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? IN_USE_HINT('--stats-port') : ''}`,
       );
     }
   }

@@ -38,10 +38,16 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
     expectOneLine(r.stderr, pattern);
   });
 
-  it('a port already in use exits 1', async () => {
+  it('a port already in use exits 1, with what to do', async () => {
     const r = await LAUNCHER.run(['server', '--port', String(busyPort)]);
     expect(r.code).toBe(1);
-    expectOneLine(r.stderr, /bind failed: (EADDRINUSE|WSAEADDRINUSE) .*127\.0\.0\.1:\d+/);
+    expectOneLine(r.stderr, /bind failed: (EADDRINUSE|WSAEADDRINUSE) .*127\.0\.0\.1:\d+; another process listens there \(--port 0 picks a free port\)$/);
+  });
+
+  it('a stats port already in use exits 1, with what to do', async () => {
+    const r = await LAUNCHER.run(['server', '--port', '0', '--stats-port', String(busyPort)]);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, new RegExp(`^iocp-bench: cannot serve stats on 127\\.0\\.0\\.1:${busyPort}: EADDRINUSE; another process listens there \\(--stats-port 0 picks a free port\\)$`));
   });
 
   it("the other OS's backend exits 1", async () => {
