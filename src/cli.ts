@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { errorJsonLine, exitCodeFor, IocpBenchError, UsageError } from './errors.js';
+import { errorEventLine, errorJsonLine, exitCodeFor, IocpBenchError, UsageError } from './errors.js';
 import { addFloodCommand } from './client/cli/floodCommand.js';
 import { ownProcess } from './client/cli/compilerTuning.js';
 import { addMergeCommand } from './client/merge/mergeCommand.js';
@@ -58,8 +58,12 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
       // Help and version are "errors" to commander; anything else is a usage error.
       const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
       if (asked.includes(err.code)) return 0;
-      // Commander has written its message; `flood --json` promises its one object on stdout too.
-      if (argv[0] === 'flood' && argv.includes('--json')) process.stdout.write(errorJsonLine(new UsageError(commanderMessage(err.message))));
+      // Commander has written its message; --json promises it on stdout too (flood's one object, server's last event).
+      if (argv.includes('--json')) {
+        const usage = new UsageError(commanderMessage(err.message));
+        if (argv[0] === 'flood') process.stdout.write(errorJsonLine(usage));
+        else if (argv[0] === 'server') process.stdout.write(errorEventLine(usage));
+      }
       return 2;
     }
     if (err instanceof IocpBenchError) {

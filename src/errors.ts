@@ -62,3 +62,13 @@ export function errorJsonLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return `${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`;
 }
+
+/**
+ * The line `server --json` logs on an error that stops it before or while it starts:
+ * `{"event":"error","reasons":[message],"error":{"code":...}}`, with its newline.
+ */
+export function errorEventLine(err: unknown): string {
+  const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
+  const message = err instanceof Error ? err.message : String(err);
+  return `${JSON.stringify({ event: 'error', reasons: [message], error: { code } })}\n`;
+}

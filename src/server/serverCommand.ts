@@ -6,6 +6,7 @@ import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 import { signalCounter } from '../signals.js';
 import { openSampleOut } from '../sampleOut.js';
+import { errorEventLine } from '../errors.js';
 import { sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
 
 /** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
@@ -88,7 +89,13 @@ export function addServerCommand(program: Command): void {
         'was left (sessions live, operations outstanding) and exits 1 at once.',
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runServerCommand(flags);
+      try {
+        process.exitCode = await runServerCommand(flags);
+      } catch (err) {
+        // With --json, the log's last line says why there is no "listening" line (stderr has it too).
+        if (flags.json) (flags.out === '-' ? process.stderr : process.stdout).write(errorEventLine(err));
+        throw err;
+      }
     });
 }
 

@@ -1,0 +1,36 @@
+// `server --json` logs JSON lines; when it stops before "listening" (a bad flag, a port in use) its
+// last line is an error event with the same message as the one line on stderr, and the exit code
+// says which kind (2 usage, 1 runtime).
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCliProcess } from '../helpers/cli.js';
+
+let busy: Server;
+let busyPort = 0;
+beforeAll(async () => {
+  busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  busyPort = (busy.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+it.each([
+  ['a port in use', () => ['--port', String(busyPort)], 1, 'EADDRINUSE', /^bind failed: EADDRINUSE \(98\) to 127\.0\.0\.1:\d+; another process listens there/],
+  ['a value out of range', () => ['--port', '70000'], 2, 'E_USAGE', /^--port: must be a whole number in 0\.\.65535 \(got "70000"\)$/],
+  ['an unknown option', () => ['--bogus'], 2, 'E_USAGE', /^unknown option '--bogus'$/],
+] as const)('%s: an error event on stdout, the line on stderr', async (_name, args, code, errorCode, message) => {
+  const r = await runCliProcess(['server', '--json', ...args()]);
+  expect(r.code).toBe(code);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const e = JSON.parse(lines[0]!);
+  expect(e).toEqual({ event: 'error', reasons: [expect.stringMatching(message)], error: { code: errorCode } });
+  expect(r.stderr.split('\n')[0]).toBe(`iocp-bench: ${e.reasons[0]}`);
+});
+
+it('with --out - (samples on stdout), the error event goes to stderr', async () => {
+  const r = await runCliProcess(['server', '--json', '--out', '-', '--port', String(busyPort)]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^\{"event":"error","reasons":\["bind failed: EADDRINUSE/);
+});
