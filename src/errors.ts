@@ -53,14 +53,18 @@ export function exitCodeFor(err: unknown): number {
   return err instanceof UsageError ? 2 : 1;
 }
 
+/** An error as the JSON outputs carry it: its message as the one reason, its code (E_RUNTIME when it has none). */
+function errorFields(err: unknown): { reasons: string[]; error: { code: string } } {
+  const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
+  return { reasons: [err instanceof Error ? err.message : String(err)], error: { code } };
+}
+
 /**
  * The one object `flood --json` prints on an error instead of a result:
  * `{"verdict":"ERROR","reasons":[message],"error":{"code":...}}`, with its newline.
  */
 export function errorJsonLine(err: unknown): string {
-  const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
-  const message = err instanceof Error ? err.message : String(err);
-  return `${JSON.stringify({ verdict: 'ERROR', reasons: [message], error: { code } })}\n`;
+  return `${JSON.stringify({ verdict: 'ERROR', ...errorFields(err) })}\n`;
 }
 
 /**
@@ -68,7 +72,5 @@ export function errorJsonLine(err: unknown): string {
  * `{"event":"error","reasons":[message],"error":{"code":...}}`, with its newline.
  */
 export function errorEventLine(err: unknown): string {
-  const code = err instanceof IocpBenchError ? err.code : 'E_RUNTIME';
-  const message = err instanceof Error ? err.message : String(err);
-  return `${JSON.stringify({ event: 'error', reasons: [message], error: { code } })}\n`;
+  return `${JSON.stringify({ event: 'error', ...errorFields(err) })}\n`;
 }
