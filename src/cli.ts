@@ -25,6 +25,9 @@ export function createProgram(): Command {
   addFloodCommand(program);
   addMergeCommand(program);
   addReportCommand(program);
+  // Commander shows a string default quoted ((default: "7777")); the help shows it as it is typed.
+  for (const cmd of program.commands)
+    for (const opt of cmd.options) if (typeof opt.defaultValue === 'string' && opt.defaultValueDescription === undefined) opt.defaultValueDescription = opt.defaultValue;
   return program;
 }
 
