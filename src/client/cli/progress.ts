@@ -24,8 +24,8 @@ export const BAR_SIZE = 10;
 /**
  * The progress line's format: it fits 80 columns with counts up to 99.9k. A run by time shows
  * the time left (the bar and percentage show how far it is); one by count, connections done out
- * of the total. `flow` is the
- * message rate, or, once a stop was asked for, what the flood is doing (stopping, aborting).
+ * of the total. `flow` is the message rate, or, once a stop was asked for, what the flood is
+ * doing (stopping, aborting).
  */
 export function progressFormat(byTime: boolean): string {
   const where = byTime ? '{remaining}s left' : '{done}/{totalText}';

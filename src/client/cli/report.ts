@@ -93,12 +93,12 @@ function targetText(host: string, port: number, embedded: boolean, backend: stri
 
 const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
 
-/** The plan in words: how many connections or how long, and the paces asked for. */
 /** Connections open at once at most: a plan of fewer connections in all never opens more. */
 function atOnce(p: { connections: number; total: number | null }): number {
   return p.total === null ? p.connections : Math.min(p.connections, p.total);
 }
 
+/** The plan in words: how many connections or how long, and the paces asked for. */
 function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number; msgStages: RateStage[] }): string {
   const count = p.total !== null ? `${p.total} connection${p.total === 1 ? '' : 's'}` : null;
   // -n with -d: whichever ends first.

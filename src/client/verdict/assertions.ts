@@ -2,8 +2,9 @@
  * `--assert leaks==0,dataErrors==0,p99<20ms`: checks over the flood's result, each of which fails
  * the run when false. Latency metrics take a time with its unit (`20ms`, `800us`; a bare number
  * other than 0 is refused: seconds, as in the other flags, or microseconds, as in the JSON, would
- * each surprise someone); the others take counts (`10k`). A metric that could not be measured (for example `leaks` when the
- * leak check did not run) fails its check rather than passing silently.
+ * each surprise someone); the others take counts (`10k`). A metric that could not be measured
+ * (for example `leaks` when the leak check did not run) fails its check rather than passing
+ * silently.
  */
 import { usageError } from '../../errors.js';
 import { formatMicros, parseCount, parseDurationMs } from '../../units.js';
