@@ -265,7 +265,7 @@ function serverSection(c: ChalkInstance, r: FloodResult): string[] {
       ? [c.green(`leak check clean (${r.leak.settleMs} ms): every session freed, nothing outstanding, nothing stale`)]
       : r.leak.status === 'not-run'
         ? wrap(`leak check not run: ${r.leak.reasons.join('; ')}`).map((l) => c.yellow(l))
-        : wrap(`leak check ${r.leak.status === 'leak' ? 'FAILED' : 'error'}: ${r.leak.reasons.join('; ')}`).map((l) => c.red(l));
+        : wrap(`leak check ${r.leak.status === 'leak' ? `FAILED (${r.leak.settleMs} ms)` : 'error'}: ${r.leak.reasons.join('; ')}`).map((l) => c.red(l));
   out.push(...leakLine);
   return out;
 }

@@ -112,9 +112,9 @@ export async function checkLeaks(source: StatsSource | null, before: ServerStats
   let after: ServerStats;
   try {
     after = await source();
-    // Stale completions never go away by waiting; everything else may still be draining.
-    const unsettled = (x: ServerStats) =>
-      (leakReasons(x).length > 0 && x.staleCompletions === 0) || (before !== null && seen(x) - seen(before) < reached);
+    // Stale completions and double frees never go away by waiting; everything else may still be draining.
+    const final = (x: ServerStats) => x.staleCompletions !== 0 || (x.extra?.doubleFrees ?? 0) !== 0;
+    const unsettled = (x: ServerStats) => (leakReasons(x).length > 0 && !final(x)) || (before !== null && seen(x) - seen(before) < reached);
     while (unsettled(after) && Date.now() - t0 < timeoutMs) {
       await new Promise((r) => setTimeout(r, POLL_MS));
       after = await source();
