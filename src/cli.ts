@@ -61,10 +61,10 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
       // Help and version are "errors" to commander; anything else is a usage error.
       const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
       if (asked.includes(err.code)) return 0;
-      // Commander has written its message; --json promises it on stdout too (flood's one object, server's last event).
+      // Commander has written its message; --json promises it on stdout too (flood's and merge's one object, server's last event).
       if (argv.includes('--json')) {
         const usage = new UsageError(commanderMessage(err.message));
-        if (argv[0] === 'flood') process.stdout.write(errorJsonLine(usage));
+        if (argv[0] === 'flood' || argv[0] === 'merge') process.stdout.write(errorJsonLine(usage));
         else if (argv[0] === 'server') process.stdout.write(errorEventLine(usage));
       }
       return 2;

@@ -4,6 +4,7 @@
  * shard has finished. The flags are read here; the work loads only when the command runs.
  */
 import type { Command } from 'commander';
+import { errorJsonLine } from '../../errors.js';
 import type { MergeFlags } from './mergeAction.js';
 
 /** Registers `merge <files...>`. */
@@ -21,7 +22,13 @@ export function addMergeCommand(program: Command): void {
     .option('--report <file.html>', 'also write the HTML report of the merged run (- : to stdout, instead of the text report)')
     .option('--assert <checks>', 'checks on the merged result that fail it, like leaks==0,dataErrors==0,p99<20ms')
     .action(async (files: string[], flags: MergeFlags) => {
-      const { runMergeCommand } = await import('./mergeAction.js');
-      await runMergeCommand(files, flags);
+      try {
+        const { runMergeCommand } = await import('./mergeAction.js');
+        await runMergeCommand(files, flags);
+      } catch (err) {
+        // As flood --json: one ERROR object on stdout beside the error's line on stderr.
+        if (flags.json) process.stdout.write(errorJsonLine(err));
+        throw err;
+      }
     });
 }
