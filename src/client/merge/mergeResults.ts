@@ -61,9 +61,32 @@ export function setProblems(inputs: ShardInput[]): string[] {
     if (!same(a.shard!.plan, b.shard!.plan)) differ.unshift('plan' as never);
     if (a.intervalMs !== b.intervalMs) differ.push('interval' as never);
     if (!same(a.target, b.target)) differ.push('target' as never);
-    if (differ.length) problems.push(`${other.file} ran other options than ${first.file}: ${differ.join(', ')} differ`);
+    if (differ.length) problems.push(`${other.file} ran other options than ${first.file}: ${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'}`);
   }
+  problems.push(...apartProblems(sharded));
   return problems;
+}
+
+/** When a run started, ms since the epoch: its --start-at and how late it was, or its first sample; null when neither says. */
+export function runStart(r: FloodResult): number | null {
+  if (r.startAt) return Date.parse(r.startAt.at) + r.startAt.offsetMs;
+  const s = r.samples[0];
+  return s ? s.time - s.elapsedMs : null;
+}
+
+/** Shards that did not run at the same time (one started after another had ended) are not one flood. */
+function apartProblems(sharded: ShardInput[]): string[] {
+  const spans = sharded
+    .map((i) => ({ i, start: runStart(i.result) }))
+    .filter((x): x is { i: ShardInput; start: number } => x.start !== null)
+    .sort((a, b) => a.start - b.start);
+  if (spans.length < 2) return [];
+  const first = spans[0]!;
+  const firstEnd = first.start + first.i.result.elapsedMs;
+  return spans
+    .slice(1)
+    .filter((x) => x.start >= firstEnd)
+    .map((x) => `${x.i.file} started ${((x.start - first.start) / 1000).toFixed(1)} s after ${first.i.file}, which had ended by then: the shards did not run together (give them one --start-at)`);
 }
 
 /** The shards' results as one: counts summed, histograms merged, samples aligned. Verdict and assertions are the caller's. */
@@ -71,7 +94,14 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
   const rs = inputs.map((i) => i.result);
   const first = rs[0]!;
   const plan = first.shard?.plan;
-  const elapsedMs = Math.max(...rs.map((r) => r.elapsedMs));
+  // The merged run spans from the first shard's start to the last one's end (shards started a few
+  // ms apart: about the longest shard's run); without the starts, the longest shard's run.
+  const starts = rs.map(runStart);
+  const known = starts.every((t) => t !== null);
+  const t0 = known ? Math.min(...(starts as number[])) : null;
+  const elapsedMs = known
+    ? Math.round(Math.max(...rs.map((r, i) => starts[i]! + r.elapsedMs)) - t0!)
+    : Math.max(...rs.map((r) => r.elapsedMs));
   const secs = Math.max(elapsedMs, 1) / 1000;
   const hist = (pick: (r: FloodResult) => string | null) => {
     const h = newHistogram();
@@ -160,6 +190,7 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
       rs.map((r) => r.samples),
       rs.map((r) => r.intervalHistograms ?? null),
       first.intervalMs,
+      t0,
     ),
     histograms: { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null, connect: encodeHistogram(connect) },
     merge: {
@@ -197,6 +228,8 @@ export function alignSamples(
   perShard: IntervalSample[][],
   perShardHistograms: (IntervalHistograms[] | null)[],
   intervalMs: number,
+  /** The merged run's start (ms since the epoch): a merged sample's elapsedMs counts from it; null: the latest of its shards' own. */
+  startMs: number | null = null,
 ): { samples: IntervalSample[]; intervalHistograms: IntervalHistograms[] | null } {
   const buckets = new Map<number, { s: IntervalSample; h: IntervalHistograms | null }[]>();
   perShard.forEach((list, shard) => {
@@ -211,7 +244,7 @@ export function alignSamples(
       else buckets.set(key, [entry]);
     });
   });
-  const combined = [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!));
+  const combined = [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!, startMs));
   return {
     samples: combined.map((c) => c.sample),
     intervalHistograms: combined.every((c) => c.histograms !== null) ? combined.map((c) => c.histograms!) : null,
@@ -234,7 +267,7 @@ function addHistograms(hs: (IntervalHistograms | null)[]): { roundTrip: Histogra
   return { roundTrip, serviceTime: openLoop ? service : null };
 }
 
-function combine(entries: { s: IntervalSample; h: IntervalHistograms | null }[]): { sample: IntervalSample; histograms: IntervalHistograms | null } {
+function combine(entries: { s: IntervalSample; h: IntervalHistograms | null }[], startMs: number | null): { sample: IntervalSample; histograms: IntervalHistograms | null } {
   const ss = entries.map((e) => e.s);
   const total = <T>(pick: (s: IntervalSample) => T, keys: (keyof T)[]) =>
     Object.fromEntries(keys.map((key) => [key, sum(ss.map((s) => pick(s)[key] as number))])) as T;
@@ -247,7 +280,7 @@ function combine(entries: { s: IntervalSample; h: IntervalHistograms | null }[])
   const exact = addHistograms(entries.map((e) => e.h));
   const sample: IntervalSample = {
     time: latest.time,
-    elapsedMs: Math.max(...ss.map((s) => s.elapsedMs)),
+    elapsedMs: startMs === null ? Math.max(...ss.map((s) => s.elapsedMs)) : Math.round(latest.time - startMs),
     intervalMs,
     connections: total((s) => s.connections, ['opened', 'ok', 'fault', 'error', 'aborted', 'active']),
     messages: { ...messages, perSec: perSec(messages.verified) },
