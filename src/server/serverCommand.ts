@@ -159,7 +159,7 @@ async function runServerCommand(f: Flags): Promise<number> {
   log(
     'listening',
     { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
-    `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} workers, ` +
+    `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} worker${started.workers === 1 ? '' : 's'}, ` +
       `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
   );
 

@@ -29,6 +29,10 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   if (o.lifetime !== 'refcount' && o.lifetime !== 'naive' && !isFault(o.lifetime))
     throw usageError('--lifetime', `must be refcount, naive or a fault of the bug zoo (${LIFETIME_FAULTS.join(', ')})`, o.lifetime);
   // A zoo fault runs every worker at once by default, so its races can happen at all.
+  // The node backend has no reference counts to get wrong: a lifetime bug asked of it would be
+  // reported in its stats and never run.
+  if (o.backend === 'node' && o.lifetime !== 'refcount')
+    throw usageError('--lifetime', 'needs a completion backend (epoll or iocp): the node backend has no reference counts', o.lifetime);
   if (isFault(o.lifetime) && o.concurrency === 0) o.concurrency = o.workers;
   if (o.backend !== 'node') {
     // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
