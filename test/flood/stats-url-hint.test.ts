@@ -1,6 +1,7 @@
 // A --stats URL without the server's /stats path (the endpoint's bare address, a typo) answers 404:
 // the error says where the counters are, with the URL to use. A 404 from a URL that already ends
-// in /stats (a proxy's path that does not exist) gets no such guess.
+// in /stats (a proxy's path that does not exist) gets no such guess. A port that fetch() will not
+// connect to (the Fetch standard's blocked ports, which curl reads) says so.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { statsFromUrl } from '../../src/client/verdict/leakCheck.js';
 import type { ServerStats } from '../../src/server/index.js';
@@ -32,4 +33,10 @@ it.each([
 
 it('a 404 from a path that ends in /stats gets no guess', async () => {
   await expect(statsFromUrl(`${base}/proxy/stats`, 2000)()).rejects.toThrow(new RegExp(`^server stats ${base}/proxy/stats answered HTTP 404$`));
+});
+
+it('a port that fetch() refuses (the Fetch standard blocks 10080) says so, and what to do', async () => {
+  await expect(statsFromUrl('http://127.0.0.1:10080/stats', 2000)()).rejects.toThrow(
+    'cannot read server stats from http://127.0.0.1:10080/stats: bad port: fetch() does not connect to this port (the Fetch standard blocks it); serve the stats on another --stats-port',
+  );
 });

@@ -39,7 +39,10 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
       // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
       const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}`);
+      // fetch() will not connect to the Fetch standard's blocked ports (6000, 10080, ...), which
+      // the server serves and curl reads.
+      const blocked = why === 'bad port' ? ': fetch() does not connect to this port (the Fetch standard blocks it); serve the stats on another --stats-port' : '';
+      throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}${blocked}`);
     }
     if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}${statsPathHint(url, res.status)}`);
     let text: string;
