@@ -176,6 +176,18 @@ function shortfall(what: string, target: number, got: number | null, unit: strin
   return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
 }
 
+/**
+ * Connections the server reset on arrival during the run (sessions.rejected: its --max-sessions,
+ * or its descriptor limit): their resets are among the network errors, which do not fail a run.
+ */
+function rejections(leak: LeakVerdict): string | null {
+  const n = leak.before && leak.after ? leak.after.sessions.rejected - leak.before.sessions.rejected : 0;
+  return n > 0 ? `the server rejected ${n} connection(s) at its session or descriptor limit (--max-sessions, --fd-reserve): reset on arrival, they count among the network errors` : null;
+}
+
+/** Connections of these modes never wait for an echo: they complete whatever the server does. */
+const NO_ECHO: readonly DisconnectMode[] = ['connect-rst', 'connect-abort', 'rst-send-pending'];
+
 /** The result of a flood that ran: its counters as JSON data, the assertions and the verdict. */
 export function buildResult(
   o: ResolvedFloodOptions,
@@ -204,6 +216,7 @@ export function buildResult(
     warnings: [
       o.rate > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
       openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
+      rejections(leak),
     ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
     options: {
@@ -313,6 +326,17 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
       .map(([k, n]) => `${n} ${k}`);
     reasons.push(`no connection reached the server (${why.join(', ')})`);
   } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
+  else {
+    // Modes that never wait for an echo complete against a server that resets every connection
+    // (one at its limit): judge those that read echoes on their own.
+    const modes = Object.entries(conns.byMode) as [DisconnectMode, { started: number; ok: number }][];
+    const echoed = modes.filter(([m]) => !NO_ECHO.includes(m));
+    const started = echoed.reduce((a, [, b]) => a + b.started, 0);
+    if (started > 0 && echoed.every(([, b]) => b.ok === 0)) {
+      const others = modes.filter(([m, b]) => NO_ECHO.includes(m) && b.ok > 0).map(([m]) => m);
+      reasons.push(`no connection that reads an echo completed its plan (${started} started; only ${others.join(', ')} did, which never wait for one)`);
+    }
+  }
   return [...reasons, ...assertionReasons(r)];
 }
 
