@@ -28,7 +28,7 @@ export interface FloodResult {
   reasons: string[];
   /**
    * What the verdict does not judge but the reader should know, one line each: an achieved rate
-   * (--rate, --msg-rate) more than 3% short of its target.
+   * (--rate, --msg-rate) more than 3% short of its target; connections the server rejected.
    */
   warnings: string[];
   target: { host: string; port: number; embedded: boolean; backend: string | null };
