@@ -11,6 +11,12 @@ export interface SampleOut {
   /** Samples go to stdout (`--out -`): the command's own output goes to stderr then. */
   readonly toStdout: boolean;
   write(sample: object): void;
+  /**
+   * After a write failed (a full disk): one line saying what the file lacks, for the end of the
+   * run, whose exit code is then 1 (the samples are lost, as a report that cannot be written is).
+   * null while every sample was written.
+   */
+  lost(): string | null;
   close(): void;
 }
 
@@ -54,23 +60,30 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
     }
   }
   let broken = false;
-  const put = (text: string) => {
-    if (broken) return;
+  let written = 0;
+  let failure: string | null = null;
+  const put = (text: string): boolean => {
+    if (broken) return false;
     try {
       if (toStdout) process.stdout.write(text);
       else writeSync(fd, text);
+      return true;
     } catch (err) {
       // A full disk: say so once, and let the run finish without its samples.
       broken = true;
-      process.stderr.write(`iocp-bench: ${flag}: cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; no more samples written\n`);
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      failure = `${flag}: ${path} holds only the first ${written} sample(s): a write failed (${code})`;
+      process.stderr.write(`iocp-bench: ${flag}: cannot write ${path}: ${code}; no more samples written\n`);
+      return false;
     }
   };
   if (csv) put(columns.join(',') + '\n');
   return {
     toStdout,
     write(sample) {
-      put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n');
+      if (put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n')) written++;
     },
+    lost: () => failure,
     close() {
       if (fd >= 0) closeSync(fd);
       fd = -1;

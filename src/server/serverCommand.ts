@@ -200,7 +200,10 @@ async function runServerCommand(f: Flags): Promise<number> {
   const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
   const t = timing();
   log('stopped', { reason, drained: clean, ...t, stats }, summary(reason, stats, t, clean));
-  return clean ? 0 : 1;
+  // Samples --out could not write are lost: exit 1, as for a stop that did not drain.
+  const lost = out?.lost() ?? null;
+  if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
+  return clean && lost === null ? 0 : 1;
 }
 
 function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: number }, clean: boolean): string {

@@ -74,6 +74,11 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
     } finally {
       signals.dispose();
     }
+    const lost = out?.lost() ?? null;
+    if (lost !== null) {
+      process.stderr.write(`iocp-bench: ${lost}\n`);
+      process.exitCode = 1;
+    }
   } finally {
     out?.close();
   }
