@@ -19,6 +19,7 @@ import {
   parametersSection,
   serverTable,
   summarySection,
+  shardsSection,
   verdictSection,
 } from './sections.js';
 
@@ -91,7 +92,7 @@ export function renderReport(result: ReportResult): string {
   const spectrum = spectrumChart(r);
   const charts = spectrum ? [...time, spectrum] : time;
   const { js, css } = uplotAssets();
-  const title = `iocp-bench flood report: ${r.verdict}`;
+  const title = `iocp-bench ${r.merge ? `merged flood report (${r.merge.shards.length} shards)` : 'flood report'}: ${r.verdict}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -105,6 +106,7 @@ export function renderReport(result: ReportResult): string {
 <body>
 <main>
 ${verdictSection(r)}
+${shardsSection(r)}
 ${parametersSection(r)}
 ${summarySection(r)}
 ${overTimeSection(r, time)}

@@ -38,14 +38,27 @@ export function verdictSection(r: ReportResult): string {
   const t = r.target;
   const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${hostPort(t.host, t.port)}` : hostPort(t.host, t.port);
   const start = r.samples.length ? new Date(r.samples[0]!.time - r.samples[0]!.elapsedMs).toISOString() : null;
+  const merged = r.merge ? ` (merged from ${r.merge.shards.length} shards)` : '';
   return [
-    `<h1>iocp-bench flood &rarr; ${esc(where)}</h1>`,
+    `<h1>iocp-bench flood${esc(merged)} &rarr; ${esc(where)}</h1>`,
     `<p class="muted">${start ? `started ${esc(start)} &middot; ` : ''}ran ${esc((r.elapsedMs / 1000).toFixed(2))} s &middot; seed ${esc(r.options.seed)}</p>`,
     `<div id="verdict" class="verdict ${r.verdict === 'PASS' ? 'pass' : 'fail'}">${esc(r.verdict)}</div>`,
     r.stoppedEarly ? `<p class="warn">${esc(STOPPED[r.stoppedEarly])}</p>` : '',
     list('reasons', r.reasons),
     list('warnings', r.warnings.map((w) => `warning: ${w}`)),
   ].join('\n');
+}
+
+/** A merged run's shards: index, verdict, file and how late each started (--start-at); '' for one run. */
+export function shardsSection(r: ReportResult): string {
+  if (!r.merge) return '';
+  const rows = r.merge.shards.map((s) => [
+    s.index !== null ? `${s.index}/${s.count ?? '?'}` : '-',
+    s.verdict,
+    s.file,
+    s.startOffsetMs === null ? '-' : `${s.startOffsetMs} ms late`,
+  ]);
+  return `<h2>Shards</h2>${table(['shard', 'verdict', 'file', 'start'], rows)}`;
 }
 
 /** Closed loop, or the open loop's rate (or its stages, duration:rate) and pipeline. */
@@ -61,7 +74,7 @@ export function parametersSection(r: ReportResult): string {
   const threads = Object.entries(o.transportThreads).map(([name, n]) => `${n} on ${name}`).join(', ');
   const rows: [string, string][] = [
     ['target', `${hostPort(r.target.host, r.target.port)}${r.target.embedded ? ' (embedded server)' : ''}`],
-    ['server backend', r.target.backend ?? 'unknown'],
+    ['server backend', r.target.backend ?? r.leak.after?.backend ?? r.leak.before?.backend ?? 'unknown'],
     ['transport', `${o.transport}${threads ? ` (client threads: ${threads})` : ''}`],
     ['profile', o.profile],
     ['connections at once', String(o.connections)],
