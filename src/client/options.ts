@@ -308,7 +308,7 @@ function checkTargetOnly(o: FloodOptions, hasTarget: boolean): void {
   }
   if (typeof o.stats === 'string' && !/^https?:\/\//.test(o.stats)) throw usageError('--stats', 'not an http:// URL', o.stats);
   if (o.server !== undefined && hasTarget) {
-    throw usageError('--backend, --lifetime', 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
+    throw usageError('--backend, --lifetime, --send-buffer', 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
   }
 }
 

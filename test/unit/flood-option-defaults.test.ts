@@ -78,7 +78,7 @@ describe('flood option defaults: command and library', () => {
     [['--mix', 'teleport=1'], { mix: { teleport: 1 } as never }, `--mix: unknown mode; modes: ${Object.keys(DEFAULT_MIX).join(', ')} (got "teleport")`],
     [['--stats', 'http://x/stats'], { stats: 'http://x/stats' }, '--stats: needs a target: the embedded server is read directly (got "http://x/stats")'],
     [['127.0.0.1:9', '--stats', 'ftp://x'], { target: '127.0.0.1:9', stats: 'ftp://x' }, '--stats: not an http:// URL (got "ftp://x")'],
-    [['127.0.0.1:9', '--lifetime', 'naive'], { target: '127.0.0.1:9', server: { lifetime: 'naive' } }, '--backend, --lifetime: for the embedded server only, not with a target (got "127.0.0.1:9")'],
+    [['127.0.0.1:9', '--lifetime', 'naive'], { target: '127.0.0.1:9', server: { lifetime: 'naive' } }, '--backend, --lifetime, --send-buffer: for the embedded server only, not with a target (got "127.0.0.1:9")'],
     [['127.0.0.1:0'], { target: '127.0.0.1:0' }, 'target: port must be a whole number in 1..65535 (got "0")'],
     [['--transport', 'udp'], { transport: 'udp' as never }, '--transport: must be auto, uring, native or net (got "udp")'],
   ])('%j is refused alike', (argv, options, message) => {

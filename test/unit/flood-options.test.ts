@@ -130,7 +130,7 @@ describe('flood command line', () => {
       [['--mix', 'graceful=x'], /--mix/],
       [['--stats', 'http://x/stats'], /--stats: needs a target: the embedded server is read directly \(got "http:\/\/x\/stats"\)$/],
       [['127.0.0.1:9', '--stats', 'ftp://x'], /--stats/],
-      [['127.0.0.1:9', '--lifetime', 'naive'], /^--backend, --lifetime: for the embedded server only, not with a target \(got "127\.0\.0\.1:9"\)$/],
+      [['127.0.0.1:9', '--lifetime', 'naive'], /^--backend, --lifetime, --send-buffer: for the embedded server only, not with a target \(got "127\.0\.0\.1:9"\)$/],
       [['--assert', 'p99<<1'], /--assert/],
     ];
     for (const [argv, msg] of bad) expect(() => resolveFloodOptions(parseArgv(argv)), argv.join(' ')).toThrow(msg);

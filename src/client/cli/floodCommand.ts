@@ -69,6 +69,7 @@ export function addFloodCommand(program: Command): void {
     )
     .addOption(new Option('--backend <name>', 'embedded server backend').choices(['auto', 'epoll', 'iocp', 'node']))
     .addOption(new Option('--lifetime <mode>', 'embedded server session lifetime (naive demonstrates the bug; a zoo fault puts back one refcount bug)').choices(['refcount', 'naive', ...LIFETIME_FAULTS]))
+    .option('--send-buffer <bytes>', "embedded server: SO_SNDBUF of its accepted sockets (4k makes its sends go pending often; the stress profile's); 0 = the OS default")
     .action(async (target: string | undefined, flags: FloodFlags) => {
       // The flood itself loads only when it runs: `--help` and `--version` stay quick.
       const { runFloodCommand } = await import('./floodAction.js');

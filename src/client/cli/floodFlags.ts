@@ -36,6 +36,7 @@ export interface FloodFlags {
   progress: boolean;
   backend?: string;
   lifetime?: string;
+  sendBuffer?: string;
   profile?: string;
   transport?: string;
   shard?: string;
@@ -79,7 +80,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (shard) o.shard = shard;
   if (f.startAt !== undefined) o.startAt = parseStartAt(f.startAt);
   if (f.source !== undefined) o.source = parseSources(f.source);
-  if (f.backend !== undefined || f.lifetime !== undefined) o.server = embeddedServerOptions(f);
+  if (f.backend !== undefined || f.lifetime !== undefined || f.sendBuffer !== undefined) o.server = embeddedServerOptions(f);
   return o;
 }
 
@@ -103,11 +104,12 @@ export function parseStages(flag: string, raw: string): NonNullable<FloodOptions
   });
 }
 
-/** --backend and --lifetime: commander has already checked them against their choices. */
+/** --backend, --lifetime (commander has already checked them against their choices) and --send-buffer. */
 function embeddedServerOptions(f: FloodFlags): Partial<ServerOptions> {
   const server: Partial<ServerOptions> = {};
   if (f.backend !== undefined) server.backend = f.backend as BackendName | 'auto';
   if (f.lifetime !== undefined) server.lifetime = f.lifetime as Lifetime;
+  if (f.sendBuffer !== undefined) server.sendBuffer = parseBytes('--send-buffer', f.sendBuffer);
   return server;
 }
 
