@@ -65,7 +65,8 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
       if (argv.includes('--json')) {
         const usage = new UsageError(commanderMessage(err.message));
         if (argv[0] === 'flood' || argv[0] === 'merge') process.stdout.write(errorJsonLine(usage));
-        else if (argv[0] === 'server') process.stdout.write(errorEventLine(usage));
+        // With --out - the samples have stdout, and the log goes to stderr.
+        else if (argv[0] === 'server') (outToStdout(argv) ? process.stderr : process.stdout).write(errorEventLine(usage));
       }
       return 2;
     }
@@ -76,6 +77,11 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+}
+
+/** `--out -` (or `--out=-`) among the arguments. */
+function outToStdout(argv: string[]): boolean {
+  return argv.some((a, i) => a === '--out=-' || (a === '--out' && argv[i + 1] === '-'));
 }
 
 /** Commander's message as one line: `error: unknown option '--x'` and its hint -> `unknown option '--x' (Did you mean --y?)`. */

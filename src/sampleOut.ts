@@ -66,7 +66,11 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
     if (broken) return false;
     try {
       if (toStdout) process.stdout.write(text);
-      else writeSync(fd, text);
+      else {
+        const bytes = Buffer.from(text);
+        // A disk that fills up mid-line writes part of it: the line is lost as much as unwritten.
+        if (writeSync(fd, bytes) < bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      }
       return true;
     } catch (err) {
       // A full disk: say so once, and let the run finish without its samples.

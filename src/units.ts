@@ -66,6 +66,13 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
+/** How far a real start was from --start-at: `12 ms late`, `3.20 s late`, `on time`. */
+export function startOffsetText(ms: number): string {
+  const abs = Math.abs(ms);
+  const amount = abs >= 1000 ? `${(abs / 1000).toFixed(2)} s` : `${abs} ms`;
+  return ms === 0 ? 'on time' : `${amount} ${ms > 0 ? 'late' : 'early'}`;
+}
+
 /** A measured time for people: 2480 -> "2.5 s", 86 -> "86 ms". */
 export function formatSpan(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;

@@ -139,7 +139,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     { host, port }: { host: string; port: number },
     stats: StatsSource | null,
     serverBackend: string | null,
-    /** The embedded server's counters, read directly for each sample. */
+    /** The embedded server's counters, read directly (shortly before each boundary, and at the end). */
     statsNow: (() => ServerStats) | null,
   ): Promise<FloodResult> {
     const o = this.options;
@@ -169,7 +169,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     // The server's counters are read shortly before each boundary, an embedded server's as a
     // target's: read when the threads' parts arrive, after the boundary, they showed the server
     // already done with connections that the parts, taken at it, still counted as open (at the
-    // end of a --duration, which falls on a boundary). The last sample's are the final counters.
+    // end of a --duration, which falls on a boundary). The last sample holds an embedded server's
+    // counters read at the run's end (a target's, the latest reading).
     const source: StatsSource | null = statsNow !== null ? async () => statsNow() : stats;
     const poller = source !== null ? new StatsPoller(source, o.intervalMs, t0) : null;
     const serverNow = (last: boolean) => (last && statsNow !== null ? serverSample(statsNow()) : poller ? poller.latest() : null);

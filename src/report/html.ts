@@ -19,6 +19,7 @@ import {
   parametersSection,
   serverTable,
   summarySection,
+  shardCount,
   shardsSection,
   verdictSection,
 } from './sections.js';
@@ -92,7 +93,7 @@ export function renderReport(result: ReportResult): string {
   const spectrum = spectrumChart(r);
   const charts = spectrum ? [...time, spectrum] : time;
   const { js, css } = uplotAssets();
-  const title = `iocp-bench ${r.merge ? `merged flood report (${r.merge.shards.length} shards)` : 'flood report'}: ${r.verdict}`;
+  const title = `iocp-bench ${r.merge ? `merged flood report (${shardCount(r.merge)})` : 'flood report'}: ${r.verdict}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,9 +7,9 @@ import type { ServerStats } from '../server/index.js';
 import type { LatencySummary } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
-import { noFaultDetail } from '../client/verdict/result.js';
-import { formatBytes, formatCount, formatMicros, formatMs, type Range } from '../units.js';
-import type { ReportResult } from './types.js';
+import { connectionsAtOnce, noFaultDetail } from '../client/verdict/result.js';
+import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText, type Range } from '../units.js';
+import type { ReportMerge, ReportResult } from './types.js';
 
 /** HTML-escapes text (element content and double-quoted attribute values alike). */
 export function esc(v: unknown): string {
@@ -38,7 +38,7 @@ export function verdictSection(r: ReportResult): string {
   const t = r.target;
   const where = t.embedded ? `embedded ${t.backend ?? ''} server on ${hostPort(t.host, t.port)}` : hostPort(t.host, t.port);
   const start = r.samples.length ? new Date(r.samples[0]!.time - r.samples[0]!.elapsedMs).toISOString() : null;
-  const merged = r.merge ? ` (merged from ${r.merge.shards.length} shards)` : '';
+  const merged = r.merge ? ` (merged from ${shardCount(r.merge)})` : '';
   return [
     `<h1>iocp-bench flood${esc(merged)} &rarr; ${esc(where)}</h1>`,
     `<p class="muted">${start ? `started ${esc(start)} &middot; ` : ''}ran ${esc((r.elapsedMs / 1000).toFixed(2))} s &middot; seed ${esc(r.options.seed)}</p>`,
@@ -49,6 +49,9 @@ export function verdictSection(r: ReportResult): string {
   ].join('\n');
 }
 
+/** `3 shards`, `1 shard`. */
+export const shardCount = (m: ReportMerge): string => `${m.shards.length} shard${m.shards.length === 1 ? '' : 's'}`;
+
 /** A merged run's shards: index, verdict, file and how late each started (--start-at); '' for one run. */
 export function shardsSection(r: ReportResult): string {
   if (!r.merge) return '';
@@ -56,7 +59,7 @@ export function shardsSection(r: ReportResult): string {
     s.index !== null ? `${s.index}/${s.count ?? '?'}` : '-',
     s.verdict,
     s.file,
-    s.startOffsetMs === null ? '-' : `${s.startOffsetMs} ms late`,
+    s.startOffsetMs === null ? '-' : startOffsetText(s.startOffsetMs),
   ]);
   return `<h2>Shards</h2>${table(['shard', 'verdict', 'file', 'start'], rows)}`;
 }
@@ -77,7 +80,7 @@ export function parametersSection(r: ReportResult): string {
     ['server backend', r.target.backend ?? r.leak.after?.backend ?? r.leak.before?.backend ?? 'unknown'],
     ['transport', `${o.transport}${threads ? ` (client threads: ${threads})` : ''}`],
     ['profile', o.profile],
-    ['connections at once', String(o.connections)],
+    ['connections at once', String(connectionsAtOnce(o))],
     ['connections in all', o.total === null ? 'unlimited' : String(o.total)],
     ['duration', o.durationMs > 0 ? formatMs(o.durationMs) : 'until the connections are done'],
     ['stages', o.stages.length ? o.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(', ') : 'none'],
@@ -94,7 +97,7 @@ export function parametersSection(r: ReportResult): string {
   ];
   if (o.sources.count > 0) rows.push(['source addresses', `${o.sources.count}: ${o.sources.addresses.join(', ')}${o.sources.count > o.sources.addresses.length ? ', ...' : ''}`]);
   if (r.shard) rows.push(['shard', `${r.shard.index} of ${r.shard.count} (the whole plan: ${r.shard.plan.connections} at once)`]);
-  if (r.startAt) rows.push(['start at', `${r.startAt.at} (started ${r.startAt.offsetMs} ms ${r.startAt.offsetMs < 0 ? 'early' : 'late'})`]);
+  if (r.startAt) rows.push(['start at', `${r.startAt.at} (started ${startOffsetText(r.startAt.offsetMs)})`]);
   const items = rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
   return `<h2>Parameters</h2><dl class="params">${items}</dl>`;
 }

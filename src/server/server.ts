@@ -3,7 +3,7 @@
  * endpoint. Backends trust what reaches them.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { IocpBenchError, SysError } from '../errors.js';
+import { IocpBenchError, SysError, usageError } from '../errors.js';
 import { createHost, resolveBackend } from './backends.js';
 import { Counters } from './counters.js';
 import type { ServerHandle } from './handle.js';
@@ -19,6 +19,13 @@ export { validateServerOptions };
 /** How long close() waits for outstanding operations before it stops the workers anyway. */
 const DRAIN_MS = 4000;
 
+/** The lowest descriptor number free now (the one the next open or accept gets). */
+function lowestFreeFd(): number {
+  const fd = openSync('/dev/null', 'r');
+  closeSync(fd);
+  return fd;
+}
+
 /** What to do about a port that is taken, after the error's own line. */
 const IN_USE_HINT = (flag: string) => `; another process listens there (${flag} 0 picks a free port)`;
 
@@ -33,6 +40,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const backend = resolveBackend(options.backend);
   const startedAt = Date.now();
   let stopCore: (drainMs: number, onStage: (stage: string) => void) => Promise<unknown>;
+  /** epoll: an accepted descriptor at or above `ceiling` is reset (--fd-reserve); null elsewhere. */
+  let fds: { ceiling: number; limit: number } | null = null;
   let snapshot: () => ServerStats;
   let address: { host: string; port: number };
 
@@ -53,6 +62,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     const counters = new Counters(options.workers + 1);
     const host = await createHost({ options, table, counters }, backend).catch((e: unknown) => Promise.reject(withPortHint(e, '--port')));
     address = host.address;
+    const { fdCeiling, fdLimit } = host.native;
+    if (typeof fdCeiling === 'number' && typeof fdLimit === 'number') fds = { ceiling: fdCeiling, limit: fdLimit };
     let fatal: string | null = null;
     const pool = await WorkerPool.start(host, table, counters, options, {
       onFatal: (m) => {
@@ -90,6 +101,18 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
         'E_STATS_LISTEN',
         `cannot serve stats on ${options.statsHost}:${options.statsPort}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? IN_USE_HINT('--stats-port') : ''}`,
       );
+    }
+  }
+
+  // Everything of the server's own is open now (workers, their rings, the stats socket): a reserve
+  // that leaves no descriptor above them would reset every connection in silence.
+  if (fds !== null) {
+    const lowest = lowestFreeFd();
+    if (lowest >= fds.ceiling) {
+      await stopCore(0, () => {});
+      await stats?.close();
+      rss.close();
+      throw usageError('--fd-reserve', `leaves no descriptor for sessions: this process may open ${fds.limit}, and the lowest free one is number ${lowest}`, options.fdReserve);
     }
   }
 

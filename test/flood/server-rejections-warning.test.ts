@@ -14,7 +14,7 @@ it('rejections during the run are a warning with their count', async () => {
   const rejected = j.leak.after.sessions.rejected - before.sessions.rejected;
   expect(rejected).toBeGreaterThan(0);
   expect(j.warnings).toContain(
-    `the server rejected ${rejected} connection(s) at its session or descriptor limit (--max-sessions, --fd-reserve): reset on arrival, they count among the network errors`,
+    `the server rejected ${rejected} connection(s) at its session or descriptor limit: reset on arrival, they count among the network errors`,
   );
   expect(j.errors.total).toBeGreaterThan(0);
 }, 90_000);

@@ -38,10 +38,12 @@ describe('merging shards that did not run together', () => {
     expect(m.elapsedMs).toBe(31_000);
   });
 
-  it('a run starts at its --start-at plus how late it was, or else its first sample less its elapsedMs', () => {
+  it('a run starts at its first sample less its elapsedMs (the samples\' clock), or else at its --start-at plus how late it was', () => {
     const r = shard(1, T).result;
+    const startAt = { at: new Date(T + 500).toISOString(), offsetMs: 7 };
     expect(runStart(r)).toBe(T);
-    expect(runStart({ ...r, startAt: { at: new Date(T + 500).toISOString(), offsetMs: 7 } })).toBe(T + 507);
+    expect(runStart({ ...r, startAt })).toBe(T);
+    expect(runStart({ ...r, samples: [], startAt })).toBe(T + 507);
     expect(runStart({ ...r, samples: [] })).toBeNull();
   });
 });

@@ -22,6 +22,12 @@ describe('merged report', () => {
     expect(html).toContain('<tr><td>3/3</td><td>FAIL</td><td>s3.json</td><td>-</td></tr>');
   });
 
+  it('one shard is one shard; how late each started reads as in the text report', () => {
+    const html = renderReport({ ...syntheticResult(), merge: { shards: [{ ...shards[0]!, startOffsetMs: 1200 }] } } as ReportResult);
+    expect(html).toContain('<title>iocp-bench merged flood report (1 shard): PASS</title>');
+    expect(html).toContain('<td>1.20 s late</td>');
+  });
+
   it('a single run has no shards in its report', () => {
     const html = renderReport(syntheticResult());
     expect(html).toContain('<title>iocp-bench flood report: PASS</title>');

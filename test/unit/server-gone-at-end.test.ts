@@ -23,6 +23,15 @@ describe('server gone watch at the end of a run', () => {
     expect(refusedNow).toHaveBeenCalledTimes(1);
   });
 
+  it('a server that died in the last stretch, after progress in it: the refusals since the look before count', async () => {
+    const w = new ServerGoneWatch(5000);
+    expect(w.observe(counters(100, 1000, 0), 1750)).toBeNull();
+    const refusedNow = vi.fn(async () => true);
+    // Progress (more connected, more verified) and then 40 refusals, all after the look at 1750.
+    expect(await w.atEnd(counters(110, 1100, 40), 2000, refusedNow)).toEqual({ lastProgressMs: 1750, detectedMs: 2000, refused: 40, finalConnectRefused: true });
+    expect(refusedNow).toHaveBeenCalledTimes(1);
+  });
+
   it('a last connect that is not refused: not gone', async () => {
     const w = new ServerGoneWatch(5000);
     w.observe(counters(10, 100, 0), 1000);

@@ -7,10 +7,10 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ServerStats } from '../../server/index.js';
 import { FAULT_CLASSES } from '../verify/diagnose.js';
-import { noFaultDetail, type FloodResult } from '../verdict/result.js';
+import { connectionsAtOnce, noFaultDetail, type FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
-import { formatBytes, formatCount, formatMicros, formatMs } from '../../units.js';
+import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText } from '../../units.js';
 import type { Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { FloodStartInfo } from '../flood.js';
@@ -66,7 +66,7 @@ export function renderStartHeader(info: FloodStartInfo, opts: { color?: boolean 
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const lines = [
     c.bold(`iocp-bench flood -> ${targetText(info.host, info.port, info.embedded, info.backend)}`),
-    `seed ${info.seed} | up to ${atOnce(info)} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
+    `seed ${info.seed} | up to ${connectionsAtOnce(info)} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
     ...wrap(`plan: ${planText(info)}`),
   ];
   return lines.join('\n') + '\n';
@@ -92,11 +92,6 @@ function targetText(host: string, port: number, embedded: boolean, backend: stri
 }
 
 const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
-
-/** Connections open at once at most: a plan of fewer connections in all never opens more. */
-function atOnce(p: { connections: number; total: number | null }): number {
-  return p.total === null ? p.connections : Math.min(p.connections, p.total);
-}
 
 /** The plan in words: how many connections or how long, and the paces asked for. */
 function planText(p: { total: number | null; durationMs: number; stages: Stage[]; rate: number; msgRate: number; msgStages: RateStage[] }): string {
@@ -130,7 +125,7 @@ function header(c: ChalkInstance, r: FloodResult): string[] {
   const o = r.options;
   return [
     c.bold(`iocp-bench flood -> ${targetText(t.host, t.port, t.embedded, t.backend)}`),
-    `seed ${o.seed} | up to ${atOnce(o)} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
+    `seed ${o.seed} | up to ${connectionsAtOnce(o)} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
     ...wrap(`plan: ${planText(o)}`),
     ...ranLine(c, r),
   ];
@@ -170,13 +165,6 @@ export function scaleOutLines(r: Pick<FloodResult, 'shard' | 'startAt' | 'option
   const s = r.options.sources;
   if (s.count > 0) out.push(`source addresses: ${s.count} (${s.addresses.join(', ')}${s.count > s.addresses.length ? ', ...' : ''})`);
   return out;
-}
-
-/** How far a real start was from --start-at: `12 ms late`, `3.20 s late`, `on time`. */
-export function startOffsetText(ms: number): string {
-  const abs = Math.abs(ms);
-  const amount = abs >= 1000 ? `${(abs / 1000).toFixed(2)} s` : `${abs} ms`;
-  return ms === 0 ? 'on time' : `${amount} ${ms > 0 ? 'late' : 'early'}`;
 }
 
 function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {

@@ -12,7 +12,8 @@ import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
 import { checkLeaks, statsFromUrl } from '../verdict/leakCheck.js';
 import { measure, type FloodResult } from '../verdict/result.js';
-import { renderReport, startOffsetText, useColor } from '../cli/report.js';
+import { renderReport, useColor } from '../cli/report.js';
+import { startOffsetText } from '../../units.js';
 import { mergeResults, type MergedResult, type ShardInput } from './mergeResults.js';
 
 /** The flags as commander hands them over. */
@@ -33,13 +34,24 @@ export async function runMergeCommand(files: string[], flags: MergeFlags): Promi
   if (flags.stats !== undefined) {
     const leak = await checkLeaks(statsFromUrl(flags.stats), null, FLOOD_DEFAULTS.settleTimeoutMs);
     merged.leak = { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: null, after: leak.after };
+    // The shards ran against a target whose backend they did not know: its stats say.
+    if (merged.target.backend === null && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
   }
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
   merged.reasons = verdictReasons(merged);
   merged.verdict = merged.reasons.length ? 'FAIL' : 'PASS';
   if (flags.report !== '-') process.stdout.write(flags.json ? `${JSON.stringify(merged)}\n` : renderMerge(merged, useColor(process.stdout)));
   process.exitCode = merged.verdict === 'PASS' ? 0 : 1;
-  if (report) report.writeReportFile(merged, flags.report!);
+  if (!report) return;
+  // The result is out already (unless the report goes to stdout in its place): a report that
+  // cannot be written is one line and exit 1, as for the flood, not a second object.
+  if (flags.report === '-') return report.writeReportFile(merged, '-');
+  try {
+    report.writeReportFile(merged, flags.report!);
+  } catch (err) {
+    process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */

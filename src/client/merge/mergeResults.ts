@@ -67,11 +67,14 @@ export function setProblems(inputs: ShardInput[]): string[] {
   return problems;
 }
 
-/** When a run started, ms since the epoch: its --start-at and how late it was, or its first sample; null when neither says. */
+/**
+ * When a run started, ms since the epoch: from its first sample (on the clock the samples' times
+ * are on), or else its --start-at and how late it was; null when neither says.
+ */
 export function runStart(r: FloodResult): number | null {
-  if (r.startAt) return Date.parse(r.startAt.at) + r.startAt.offsetMs;
   const s = r.samples[0];
-  return s ? s.time - s.elapsedMs : null;
+  if (s) return s.time - s.elapsedMs;
+  return r.startAt ? Date.parse(r.startAt.at) + r.startAt.offsetMs : null;
 }
 
 /** Shards that did not run at the same time (one started after another had ended) are not one flood. */

@@ -177,12 +177,14 @@ function shortfall(what: string, target: number, got: number | null, unit: strin
 }
 
 /**
- * Connections the server reset on arrival during the run (sessions.rejected: its --max-sessions,
+ * Connections the server reset on arrival during the run (sessions.rejected: its session limit,
  * or its descriptor limit): their resets are among the network errors, which do not fail a run.
+ * Only from counters judged to be the target's (the leak check ran on them).
  */
 function rejections(leak: LeakVerdict): string | null {
+  if (leak.status !== 'clean' && leak.status !== 'leak') return null;
   const n = leak.before && leak.after ? leak.after.sessions.rejected - leak.before.sessions.rejected : 0;
-  return n > 0 ? `the server rejected ${n} connection(s) at its session or descriptor limit (--max-sessions, --fd-reserve): reset on arrival, they count among the network errors` : null;
+  return n > 0 ? `the server rejected ${n} connection(s) at its session or descriptor limit: reset on arrival, they count among the network errors` : null;
 }
 
 /** Connections of these modes never wait for an echo: they complete whatever the server does. */
@@ -303,11 +305,10 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
     // Connections cut off by the server's death end short or reset: their faults and errors are
     // its symptom, not findings of their own.
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    reasons.push(
-      `server went away: nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused` +
-        `${gone.finalConnectRefused ? ', and one more after the run ' : ' '}` +
-        `(run ended at ${s(gone.detectedMs)}; ${r.faults.total} faults and ${r.errors.total} errors of cut-off connections not judged)`,
-    );
+    const what = gone.finalConnectRefused
+      ? `${gone.refused} connects refused after ${s(gone.lastProgressMs)} into the run, and one more after the run`
+      : `nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused`;
+    reasons.push(`server went away: ${what} (run ended at ${s(gone.detectedMs)}; ${r.faults.total} faults and ${r.errors.total} errors of cut-off connections not judged)`);
     return [...reasons, ...assertionReasons(r)];
   }
   if (r.faults.total > 0) {
@@ -353,6 +354,11 @@ export function noFaultDetail(messages: { sent: number; verified: number }): str
   const missing = messages.sent - messages.verified;
   if (missing <= 0) return 'every echoed byte verified';
   return `every byte that came back verified, but ${formatCount(missing)} of ${formatCount(messages.sent)} messages sent got no echo (their connections ended first)`;
+}
+
+/** Connections open at once at most: a plan of fewer connections in all never opens more. */
+export function connectionsAtOnce(p: { connections: number; total: number | null }): number {
+  return p.total === null ? p.connections : Math.min(p.connections, p.total);
 }
 
 /** The value of an assertion metric in a result (null: not measured). */

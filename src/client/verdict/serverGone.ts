@@ -19,18 +19,24 @@ const MIN_REFUSED = 3;
 const MAX_WINDOW_MS = 2000;
 
 export interface ServerGone {
-  /** When the last progress (a connect or a verified echo) was seen, ms into the run. */
+  /**
+   * When the last progress (a connect or a verified echo) was seen, ms into the run; with
+   * finalConnectRefused, the last look before the refusals (progress may have come after it).
+   */
   lastProgressMs: number;
   /** When the flood decided the server was gone, ms into the run. */
   detectedMs: number;
-  /** Connects refused since the last progress. */
+  /** Connects refused since the last progress (with finalConnectRefused: since lastProgressMs). */
   refused: number;
   /** Judged at the run's end (before a whole silent window had passed) by a last connect, refused too. */
   finalConnectRefused: boolean;
 }
 
-/** How long the last connect may take before it counts as not refused (ms). */
-const FINAL_CONNECT_MS = 2000;
+/**
+ * How long the last connect may take before it counts as not refused (ms). Windows answers a
+ * refused connect only after retrying its SYN (about 2 s on loopback): leave room for that.
+ */
+const FINAL_CONNECT_MS = 5000;
 
 export class ServerGoneWatch {
   private readonly windowMs: number;
@@ -64,9 +70,16 @@ export class ServerGoneWatch {
    * connects were refused since the last progress and `refusedNow()` (one more connect) is too.
    */
   async atEnd(c: Float64Array, endMs: number, refusedNow: () => Promise<boolean>): Promise<ServerGone | null> {
+    // Counted from the progress seen before these final counters: a server that died in the last
+    // tick made progress in it too, which observe() would take as the last word.
+    const refusedBefore = this.refusedAtProgress;
+    const progressBefore = this.progressAt;
     const gone = this.observe(c, endMs);
-    if (gone !== null || !this.suspects(c[C.errRefused]!) || !(await refusedNow())) return gone;
-    return { lastProgressMs: Math.round(this.progressAt), detectedMs: Math.round(endMs), refused: c[C.errRefused]! - this.refusedAtProgress, finalConnectRefused: true };
+    const refused = c[C.errRefused]! - refusedBefore;
+    if (gone !== null || this.connected === 0 || refused < MIN_REFUSED || !(await refusedNow())) return gone;
+    // Progress in the last stretch too: the refusals are counted from the look before it.
+    const lastProgressMs = this.progressAt === endMs ? progressBefore : this.progressAt;
+    return { lastProgressMs: Math.round(lastProgressMs), detectedMs: Math.round(endMs), refused, finalConnectRefused: true };
   }
 
   /** Connections reached the target, and enough connects were refused since the last progress. */

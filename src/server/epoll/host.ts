@@ -4,7 +4,6 @@
  * packets, the native ring-buffer arena, and the workers' run tokens (runTokens.ts).
  */
 import { availableParallelism } from 'node:os';
-import { usageError } from '../../errors.js';
 import { CONTROL_CLOSE_ALL, CONTROL_EXIT, OP_ACCEPT, OP_CONTROL, type BackendHost, type HostContext } from '../completion.js';
 import { encodeSockaddr, sockaddrPort } from '../../native/sockaddr.js';
 import {
@@ -58,9 +57,6 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       fds.push(closeAllFd);
       const exitFd = check('eventfd', libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
       fds.push(exitFd);
-      // A reserve that leaves no descriptor above those open now would reject every connection.
-      if (fdLimit - options.fdReserve <= exitFd + 1)
-        throw usageError('--fd-reserve', `leaves no descriptor for sessions: this process may open ${fdLimit}, and its own already reach number ${exitFd}`, options.fdReserve);
       writeEvent(dv, 0, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
       check('epoll_ctl', libc.epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, scratch.address));
       // Close-all goes to one worker (one-shot); exit stays readable (level-triggered, never
@@ -84,6 +80,7 @@ export function createEpollHost(ctx: HostContext): BackendHost {
           // Linux hands out the lowest free descriptor: one accepted at or above this number
           // leaves fewer than fdReserve free below the limit.
           fdCeiling: Math.max(0, fdLimit - options.fdReserve),
+          fdLimit,
         },
         postControl(code, count) {
           const fd = code === CONTROL_EXIT ? exitFd : closeAllFd;
