@@ -56,6 +56,9 @@ describe('sharded flood, merged', () => {
     expect(m.result.latencyUs.roundTrip.count).toBe(shardRtt[0]! + shardRtt[1]! + shardRtt[2]!);
     expect(count(m.result.histograms.connect)).toBe(shards.reduce((s, x) => s + count(x.result.histograms.connect), 0));
     expect(m.result.leak.status).toBe('clean');
+    // The shards did not know the target's backend; its stats, read by the merge, do.
+    expect(shards[0]!.result.target.backend).toBeNull();
+    expect(m.result.target.backend).toBe(m.result.leak.after.backend);
     expect(m.result.merge.shards.map((s: { index: number }) => s.index)).toEqual([1, 2, 3]);
     // The shards' interval samples, lined up by wall time, hold every verified message once.
     const sampled = (r: { samples: Array<{ messages: { verified: number } }> }) => r.samples.reduce((a, x) => a + x.messages.verified, 0);
