@@ -77,7 +77,7 @@ export function parametersSection(r: ReportResult): string {
   const threads = Object.entries(o.transportThreads).map(([name, n]) => `${n} on ${name}`).join(', ');
   const rows: [string, string][] = [
     ['target', `${hostPort(r.target.host, r.target.port)}${r.target.embedded ? ' (embedded server)' : ''}`],
-    ['server backend', r.target.backend ?? r.leak.after?.backend ?? r.leak.before?.backend ?? 'unknown'],
+    ['server backend', r.target.backend ?? 'unknown'],
     ['transport', `${o.transport}${threads ? ` (client threads: ${threads})` : ''}`],
     ['profile', o.profile],
     ['connections at once', String(connectionsAtOnce(o))],

@@ -1,6 +1,6 @@
 // The HTML report of a merged run (merge --report) says it is one: its title and heading count the
 // shards, and a table lists each with its verdict, file and start. A single run's report has none
-// of that. A target's backend, unknown to the flood, is taken from the server's stats when read.
+// of that.
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/html.js';
 import type { ReportResult } from '../../src/report/types.js';
@@ -33,11 +33,5 @@ describe('merged report', () => {
     expect(html).toContain('<title>iocp-bench flood report: PASS</title>');
     expect(html).not.toContain('Shards');
     expect(html).not.toContain('merged');
-  });
-
-  it("a target's backend comes from the server's stats when the flood did not know it", () => {
-    const r = syntheticResult();
-    const html = renderReport({ ...r, target: { ...r.target, embedded: false, backend: null } });
-    expect(html).toContain("<dt>server backend</dt><dd>epoll</dd>");
   });
 });
