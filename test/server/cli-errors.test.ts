@@ -1,6 +1,6 @@
 // Bad input gives one line on stderr and a non-zero exit (2 usage, 1 runtime), never a stack trace.
-import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBusyPort } from '../helpers/ports.js';
 import { LAUNCHER } from '../helpers/serverLaunchers.js';
 
 function expectOneLine(stderr: string, pattern: RegExp): void {
@@ -11,14 +11,7 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 }
 
 describe(`server command: bad input${LAUNCHER.label}`, () => {
-  let busy: Server;
-  let busyPort = 0;
-  beforeAll(async () => {
-    busy = createServer();
-    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
-    busyPort = (busy.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+  const busyPort = useBusyPort();
 
   it.each([
     [['--port', '70000'], /--port: must be a whole number in 0\.\.65535 \(got "70000"\)$/],
@@ -39,15 +32,15 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
   });
 
   it('a port already in use exits 1, with what to do', async () => {
-    const r = await LAUNCHER.run(['server', '--port', String(busyPort)]);
+    const r = await LAUNCHER.run(['server', '--port', String(busyPort())]);
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /bind failed: (EADDRINUSE|WSAEADDRINUSE) .*127\.0\.0\.1:\d+; another process listens there \(--port 0 picks a free port\)$/);
   });
 
   it('a stats port already in use exits 1, with what to do', async () => {
-    const r = await LAUNCHER.run(['server', '--port', '0', '--stats-port', String(busyPort)]);
+    const r = await LAUNCHER.run(['server', '--port', '0', '--stats-port', String(busyPort())]);
     expect(r.code).toBe(1);
-    expectOneLine(r.stderr, new RegExp(`^iocp-bench: cannot serve stats on 127\\.0\\.0\\.1:${busyPort}: EADDRINUSE; another process listens there \\(--stats-port 0 picks a free port\\)$`));
+    expectOneLine(r.stderr, new RegExp(`^iocp-bench: cannot serve stats on 127\\.0\\.0\\.1:${busyPort()}: EADDRINUSE; another process listens there \\(--stats-port 0 picks a free port\\)$`));
   });
 
   it("the other OS's backend exits 1", async () => {

@@ -1,21 +1,14 @@
 // `server --json` logs JSON lines; when it stops before "listening" (a bad flag, a port in use) its
 // last line is an error event with the same message as the one line on stderr, and the exit code
 // says which kind (2 usage, 1 runtime).
-import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
+import { useBusyPort } from '../helpers/ports.js';
 
-let busy: Server;
-let busyPort = 0;
-beforeAll(async () => {
-  busy = createServer();
-  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
-  busyPort = (busy.address() as { port: number }).port;
-});
-afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+const busyPort = useBusyPort();
 
 it.each([
-  ['a port in use', () => ['--port', String(busyPort)], 1, 'EADDRINUSE', /^bind failed: EADDRINUSE \(98\) to 127\.0\.0\.1:\d+; another process listens there/],
+  ['a port in use', () => ['--port', String(busyPort())], 1, 'EADDRINUSE', /^bind failed: EADDRINUSE \(98\) to 127\.0\.0\.1:\d+; another process listens there/],
   ['a value out of range', () => ['--port', '70000'], 2, 'E_USAGE', /^--port: must be a whole number in 0\.\.65535 \(got "70000"\)$/],
   ['an unknown option', () => ['--bogus'], 2, 'E_USAGE', /^unknown option '--bogus'$/],
 ] as const)('%s: an error event on stdout, the line on stderr', async (_name, args, code, errorCode, message) => {
@@ -29,7 +22,7 @@ it.each([
 });
 
 it('with --out - (samples on stdout), the error event goes to stderr', async () => {
-  const r = await runCliProcess(['server', '--json', '--out', '-', '--port', String(busyPort)]);
+  const r = await runCliProcess(['server', '--json', '--out', '-', '--port', String(busyPort())]);
   expect(r.code).toBe(1);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/^\{"event":"error","reasons":\["bind failed: EADDRINUSE/);

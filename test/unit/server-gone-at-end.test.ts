@@ -2,16 +2,8 @@
 // before the end is judged gone when connects were refused since the last progress and one more
 // connect, made then, is refused too. Nothing else makes that connect.
 import { describe, expect, it, vi } from 'vitest';
-import { C, newCounters } from '../../src/client/run/floodCounters.js';
+import { watchCounters as counters } from '../helpers/watchCounters.js';
 import { connectRefused, ServerGoneWatch } from '../../src/client/verdict/serverGone.js';
-
-function counters(connected: number, verified: number, refused: number): Float64Array {
-  const c = newCounters();
-  c[C.connected] = connected;
-  c[C.messagesVerified] = verified;
-  c[C.errRefused] = refused;
-  return c;
-}
 
 describe('server gone watch at the end of a run', () => {
   it('refusals since the last progress and a refused last connect: gone, told by that connect', async () => {

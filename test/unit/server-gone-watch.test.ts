@@ -2,16 +2,8 @@
 // (no connect, no verified echo) with refused connects. Never before anything connected, never
 // while anything progresses, never on one or two refusals.
 import { describe, expect, it } from 'vitest';
-import { C, newCounters } from '../../src/client/run/floodCounters.js';
+import { watchCounters as counters } from '../helpers/watchCounters.js';
 import { ServerGoneWatch } from '../../src/client/verdict/serverGone.js';
-
-function counters(connected: number, verified: number, refused: number): Float64Array {
-  const c = newCounters();
-  c[C.connected] = connected;
-  c[C.messagesVerified] = verified;
-  c[C.errRefused] = refused;
-  return c;
-}
 
 describe('server gone watch', () => {
   it('judges gone after a silent window of refusals that follows progress', () => {
