@@ -2,19 +2,28 @@
 // on a terminal, where it asks for -o instead of scrolling 70 KB of HTML by; `-` as the result
 // reads stdin; a saved log with lines before the result (`flood --json 2>&1`) is read by its last
 // JSON line, as merge reads its shards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { reportOutput } from '../../src/report/reportAction.js';
-import { runCliProcess, runProcess } from '../helpers/cli.js';
+import { runCliProcess, runProcess, type ProcessResult } from '../helpers/cli.js';
 import { CLI } from '../helpers/serverProcess.js';
 import { syntheticResult } from '../helpers/reportFixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-report-out-'));
 const saved = path.join(dir, 'run.json');
 writeFileSync(saved, JSON.stringify(syntheticResult()));
+/** `iocp-bench report -` with its stdin read from `file` (as `< file` gives it). */
+async function reportFromStdin(file: string): Promise<ProcessResult> {
+  const fd = openSync(file, 'r');
+  try {
+    return await runProcess(process.execPath, [CLI, 'report', '-'], 30_000, { stdin: fd });
+  } finally {
+    closeSync(fd);
+  }
+}
 const PAGE = /^<!DOCTYPE html>[\s\S]*id="verdict" class="verdict pass">PASS<[\s\S]*<\/html>\n?$/;
 
 describe('report output and input', () => {
@@ -37,7 +46,7 @@ describe('report output and input', () => {
   });
 
   it('- reads the result from stdin', async () => {
-    const r = await runProcess('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" report - < "${saved}"`]);
+    const r = await reportFromStdin(saved);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(PAGE);
@@ -49,7 +58,9 @@ describe('report output and input', () => {
     const r = await runCliProcess(['report', log, '-o', '-']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(PAGE);
-    const empty = await runProcess('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" report - < /dev/null`]);
+    const nothing = path.join(dir, 'empty');
+    writeFileSync(nothing, '');
+    const empty = await reportFromStdin(nothing);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^iocp-bench: stdin: not a flood result \(the output of iocp-bench flood --json\): not JSON \(.+\)\n$/);
   });

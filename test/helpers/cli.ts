@@ -13,10 +13,11 @@ export function runProcess(
   cmd: string,
   args: string[],
   timeoutMs = 30_000,
-  options: Pick<SpawnOptions, 'cwd' | 'env' | 'shell'> = {},
+  options: Pick<SpawnOptions, 'cwd' | 'env' | 'shell'> & { stdin?: number } = {},
 ): Promise<ProcessResult> {
+  const { stdin = 'ignore', ...spawnOptions } = options;
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { ...spawnOptions, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));

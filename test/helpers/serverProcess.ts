@@ -85,6 +85,15 @@ export async function startServerProcess(args: string[], timeoutMs = 15_000, wra
   };
 }
 
+/**
+ * How a test ends a server (or a flood) it started under this machine's node with a graceful stop:
+ * SIGTERM; on Windows, where Node cannot signal a child process (kill() there is TerminateProcess),
+ * the end of a --duration given at its start. `args` go on the command line; pass `signal` to stop().
+ */
+export function gracefulStop(duration: string): { args: string[]; signal: NodeJS.Signals | null } {
+  return process.platform === 'win32' ? { args: ['--duration', duration], signal: null } : { args: [], signal: 'SIGTERM' };
+}
+
 export async function fetchStats(url: string): Promise<ServerStats> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
   return (await res.json()) as ServerStats;

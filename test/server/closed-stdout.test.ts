@@ -2,11 +2,12 @@
 // not crash the server with a stack trace: its stop still drains and exits 0, silently.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/serverProcess.js';
+import { CLI, gracefulStop } from '../helpers/serverProcess.js';
 
 describe('server whose stdout reader went away', () => {
-  it('stops cleanly on SIGTERM, exit 0, no stack trace', async () => {
-    const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('stops cleanly (SIGTERM; on Windows, its --duration), exit 0, no stack trace', async () => {
+    const stop = gracefulStop('3s');
+    const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--json', ...stop.args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     await new Promise<void>((resolve, reject) => {
@@ -22,7 +23,7 @@ describe('server whose stdout reader went away', () => {
     const code = await new Promise<number | null>((resolve) => {
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.once('exit', (c) => (clearTimeout(t), resolve(c)));
-      child.kill('SIGTERM');
+      if (stop.signal) child.kill(stop.signal);
     });
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startServerProcess, type NodeServerProcess } from '../helpers/serverProcess.js';
+import { gracefulStop, startServerProcess, type NodeServerProcess } from '../helpers/serverProcess.js';
 import type { ServerSample } from '../../src/server/serverSamples.js';
 
 let dir = '';
@@ -52,13 +52,14 @@ async function waitForSamples(file: string, ok: (s: ServerSample[]) => boolean):
 it('server --out writes its counters per interval, then the drained ones at the stop', async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'iocp-out-'));
   const file = path.join(dir, 'server.ndjson');
-  server = await startServerProcess(['--out', file, '--interval', '200ms']);
+  const stop = gracefulStop('20s');
+  server = await startServerProcess(['--out', file, '--interval', '200ms', ...stop.args]);
   await Promise.all(Array.from({ length: 5 }, () => echoOnce(server!.port, 100_000)));
   // Written while the server runs: a sample that has seen the 5 sessions come and go.
   const during = await waitForSamples(file, (s) => s.some((x) => x.sessions.accepted === 5 && x.sessions.freed === 5));
   expect(during.reduce((a, s) => a + s.bytes.inPerSec * (s.intervalMs / 1000), 0)).toBeGreaterThan(400_000);
   expect(during.some((s) => s.ops.completionsPerSec > 0)).toBe(true);
-  expect(await server.stop('SIGTERM')).toMatchObject({ code: 0 });
+  expect(await server.stop(stop.signal, 30_000)).toMatchObject({ code: 0 });
   const samples = readSamples(file);
   expect(samples.length).toBeGreaterThan(during.length);
   let elapsed = 0;
@@ -74,13 +75,14 @@ it('server --out writes its counters per interval, then the drained ones at the 
 it('server --out FILE.csv writes a header and rows of the same columns', async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'iocp-out-'));
   const file = path.join(dir, 'server.csv');
-  server = await startServerProcess(['--out', file, '--interval', '100ms']);
+  const stop = gracefulStop('5s');
+  server = await startServerProcess(['--out', file, '--interval', '100ms', ...stop.args]);
   await echoOnce(server.port, 1000);
   // A header and two samples written while it runs, then the last one at the stop.
   const rows = () => readFileSync(file, 'utf8').trimEnd().split('\n');
   const end = Date.now() + 15_000;
   while (rows().length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  expect(await server.stop('SIGTERM')).toMatchObject({ code: 0 });
+  expect(await server.stop(stop.signal, 30_000)).toMatchObject({ code: 0 });
   const [header, ...data] = rows().map((l) => l.split(','));
   expect(header).toEqual([
     'time', 'elapsedMs', 'intervalMs', 'sessions.live', 'sessions.peak', 'sessions.accepted', 'sessions.freed', 'sessions.rejected',

@@ -25,7 +25,8 @@ function newTimeWaits(port: number, before: Set<string>): number {
   return n;
 }
 
-describe('closing held connections', () => {
+// ss is Linux's; on Windows the same closes are what keep the suite within its ports.
+describe.runIf(process.platform === 'linux')('closing held connections', () => {
   const server = useServerProcess([]);
 
   it('with closeAll (a reset) leaves TIME_WAIT flat; with a FIN, one per connection', async () => {

@@ -1,7 +1,7 @@
 // A stats endpoint listening beyond loopback is unauthenticated: the server says so on stderr at
 // start-up; on loopback (the default) it says nothing.
 import { describe, expect, it } from 'vitest';
-import { startServerProcess } from '../helpers/serverProcess.js';
+import { gracefulStop, startServerProcess } from '../helpers/serverProcess.js';
 
 describe('stats endpoint address', () => {
   it.each([
@@ -10,8 +10,9 @@ describe('stats endpoint address', () => {
     ['127.0.0.1', false],
     ['::1', false],
   ])('--stats-host %s warns: %s', async (host, warns) => {
-    const server = await startServerProcess(['--stats-host', host]);
-    const { code } = await server.stop('SIGTERM');
+    const stop = gracefulStop('1s');
+    const server = await startServerProcess(['--stats-host', host, ...stop.args]);
+    const { code } = await server.stop(stop.signal);
     expect(code, server.stdout() + server.stderr()).toBe(0);
     if (warns)
       expect(server.stderr()).toBe(

@@ -315,7 +315,8 @@ const kernelPaths = [
   ...(ioUringAvailable() ? [{ name: 'io_uring', ring: true }] : []),
 ];
 
-describe.each(kernelPaths)('send batch over real sockets ($name)', ({ ring: useRing }) => {
+// Real sockets through libc: Linux's.
+describe.runIf(process.platform === 'linux').each(kernelPaths)('send batch over real sockets ($name)', ({ ring: useRing }) => {
   const fds: number[] = [];
   let arena: { ptr: bigint; address: number } | null = null;
   let ring: Uring | null = null;
