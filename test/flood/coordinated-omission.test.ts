@@ -17,67 +17,23 @@
 // what even a loaded machine does), so its p99 is an ordinary echo and only its max shows the
 // freeze. The bounds asserted (p99 >= 500 ms; p99 < 250 ms; max >= 900 ms) leave each side a wide
 // margin.
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
-
-const FREEZE_AFTER_MS = 1000;
-const FREEZE_MS = 1000;
-
-/** An echo server that, FREEZE_AFTER_MS after its first connection, stops reading and echoing for FREEZE_MS. */
-function startFreezingEcho(): Promise<net.Server> {
-  const sockets = new Set<net.Socket>();
-  const held = new Map<net.Socket, Buffer[]>();
-  let frozen = false;
-  let armed = false;
-  const freeze = () => {
-    frozen = true;
-    for (const s of sockets) s.pause();
-    setTimeout(thaw, FREEZE_MS);
-  };
-  const thaw = () => {
-    frozen = false;
-    for (const s of sockets) {
-      for (const d of held.get(s) ?? []) if (s.writable) s.write(d);
-      held.delete(s);
-      s.resume();
-    }
-  };
-  const server = net.createServer({ allowHalfOpen: true }, (s) => {
-    if (!armed) {
-      armed = true;
-      setTimeout(freeze, FREEZE_AFTER_MS);
-    }
-    sockets.add(s);
-    s.setNoDelay(true);
-    if (frozen) s.pause();
-    s.on('error', () => {});
-    s.on('data', (d: Buffer) => {
-      if (!frozen) return void s.write(d);
-      const q = held.get(s) ?? [];
-      q.push(d);
-      held.set(s, q);
-    });
-    s.on('end', () => s.end());
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
-}
+import { startFreezingEcho, type FreezingEcho } from '../helpers/freezingEcho.js';
 
 async function flood(args: string[]) {
-  const server = await startFreezingEcho();
+  const server = await startFreezingEcho(1000, 1000);
   servers.push(server);
-  const port = (server.address() as net.AddressInfo).port;
-  const r = await runCliProcess(['flood', `127.0.0.1:${port}`, '--size', '64', '--workers', '1', '--json', '--no-progress', ...args], 60_000);
+  const r = await runCliProcess(['flood', `127.0.0.1:${server.port}`, '--size', '64', '--workers', '1', '--json', '--no-progress', ...args], 60_000);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
 
-const servers: net.Server[] = [];
+const servers: FreezingEcho[] = [];
 
 describe('coordinated omission', () => {
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
   it('open loop: the corrected round trip shows the freeze at p99, the service time does not', async () => {

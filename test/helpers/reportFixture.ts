@@ -101,7 +101,7 @@ export function syntheticResult(o: FixtureOptions = {}): ReportResult {
       started, connected: started, ok: started - faultTotal, faulted: faultTotal, errored: 0, aborted: 0, peakActive: 40, perSec: 50,
       targetPerSec: null, achievedPerSec: null, byMode,
     },
-    messages: { sent: total, verified: total, perSec: total / Math.max(n, 1), targetPerSec: o.openLoop ? 20_000 : null, achievedPerSec: o.openLoop ? 19_990 : null },
+    messages: { sent: total, verified: total, perSec: total / Math.max(n, 1), targetPerSec: o.openLoop ? 20_000 : null, achievedPerSec: o.openLoop ? 19_990 : null, unsent: o.openLoop ? 0 : null },
     bytes: { sent: total * 1000, received: total * 1000, perSec: 2000 * total },
     latencyUs: { connect: summarize(newHistogram()), roundTrip: summarize(rt), serviceTime: o.openLoop ? summarize(st) : null },
     faults: { ...zeroFaults(), ...(o.faults ? { total: 2, corrupted: 2 } : {}) },

@@ -169,6 +169,8 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
       perSec: Math.round(verified / secs),
       targetPerSec: plan && plan.msgRate > 0 ? plan.msgRate : null,
       achievedPerSec: achieved(rs.map((r) => r.messages.achievedPerSec)),
+      // A result written before `unsent` existed counts none.
+      unsent: openLoop ? sum(rs.map((r) => r.messages.unsent ?? 0)) : null,
     },
     bytes: {
       sent: sum(rs.map((r) => r.bytes.sent)),

@@ -30,6 +30,8 @@ const MAX_SAMPLES = 20;
 /** Open loop: messages sent per dispatch before the rest waits for the end of the loop's turn,
  * so that a schedule far behind (a rate the machine cannot reach) never starves the loop. */
 const DISPATCH_BURST = 256;
+/** Open loop: no echo verified for this long at a --duration deadline means the server is stalled. */
+const STALLED_MS = 250;
 
 export interface FaultSample {
   connection: number;
@@ -130,6 +132,11 @@ export class ClientEngine implements ConnectionHost {
   private readonly scheduled: number;
   private lastSendMs = -1;
   private lastStartMs = -1;
+  /** Open loop: when (performance.now()) the sweep last saw an echo verified, and the count it saw. */
+  private lastEchoAt = 0;
+  private verifiedSeen = 0;
+  /** Open loop past a --duration deadline: see lateUntil(); -1 until the deadline. */
+  private lateUntilMs = -1;
   private dispatchTimer: TimerHandle | null = null;
   private dispatchDeferred = false;
   private dispatching = false;
@@ -167,7 +174,7 @@ export class ClientEngine implements ConnectionHost {
     const done = new Promise<void>((resolve) => {
       this.resolveDone = resolve;
     });
-    this.t0 = performance.now();
+    this.t0 = this.lastEchoAt = performance.now();
     this.armSweep();
     this.pump();
     if (this.openLoop) this.dispatch();
@@ -198,6 +205,11 @@ export class ClientEngine implements ConnectionHost {
 
   /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
   stop(): void {
+    if (this.openLoop && !this.draining) {
+      this.dispatch(); // what is due now goes out if it can (a no-op when dispatch() stops)
+      const due = Math.min(Math.floor(this.schedule.count(performance.now() - this.t0)) + 1, this.scheduled);
+      this.counters[C.messagesUnsent] = Math.max(0, due - this.nextMessage);
+    }
     this.claiming = false;
     this.draining = true;
     if (this.openLoop) {
@@ -280,14 +292,31 @@ export class ClientEngine implements ConnectionHost {
     this.pump();
   }
 
+  /**
+   * Open loop, once past the deadline: until when (ms from t0) messages due by it still go out. If
+   * the server has stopped answering, what came due during its stall waits, late, for it to answer
+   * again (on the running connections and new ones), so that the stall shows in the round trips:
+   * for --timeout past the deadline at most. A client behind a server that answers (a rate it
+   * cannot reach) stops at the deadline. Either way what is left is counted as unsent (stop()).
+   */
+  private lateUntil(): number {
+    if (this.lateUntilMs < 0) {
+      const stalled = performance.now() - this.lastEchoAt >= STALLED_MS;
+      this.lateUntilMs = this.cfg.durationMs + (stalled ? this.cfg.timeoutMs : 0);
+    }
+    return this.lateUntilMs;
+  }
+
   /** Opens connections while there is room, the pace allows and indices remain. */
   private pump(): void {
     const cfg = this.cfg;
     if (this.burstPending) return;
-    if (this.claiming && cfg.durationMs > 0 && performance.now() - this.t0 >= cfg.durationMs) {
-      // Open loop: what is due by the deadline goes out first, if connections can take it.
+    const elapsed = performance.now() - this.t0;
+    if (this.claiming && cfg.durationMs > 0 && elapsed >= cfg.durationMs) {
+      // Open loop: what is due by the deadline goes out, if connections can take it (dispatch()
+      // stops once the whole schedule is out); what is left waits only behind a stalled server.
       if (this.openLoop) this.dispatch();
-      this.stop();
+      if (this.claiming && elapsed >= this.lateUntil()) this.stop();
     }
     let burst = 0;
     const limit = this.activeLimit();
@@ -335,7 +364,8 @@ export class ClientEngine implements ConnectionHost {
    * Open loop: sends every message due by now (message j is due at t0 + schedule.timeOf(j)) on the
    * connections that can take one, round robin. What none can take stays due, and late: it goes
    * when a connection is ready again (an echo came back, a new one connected), which calls this
-   * again. Past a --duration deadline, messages due after it are not sent.
+   * again. Past a --duration deadline, messages due after it are not sent; those due by it still
+   * are (pump() bounds how long that may take).
    */
   dispatch(): void {
     if (!this.openLoop || this.draining || this.dispatching || !this.resolveDone) return;
@@ -400,6 +430,10 @@ export class ClientEngine implements ConnectionHost {
 
   private sweep(): void {
     const now = performance.now();
+    if (this.counters[C.messagesVerified] !== this.verifiedSeen) {
+      this.verifiedSeen = this.counters[C.messagesVerified]!;
+      this.lastEchoAt = now;
+    }
     const limit = this.cfg.timeoutMs;
     for (const conn of this.active.slice()) {
       if (conn.activeIndex < 0) continue; // ended by an earlier one's callbacks

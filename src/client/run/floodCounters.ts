@@ -29,8 +29,13 @@ export const C = {
   errOther: 14,
   /** Most connections running at once on one thread; merged over threads it is the sum of their peaks. */
   peakActive: 15,
-  faultBase: 16,
-  modeBase: 16 + FAULT_CLASSES.length,
+  /**
+   * Open loop: messages due (by the schedule) when the thread stopped that no connection had sent:
+   * the round trips leave them out. Set once, when the thread stops.
+   */
+  messagesUnsent: 16,
+  faultBase: 17,
+  modeBase: 17 + FAULT_CLASSES.length,
 } as const;
 
 export const OUTCOMES = ['started', 'ok', 'fault', 'error'] as const;

@@ -13,6 +13,7 @@ const TIME_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'connectP50', 'connect
 const COUNT_METRICS = [
   'leaks', 'dataErrors', 'faults', 'lost', 'corrupted', 'reordered', 'duplicated', 'foreign', 'truncated', 'stalled',
   'errors', 'resets', 'refused', 'timeouts', 'staleCompletions', 'connections', 'ok', 'messages', 'msgsPerSec',
+  'unsent',
 ] as const;
 export type AssertMetric = (typeof TIME_METRICS)[number] | (typeof COUNT_METRICS)[number];
 export const ASSERT_METRICS: readonly AssertMetric[] = [...COUNT_METRICS, ...TIME_METRICS];

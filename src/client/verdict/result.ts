@@ -110,9 +110,12 @@ export interface FloodResult {
   };
   /**
    * perSec: verified over the whole run. Open loop: targetPerSec is --msg-rate, achievedPerSec the
-   * rate the schedule's messages were sent at (RATE_WINDOW); both null in closed loop.
+   * rate the schedule's messages were sent at (RATE_WINDOW); both null in closed loop. unsent:
+   * open loop, messages the schedule had due when the run ended (a --duration's deadline plus up
+   * to --timeout for those late, or a stop) that no connection had sent, which the round trips
+   * therefore leave out; null in closed loop.
    */
-  messages: { sent: number; verified: number; perSec: number; targetPerSec: number | null; achievedPerSec: number | null };
+  messages: { sent: number; verified: number; perSec: number; targetPerSec: number | null; achievedPerSec: number | null; unsent: number | null };
   bytes: { sent: number; received: number; perSec: number };
   /**
    * roundTrip: closed loop, from the call that sent the frame to its verified echo; open loop, from
@@ -176,6 +179,13 @@ function shortfall(what: string, target: number, got: number | null, unit: strin
   return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
 }
 
+/** Open loop: due messages that never went out are latencies the percentiles cannot show. */
+export function unsentWarning(unsent: number): string | null {
+  return unsent > 0
+    ? `${unsent} message(s) due by the schedule were never sent (no connection could take them before the run ended): the round trips leave them out`
+    : null;
+}
+
 /**
  * Connections the server reset on arrival during the run (sessions.rejected: its session limit,
  * or its descriptor limit): their resets are among the network errors, which do not fail a run.
@@ -218,6 +228,7 @@ export function buildResult(
     warnings: [
       o.rate > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
       openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
+      openLoop ? unsentWarning(c[C.messagesUnsent]!) : null,
       rejections(leak),
     ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
@@ -267,6 +278,7 @@ export function buildResult(
       perSec: Math.round(c[C.messagesVerified]! / secs),
       targetPerSec: openLoop ? o.msgRate : null,
       achievedPerSec: msgAchieved === null ? null : roundRate(msgAchieved),
+      unsent: openLoop ? c[C.messagesUnsent]! : null,
     },
     bytes: { sent: c[C.bytesSent]!, received: c[C.bytesReceived]!, perSec: Math.round((c[C.bytesSent]! + c[C.bytesReceived]!) / secs) },
     latencyUs: { connect, roundTrip: rtt, serviceTime: openLoop ? summarize(merged.serviceTime) : null },
@@ -380,6 +392,7 @@ export function measure(r: FloodResult, m: AssertMetric): number | null {
     case 'ok': return r.connections.ok;
     case 'messages': return r.messages.verified;
     case 'msgsPerSec': return r.messages.perSec;
+    case 'unsent': return r.messages.unsent; // open loop only
     case 'p50': return rt.count ? rt.p50 : null;
     case 'p90': return rt.count ? rt.p90 : null;
     case 'p99': return rt.count ? rt.p99 : null;
