@@ -1,7 +1,10 @@
 // deploy/: the Kubernetes manifests validate against the Kubernetes object schemas (offline,
-// kubernetes-models); the Indexed Job's pod command, rendered by a shell for index 2 of 4, is a
-// flood command line this CLI accepts, running shard 3/4; the Dockerfile parses, FROM first,
-// every instruction known, an ENTRYPOINT or CMD present, every COPY source in the repository.
+// kubernetes-models) and hold together where the schemas cannot tell: selectors select the pods,
+// named ports exist, the Job lets every shard finish, the pods spread over the nodes, and the pods
+// meet the "restricted" Pod Security Standard. The Indexed Job's pod command, rendered by a shell
+// for index 2 of 4, is a flood command line this CLI accepts, running shard 3/4; the Dockerfile
+// parses, FROM first, every instruction known, an ENTRYPOINT or CMD present, every COPY source in
+// the repository, a numeric user. (kubernetes-echo-server.test.ts runs the server's arguments.)
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +13,70 @@ import { describe, expect, it } from 'vitest';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Service } from 'kubernetes-models/v1/Service';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { resolveFloodOptions } from '../../src/client/options.js';
 import { parseFloodArgv } from '../helpers/floodArgv.js';
 import { REPO } from '../helpers/serverProcess.js';
 
 const K8S = path.join(REPO, 'deploy', 'kubernetes');
 const read = (file: string) => JSON.parse(readFileSync(path.join(K8S, file), 'utf8'));
+
+type Labels = Record<string, string> | undefined;
+
+/** Whether a non-empty equality selector selects `labels`. */
+const selects = (selector: Labels, labels: Labels): boolean =>
+  selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** Every port a probe of `c` names, by name or number. */
+function probePorts(c: IContainer): (string | number)[] {
+  const probes = [c.readinessProbe, c.livenessProbe, c.startupProbe].filter((p): p is IProbe => p !== undefined);
+  return probes.flatMap((p) => [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]).filter((p) => p !== undefined);
+}
+
+/**
+ * Where the schemas cannot tell: container ports valid and uniquely named, every port a probe
+ * names present, and the "restricted" Pod Security Standard met (the container's securityContext
+ * over the pod's). Returns the problems, one a line.
+ */
+function podProblems(spec: IPodSpec): string[] {
+  const out: string[] = [];
+  const pod = spec.securityContext ?? {};
+  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push('uses a host namespace');
+  const restrictedVolumes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+  for (const v of spec.volumes ?? []) {
+    const kinds = Object.keys(v).filter((k) => k !== 'name');
+    if (!kinds.every((k) => restrictedVolumes.includes(k))) out.push(`volume ${v.name}: ${kinds.join(', ')} is not allowed by "restricted"`);
+  }
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const at = `container ${c.name}`;
+    const ports = c.ports ?? [];
+    for (const p of ports) {
+      if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) out.push(`${at}: containerPort ${p.containerPort} is not in 1..65535`);
+      if (p.hostPort !== undefined) out.push(`${at}: hostPort ${p.hostPort}`);
+      if (p.name !== undefined && !(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(p.name) && /[a-z]/.test(p.name) && p.name.length <= 15))
+        out.push(`${at}: port name ${p.name} is not an IANA service name (lower case, at most 15 characters)`);
+    }
+    const names = ports.map((p) => p.name).filter((n) => n !== undefined);
+    if (new Set(names).size !== names.length) out.push(`${at}: port names repeat: ${names.join(', ')}`);
+    for (const p of probePorts(c)) {
+      if (typeof p === 'string' ? !names.includes(p) : !Number.isInteger(p) || p < 1 || p > 65535) out.push(`${at}: a probe's port ${p} is not one of its ports`);
+    }
+    const sc = c.securityContext ?? {};
+    if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) out.push(`${at}: runAsNonRoot is not true`);
+    const user = sc.runAsUser ?? pod.runAsUser;
+    if (user !== 1000) out.push(`${at}: runAsUser is ${user}, not the image's user 1000`);
+    const seccomp = (sc.seccompProfile ?? pod.seccompProfile)?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') out.push(`${at}: seccompProfile is ${seccomp}, not RuntimeDefault or Localhost`);
+    if (sc.allowPrivilegeEscalation !== false) out.push(`${at}: allowPrivilegeEscalation is not false`);
+    if (sc.privileged) out.push(`${at}: privileged`);
+    if (!sc.capabilities?.drop?.includes('ALL')) out.push(`${at}: capabilities do not drop ALL`);
+    for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') out.push(`${at}: adds capability ${cap}`);
+    if (sc.readOnlyRootFilesystem !== true) out.push(`${at}: the root filesystem is not read-only`);
+  }
+  return out;
+}
 
 describe('deploy/kubernetes', () => {
   it('validates against the Kubernetes schemas', () => {
@@ -30,6 +91,90 @@ describe('deploy/kubernetes', () => {
     expect(spec.completionMode).toBe('Indexed');
     const shards = job.spec!.template.spec!.containers[0]!.env!.find((e) => e.name === 'SHARDS')!.value;
     expect([spec.parallelism, spec.completions]).toEqual([Number(shards), Number(shards)]);
+  });
+
+  it('selects its pods, names only ports that exist, and reaches the server through the Service', () => {
+    const deployment = read('echo-server.deployment.json');
+    const service = read('echo-server.service.json');
+    const job = read('flood.job.json');
+    const serverLabels: Labels = deployment.spec.template.metadata.labels;
+    expect(deployment.spec.selector.matchExpressions).toBeUndefined();
+    expect(selects(deployment.spec.selector.matchLabels, serverLabels), 'the Deployment selector selects its pods').toBe(true);
+    expect(selects(service.spec.selector, serverLabels), 'the Service selector selects the server pods').toBe(true);
+    const server: IContainer = deployment.spec.template.spec.containers[0];
+    for (const p of service.spec.ports as { name: string; port: number; targetPort?: string | number; protocol?: string }[]) {
+      const target = p.targetPort ?? p.port;
+      const hit = server.ports!.find((c) => (typeof target === 'string' ? c.name === target : c.containerPort === target));
+      expect(hit, `Service port ${p.name}: targetPort ${target} is a port of the server container`).toBeDefined();
+      expect(hit!.protocol ?? 'TCP').toBe(p.protocol ?? 'TCP');
+    }
+    // The flood's target is the Service's echo port, by the Service's name.
+    const env = (name: string) => (job.spec.template.spec.containers[0] as IContainer).env!.find((e) => e.name === name)!.value!;
+    const [host, port] = env('TARGET').split(':');
+    expect(host).toBe(service.metadata.name);
+    const echo = (service.spec.ports as { port: number; targetPort: string }[]).find((p) => p.port === Number(port));
+    expect(echo?.targetPort).toBe('echo');
+  });
+
+  it('meets the restricted Pod Security Standard; container ports and probe ports are sound', () => {
+    expect(podProblems(read('echo-server.deployment.json').spec.template.spec)).toEqual([]);
+    expect(podProblems(read('flood.job.json').spec.template.spec)).toEqual([]);
+    // The checks see what they look for.
+    const bad: IPodSpec = {
+      securityContext: { runAsUser: 0 },
+      containers: [
+        {
+          name: 'x',
+          ports: [{ name: 'echo', containerPort: 70000 }],
+          readinessProbe: { httpGet: { path: '/stats', port: 'stats' } },
+          securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+        },
+      ],
+    };
+    expect(podProblems(bad)).toEqual([
+      'container x: containerPort 70000 is not in 1..65535',
+      "container x: a probe's port stats is not one of its ports",
+      'container x: runAsNonRoot is not true',
+      "container x: runAsUser is 0, not the image's user 1000",
+      'container x: seccompProfile is undefined, not RuntimeDefault or Localhost',
+      'container x: allowPrivilegeEscalation is not false',
+      'container x: capabilities do not drop ALL',
+      'container x: adds capability NET_ADMIN',
+      'container x: the root filesystem is not read-only',
+    ]);
+  });
+
+  it('lets every shard run to its end when one fails, and spreads the shards over the nodes', () => {
+    const job = read('flood.job.json');
+    const pod: IPodSpec = job.spec.template.spec;
+    // A Job's pods restart Never or OnFailure; the shards need Never: OnFailure would run a
+    // failed shard again in the same pod, late, over the log of its first run.
+    expect(['Never', 'OnFailure']).toContain(pod.restartPolicy);
+    expect(pod.restartPolicy).toBe('Never');
+    // A shard whose verdict is FAIL exits 1: with a per-index limit that fails its index only,
+    // and the Job is marked Failed once every index has ended. (A Job-wide backoffLimit would
+    // fail the Job at the first failure and kill the shards still running.)
+    expect(job.spec.completionMode).toBe('Indexed');
+    expect(job.spec.backoffLimitPerIndex).toBe(0);
+    expect(job.spec.backoffLimit).toBeUndefined();
+    expect(job.spec.maxFailedIndexes).toBeUndefined();
+    expect(job.spec.podFailurePolicy).toBeUndefined();
+    // The pods are deleted with their logs: no TTL may remove them before they are read.
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    // Spread over the nodes and off the server's node where possible, but never unschedulable.
+    const labels: Labels = job.spec.template.metadata.labels;
+    const spread = pod.topologySpreadConstraints ?? [];
+    expect(spread.length).toBeGreaterThan(0);
+    for (const t of spread) {
+      expect(t.topologyKey).toBe('kubernetes.io/hostname');
+      expect(t.whenUnsatisfiable).toBe('ScheduleAnyway');
+      expect(selects(t.labelSelector?.matchLabels, labels), 'the spread counts the flood pods').toBe(true);
+    }
+    const anti = pod.affinity?.podAntiAffinity;
+    expect(anti?.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    const serverLabels: Labels = read('echo-server.deployment.json').spec.template.metadata.labels;
+    const away = anti?.preferredDuringSchedulingIgnoredDuringExecution?.find((t) => selects(t.podAffinityTerm.labelSelector?.matchLabels, serverLabels));
+    expect(away?.podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
   });
 
   // The pod's command is a POSIX shell's, as in the image: run it where sh is.
@@ -93,5 +238,12 @@ describe('deploy/Dockerfile', () => {
       const parts = s.args.split(/\s+/);
       for (const src of parts.slice(0, -1)) expect(existsSync(path.join(REPO, src)), src).toBe(true);
     }
+    // The image runs as a numeric, non-root user (the kubelet verifies runAsNonRoot only for
+    // one), the user the manifests' runAsUser names.
+    const user = steps.filter((x) => x.op === 'USER').at(-1)?.args.trim();
+    expect(user).toMatch(/^\d+(:\d+)?$/);
+    const uid = Number(user!.split(':')[0]);
+    expect(uid).not.toBe(0);
+    for (const file of ['echo-server.deployment.json', 'flood.job.json']) expect(read(file).spec.template.spec.securityContext.runAsUser, file).toBe(uid);
   });
 });
