@@ -38,24 +38,66 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export interface RunCliOptions {
   /**
    * The caller owns this process (the command's bin): the flood may then set process-wide V8
-   * flags (src/client/cli/compilerTuning.ts). Off by default, so that a program that embeds the CLI
-   * keeps its flags.
+   * flags (src/client/cli/compilerTuning.ts), process.exitCode is set to the code, and a server
+   * stop that outlasts --stop-timeout (or a second signal during it) ends the process at once. Off
+   * by default, so that a program that embeds the CLI keeps its flags, its exit code and its process.
    */
   ownsProcess?: boolean;
 }
 
-/** Run the CLI; resolves with the exit code instead of calling process.exit. */
+/**
+ * What one runCli() call shares with the action of the command it runs: whether its caller owns
+ * the process, and the exit code the action settles on (0 unless it says otherwise). The action
+ * finds it among its flags, as `cliRun`: each call parses with a program of its own, so calls
+ * that run at once keep their codes apart. (The actions cannot import this module, which loads
+ * them: each types the value itself. Without it, the caller drives the program itself and owns
+ * the process.)
+ */
+export interface CliRun {
+  readonly ownsProcess: boolean;
+  exitCode: number;
+}
+
+/**
+ * Runs the CLI on `argv` (the arguments after the command's name) and resolves with its exit
+ * code; it never calls process.exit, unless `ownsProcess` is set (see RunCliOptions). From code,
+ * the process is left as it was found: process.exitCode untouched, the server's signal listeners
+ * removed when it ends. Once per process, stdout and stderr get an 'error' listener that drops what
+ * cannot be written (a reader that went away).
+ */
 export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
-  if (options.ownsProcess === true) ownProcess();
-  // A reader that went away (`| head`, a closed pipe) must not crash a server or a flood with a
-  // stack trace: what cannot be written is dropped, the run goes on and exits by its outcome.
+  const ownsProcess = options.ownsProcess === true;
+  if (ownsProcess) ownProcess();
+  guardOutput();
+  const code = await runProgram(argv, ownsProcess);
+  if (ownsProcess) process.exitCode = code;
+  return code;
+}
+
+let outputGuarded = false;
+
+/**
+ * A reader that went away (`| head`, a closed pipe) must not crash a server or a flood with a
+ * stack trace: what cannot be written is dropped, the run goes on and exits by its outcome. One
+ * listener per stream for the whole process, however many calls.
+ */
+function guardOutput(): void {
+  if (outputGuarded) return;
+  outputGuarded = true;
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+}
+
+async function runProgram(argv: string[], ownsProcess: boolean): Promise<number> {
+  const run: CliRun = { ownsProcess, exitCode: 0 };
   const program = createProgram();
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
+  program.hook('preAction', (_program, command) => {
+    command.setOptionValue('cliRun', run);
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return run.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; anything else is a usage error.

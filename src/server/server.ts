@@ -35,7 +35,17 @@ function withPortHint(err: unknown, flag: string): unknown {
   return err;
 }
 
-export async function startServer(partial: Partial<ServerOptions> = {}): Promise<ServerHandle> {
+/**
+ * How a running server reports what happens to it, beside its stats. The library API
+ * (./index.ts) passes none: it prints nothing, and a failed worker shows in the stats
+ * (extra.workerFailures, worker_failures in /metrics). The `server` command warns on stderr.
+ */
+export interface ServerReports {
+  /** A worker thread failed (the server keeps serving on the others), with what it said. */
+  onWorkerFailure?(message: string): void;
+}
+
+export async function startServer(partial: Partial<ServerOptions> = {}, reports: ServerReports = {}): Promise<ServerHandle> {
   const options = validateServerOptions(partial);
   const backend = resolveBackend(options.backend);
   const startedAt = Date.now();
@@ -68,7 +78,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     const pool = await WorkerPool.start(host, table, counters, options, {
       onFatal: (m) => {
         fatal ??= m;
-        process.emitWarning(`iocp-bench server: ${m}`);
+        reports.onWorkerFailure?.(m);
       },
     });
     snapshot = () => {

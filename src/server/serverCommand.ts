@@ -37,6 +37,8 @@ interface Flags {
   json?: boolean;
   out?: string;
   interval: string;
+  /** From runCli(), its share of the call (cli.ts, CliRun); without it, the caller drives the command line itself and owns the process. */
+  cliRun?: { readonly ownsProcess: boolean; exitCode: number };
 }
 
 export function addServerCommand(program: Command): void {
@@ -90,7 +92,9 @@ export function addServerCommand(program: Command): void {
     )
     .action(async (flags: Flags) => {
       try {
-        process.exitCode = await runServerCommand(flags);
+        const code = await runServerCommand(flags);
+        if (flags.cliRun) flags.cliRun.exitCode = code;
+        else process.exitCode = code;
       } catch (err) {
         // With --json, the log's last line says why there is no "listening" line (stderr has it too).
         if (flags.json) (flags.out === '-' ? process.stderr : process.stdout).write(errorEventLine(err));
@@ -119,7 +123,18 @@ function toOptions(f: Flags): Partial<ServerOptions> {
   };
 }
 
+/**
+ * Serves until a stop signal or --duration, then stops; resolves with the exit code. The stop
+ * signals are listened for from the start to the end. When the caller owns the process (the bin),
+ * a stop that outlasts --stop-timeout, or a second signal during it, ends the process at once
+ * (exit 1), and the listeners stay until the exit, so that a late signal changes nothing. From
+ * code (runCli() without ownsProcess), such a stop resolves with 1 instead, once the same line and
+ * "stopped" event are out; the server is left as it is (its close() still runs, bounded by the
+ * drain and the join of its workers, and frees its threads, sockets and memory when it ends, if
+ * it ever does), and the listeners are removed whenever the command ends, on an error too.
+ */
 async function runServerCommand(f: Flags): Promise<number> {
+  const ownsProcess = f.cliRun?.ownsProcess ?? true;
   const options = toOptions(f);
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
   const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
@@ -130,7 +145,7 @@ async function runServerCommand(f: Flags): Promise<number> {
   // or just after the "listening" line, stops the server as soon as it is up.
   let stopFor: (reason: string) => void = () => {};
   const stopReason = new Promise<string>((resolve) => (stopFor = resolve));
-  // One listener from here to the exit: the first signal stops, a second (not a repeat of the
+  // One listener from here to the end: the first signal stops, a second (not a repeat of the
   // first within REPEAT_WINDOW_MS, as timeout(1) sends) during the stop abandons it.
   const counts = signalCounter();
   let onSignal = (sig: NodeJS.Signals): void => {
@@ -138,72 +153,92 @@ async function runServerCommand(f: Flags): Promise<number> {
   };
   const listener = (sig: NodeJS.Signals) => onSignal(sig);
   for (const sig of STOP_SIGNALS) process.on(sig, listener);
-  // The server loads only when it runs: `--help` and `--version` stay quick.
-  const { startServer } = await import('./server.js');
-  const server = await startServer(options);
-  // With the samples on stdout (--out -), the log goes to stderr.
-  const logTo = out?.toStdout ? process.stderr : process.stdout;
-  const log = (event: string, data: Record<string, unknown>, text: string) =>
-    logTo.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
-  const { host, port } = server.address;
-  const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const opts = { ...D, ...options };
-  if (server.statsUrl !== null && !isLoopbackHost(opts.statsHost))
-    process.stderr.write(
-      `iocp-bench server: warning: the stats endpoint listens on ${opts.statsHost}, beyond this machine; ` +
-        'it has no authentication (anyone who can reach it reads the counters)\n',
+  try {
+    // The server loads only when it runs: `--help` and `--version` stay quick.
+    const { startServer } = await import('./server.js');
+    // A worker that fails is a warning on stderr here; the library API's server prints nothing (its stats say it).
+    const server = await startServer(options, { onWorkerFailure: (m) => process.emitWarning(`iocp-bench server: ${m}`) });
+    // With the samples on stdout (--out -), the log goes to stderr.
+    const logTo = out?.toStdout ? process.stderr : process.stdout;
+    const log = (event: string, data: Record<string, unknown>, text: string) =>
+      logTo.write(f.json ? JSON.stringify({ event, ...data }) + '\n' : text + '\n');
+    const { host, port } = server.address;
+    const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    const opts = { ...D, ...options };
+    if (server.statsUrl !== null && !isLoopbackHost(opts.statsHost))
+      process.stderr.write(
+        `iocp-bench server: warning: the stats endpoint listens on ${opts.statsHost}, beyond this machine; ` +
+          'it has no authentication (anyone who can reach it reads the counters)\n',
+      );
+    const started = server.stats();
+    // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
+    const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
+    log(
+      'listening',
+      { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
+      `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} worker${started.workers === 1 ? '' : 's'}, ` +
+        `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
     );
-  const started = server.stats();
-  // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
-  const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
-  log(
-    'listening',
-    { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
-    `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} worker${started.workers === 1 ? '' : 's'}, ` +
-      `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
-  );
 
-  const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
-  // Served from the "listening" line to the stop; the start-up before it and the stop after it
-  // are not (uptimeMs, in the stats, counts from the start-up).
-  const listeningAt = performance.now();
-  if (durationMs !== null) setTimeout(() => stopFor('duration'), durationMs).unref();
-  const reason = await stopReason;
-  const stopAt = performance.now();
-  const timing = () => ({ servedMs: Math.round(stopAt - listeningAt), stopMs: Math.round(performance.now() - stopAt) });
-  // Armed before anything that could fail or hang: the stop is bounded (drain, then the workers
-  // are joined or terminated); should it ever take longer regardless, say so and exit rather
-  // than leave a server that ignores Ctrl-C. A second signal ends it the same way, at once.
-  const giveUp = (why: string) => {
-    const s = server.stats();
-    const stage = server.stopStage() ?? 'starting the stop';
-    process.stderr.write(
-      `iocp-bench server: ${why} (stuck ${stage}: ${s.sessions.live} sessions live, ` +
-        `${s.ops.outstanding} operations outstanding); exiting\n`,
-    );
-    const t = timing();
-    log('stopped', { reason, drained: false, abandoned: why, stage, ...t, stats: s }, summary(reason, s, t, false));
-    process.exit(1);
-  };
-  const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
-  onSignal = (sig) => {
-    if (counts(sig)) giveUp(`${sig} during the stop`);
-  };
-  const live = server.stats().sessions.live;
-  log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
-  const stats = await server.close();
-  samples?.finish(stats);
-  clearTimeout(watchdog);
-  // Still listening until the exit: a signal after the drain changes nothing (rather than killing
-  // the process before its last line).
-  onSignal = () => undefined;
-  const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
-  const t = timing();
-  log('stopped', { reason, drained: clean, ...t, stats }, summary(reason, stats, t, clean));
-  // Samples --out could not write are lost: exit 1, as for a stop that did not drain.
-  const lost = out?.lost() ?? null;
-  if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
-  return clean && lost === null ? 0 : 1;
+    const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
+    // Served from the "listening" line to the stop; the start-up before it and the stop after it
+    // are not (uptimeMs, in the stats, counts from the start-up).
+    const listeningAt = performance.now();
+    if (durationMs !== null) setTimeout(() => stopFor('duration'), durationMs).unref();
+    const reason = await stopReason;
+    const stopAt = performance.now();
+    const timing = () => ({ servedMs: Math.round(stopAt - listeningAt), stopMs: Math.round(performance.now() - stopAt) });
+    // Armed before anything that could fail or hang: the stop is bounded (drain, then the workers
+    // are joined or terminated); should it ever take longer regardless, say so and end rather
+    // than leave a server that ignores Ctrl-C. A second signal ends it the same way, at once.
+    let abandon: (code: number) => void = () => {};
+    const abandoned = new Promise<number>((resolve) => (abandon = resolve));
+    let gaveUp = false;
+    const giveUp = (why: string) => {
+      if (gaveUp) return;
+      gaveUp = true;
+      clearTimeout(watchdog);
+      const s = server.stats();
+      const stage = server.stopStage() ?? 'starting the stop';
+      process.stderr.write(
+        `iocp-bench server: ${why} (stuck ${stage}: ${s.sessions.live} sessions live, ` +
+          `${s.ops.outstanding} operations outstanding); ${ownsProcess ? 'exiting' : 'giving up'}\n`,
+      );
+      const t = timing();
+      log('stopped', { reason, drained: false, abandoned: why, stage, ...t, stats: s }, summary(reason, s, t, false));
+      if (ownsProcess) process.exit(1);
+      samples?.finish(s);
+      abandon(1);
+    };
+    const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
+    onSignal = (sig) => {
+      if (counts(sig)) giveUp(`${sig} during the stop`);
+    };
+    const live = server.stats().sessions.live;
+    log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
+    const stopped = (async () => {
+      const stats = await server.close();
+      // A stop given up (from code) has said all it will.
+      if (gaveUp) return 1;
+      samples?.finish(stats);
+      clearTimeout(watchdog);
+      // A signal after the drain changes nothing (rather than killing the process before its last line).
+      onSignal = () => undefined;
+      const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
+      const t = timing();
+      log('stopped', { reason, drained: clean, ...t, stats }, summary(reason, stats, t, clean));
+      // Samples --out could not write are lost: exit 1, as for a stop that did not drain.
+      const lost = out?.lost() ?? null;
+      if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
+      return clean && lost === null ? 0 : 1;
+    })();
+    return await Promise.race([stopped, abandoned]);
+  } finally {
+    // The bin's process ends right after: still listening until then, a signal changes nothing.
+    // From code, the program that embeds the command gets its signals back.
+    onSignal = () => undefined;
+    if (!ownsProcess) for (const sig of STOP_SIGNALS) process.off(sig, listener);
+  }
 }
 
 function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: number }, clean: boolean): string {

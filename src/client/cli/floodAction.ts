@@ -14,21 +14,29 @@ import { tuneCompilerForFlood } from './compilerTuning.js';
 import { attachProgress, stopNote } from './progress.js';
 import { renderReport, renderStartHeader, useColor } from './report.js';
 
+/** The flags, and from runCli() its share of the call (cli.ts, CliRun): where the exit code goes. */
+type Flags = FloodFlags & { cliRun?: { exitCode: number } };
+
 /**
- * Runs the flood, renders it, and sets the exit code: 0 on PASS, 1 on FAIL. With --json, an
- * error (a bad flag, an embedded server that cannot start, unreadable stats) still prints one
- * object, `{"verdict":"ERROR","reasons":[...],"error":{"code":...}}`, beside its line on stderr.
+ * Runs the flood, renders it, and resolves with the exit code: 0 on PASS, 1 on FAIL. It goes to
+ * runCli() (flags.cliRun); without it, the caller drives the command line itself and owns the
+ * process, whose exitCode is set. With --json, an error (a bad flag, an embedded server that
+ * cannot start, unreadable stats) still prints one object,
+ * `{"verdict":"ERROR","reasons":[...],"error":{"code":...}}`, beside its line on stderr.
  */
-export async function runFloodCommand(target: string | undefined, flags: FloodFlags): Promise<void> {
+export async function runFloodCommand(target: string | undefined, flags: Flags): Promise<number> {
   try {
-    await runAndRender(target, flags);
+    const code = await runAndRender(target, flags);
+    if (flags.cliRun) flags.cliRun.exitCode = code;
+    else process.exitCode = code;
+    return code;
   } catch (err) {
     if (flags.json) process.stdout.write(errorJsonLine(err));
     throw err;
   }
 }
 
-async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<void> {
+async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<number> {
   const options = floodOptionsFromFlags(target, flags);
   if (flags.out === '-' && flags.json) throw usageError('--out', 'not - with --json: both would write to stdout', flags.out);
   // Every option is checked before the file is created, and the file opened before the run.
@@ -38,6 +46,7 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   report?.checkReportPath('--report', flags.report!, false);
   const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
   tuneCompilerForFlood();
+  let code = 1;
   try {
     const run = runFlood(options);
     if (out) run.on('sample', (s) => out.write(s));
@@ -60,7 +69,7 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
     try {
       const result = await run.result;
       stream.write(flags.json ? `${JSON.stringify(result)}\n` : renderReport(result, { color, header: false }));
-      process.exitCode = result.verdict === 'PASS' ? 0 : 1;
+      code = result.verdict === 'PASS' ? 0 : 1;
       if (report) {
         // The result is out already: a report that cannot be written is one line and exit 1.
         try {
@@ -68,7 +77,7 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
           process.stderr.write(`flood: HTML report written to ${flags.report}\n`);
         } catch (err) {
           process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
-          process.exitCode = 1;
+          code = 1;
         }
       }
     } finally {
@@ -77,8 +86,9 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
     const lost = out?.lost() ?? null;
     if (lost !== null) {
       process.stderr.write(`iocp-bench: ${lost}\n`);
-      process.exitCode = 1;
+      code = 1;
     }
+    return code;
   } finally {
     out?.close();
   }

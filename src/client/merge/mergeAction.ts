@@ -24,7 +24,19 @@ export interface MergeFlags {
   report?: string;
 }
 
-export async function runMergeCommand(files: string[], flags: MergeFlags): Promise<void> {
+/**
+ * Merges, checks and prints; resolves with the exit code, which goes to runCli() (flags.cliRun,
+ * cli.ts's CliRun); without it, the caller drives the command line itself and owns the process,
+ * whose exitCode is set.
+ */
+export async function runMergeCommand(files: string[], flags: MergeFlags & { cliRun?: { exitCode: number } }): Promise<number> {
+  const code = await mergeAndPrint(files, flags);
+  if (flags.cliRun) flags.cliRun.exitCode = code;
+  else process.exitCode = code;
+  return code;
+}
+
+async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number> {
   if (flags.stats !== undefined && !/^https?:\/\//.test(flags.stats)) throw usageError('--stats', 'not an http:// URL', flags.stats);
   const assertions = parseAssertions(flags.assert ?? '');
   // The HTML report (and uPlot) load only with --report; its path is checked before any work.
@@ -41,16 +53,20 @@ export async function runMergeCommand(files: string[], flags: MergeFlags): Promi
   merged.reasons = verdictReasons(merged);
   merged.verdict = merged.reasons.length ? 'FAIL' : 'PASS';
   if (flags.report !== '-') process.stdout.write(flags.json ? `${JSON.stringify(merged)}\n` : renderMerge(merged, useColor(process.stdout)));
-  process.exitCode = merged.verdict === 'PASS' ? 0 : 1;
-  if (!report) return;
+  const code = merged.verdict === 'PASS' ? 0 : 1;
+  if (!report) return code;
   // The result is out already (unless the report goes to stdout in its place): a report that
   // cannot be written is one line and exit 1, as for the flood, not a second object.
-  if (flags.report === '-') return report.writeReportFile(merged, '-');
+  if (flags.report === '-') {
+    report.writeReportFile(merged, '-');
+    return code;
+  }
   try {
     report.writeReportFile(merged, flags.report!);
+    return code;
   } catch (err) {
     process.stderr.write(`iocp-bench: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    return 1;
   }
 }
 

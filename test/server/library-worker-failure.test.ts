@@ -1,0 +1,48 @@
+// A worker thread that fails: startServer() from code writes nothing to the terminal (its stats say
+// so: extra.workerFailures, worker_failures in /metrics), while `iocp-bench server` still warns on
+// stderr. The failure is put in after a real start: the pool's onFatal is called once its workers are up.
+import { afterEach, expect, it, vi } from 'vitest';
+
+vi.mock('../../src/server/workerPool.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/server/workerPool.js')>();
+  class FailingPool {
+    static async start(...args: Parameters<typeof real.WorkerPool.start>) {
+      const pool = await real.WorkerPool.start(...args);
+      args[4].onFatal('worker 0: injected failure');
+      return pool;
+    }
+  }
+  return { ...real, WorkerPool: FailingPool };
+});
+const { runCli, startServer } = await import('../../src/index.js');
+
+/** Warnings the process emits, and what is written to stdout and stderr (kept from the terminal). */
+function watch(): { warnings: string[]; output: () => string } {
+  const warnings: string[] = [];
+  let text = '';
+  vi.spyOn(process, 'emitWarning').mockImplementation(((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning);
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => ((text += String(c)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => ((text += String(c)), true));
+  return { warnings, output: () => text };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+it('startServer(): no warning and no output, the failure is in its stats', async () => {
+  const seen = watch();
+  const server = await startServer({ port: 0, workers: 1, statsPort: null, backend: process.platform === 'win32' ? 'iocp' : 'epoll' });
+  try {
+    expect(server.stats().extra.workerFailures).toBe(1);
+  } finally {
+    await server.close();
+  }
+  expect(seen.warnings).toEqual([]);
+  expect(seen.output()).toBe('');
+});
+
+it('`iocp-bench server`: the failure is still a warning on stderr', async () => {
+  const seen = watch();
+  const code = await runCli(['server', '--port', '0', '--workers', '1', '--no-stats', '--duration', '100ms']);
+  expect(code).toBe(0);
+  expect(seen.warnings).toEqual(['iocp-bench server: worker 0: injected failure']);
+});
