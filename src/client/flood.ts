@@ -163,9 +163,10 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     if (this.stopped === 'stop') threads.stop();
     if (this.stopped === 'abort') threads.abort();
     await this.waitForStart();
-    // The clock starts once the threads are loaded and ready: it measures the flood.
+    // The clock starts once the threads are loaded and ready: it measures the flood. A run stopped
+    // while it waited for --start-at never started: its result has no start to compare.
     t0 = performance.now();
-    const realStart = Date.now();
+    const realStart = this.stopped === null ? Date.now() : null;
     // The server's counters are read shortly before each boundary, an embedded server's as a
     // target's: read when the threads' parts arrive, after the boundary, they showed the server
     // already done with connections that the parts, taken at it, still counted as open (at the

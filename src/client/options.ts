@@ -264,10 +264,12 @@ function resolveStages(o: FloodOptions): Stage[] {
   if (o.stages.length > 100) throw usageError('--stages', 'at most 100 stages', o.stages.length);
   const total = o.stages.reduce((sum, s) => sum + s.durationMs, 0);
   if (total > MAX_DURATION_MS) throw usageError('--stages', 'their durations add up to more than 24h', total);
-  return o.stages.map((s) => ({
+  const out = o.stages.map((s) => ({
     durationMs: Math.round(duration('--stages', s.durationMs, 1, MAX_DURATION_MS)),
     target: int('--stages', s.target, 0, MAX_CONNECTIONS),
   }));
+  if (out.every((s) => s.target === 0)) throw usageError('--stages', 'every stage has target 0: no connection would open', out.map((s) => s.target).join(','));
+  return out;
 }
 
 /** The connection target `elapsedMs` into a staged run: linear within each stage, 0 before the first. */

@@ -74,6 +74,10 @@ export function shardSegment(plan: ShardedPlan, shard: Shard): ShardedPlan {
     throw usageError('--shard', `${n} shards need at least ${n} connections at once (-c), one each`, plan.connections);
   }
   if (plan.total < n) throw usageError('--shard', `${n} shards need at least ${n} connections in all (-n), one each`, plan.total);
+  if (plan.stages.length && Math.max(...plan.stages.map((st) => st.target)) < n) {
+    const targets = plan.stages.map((st) => st.target).join(',');
+    throw usageError('--shard', `${n} shards need a --stages target of at least ${n}, one connection each (below it, some shards open none)`, targets);
+  }
   return {
     connections: plan.stages.length ? Math.max(1, ...plan.stages.map((st) => part(st.target, s, n))) : part(plan.connections, s, n),
     total: shardTotal(plan.total, shard),

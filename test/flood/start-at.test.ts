@@ -34,7 +34,7 @@ describe('flood --start-at', () => {
     expect(text.stdout).toMatch(/^start at 2020-01-01T00:00:00\.000Z: began \d+\.\d\d s late$/m);
   });
 
-  it.skipIf(process.platform === 'win32')('stops cleanly on Ctrl-C while waiting', async () => {
+  it.skipIf(process.platform === 'win32')('stops cleanly on Ctrl-C while waiting: nothing measured, so FAIL', async () => {
     const child = spawn(process.execPath, [CLI, 'flood', target(), '--start-at', '+10m', ...base], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -48,10 +48,12 @@ describe('flood --start-at', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     clearTimeout(guard);
     expect(stderr).toContain('flood: stopping');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const result = JSON.parse(stdout);
     expect(result.stoppedEarly).toBe('stop');
     expect(result.connections.started).toBe(0);
+    expect(result.startAt).toBeNull();
+    expect(result.reasons).toEqual(['stopped before any connection was opened: nothing was measured']);
   });
 
   it('refuses a time it cannot read, without a zone, or more than a day ahead', async () => {

@@ -178,7 +178,8 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   const out = [render(modes)];
   const asked = Math.min(r.options.connections, r.options.total ?? Infinity);
   const peak = r.connections.peakActive;
-  if (peak < 0.9 * asked)
+  if (r.connections.started === 0) out.push('no connection was opened');
+  else if (peak < 0.9 * asked)
     out.push(...wrap(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`).map((l) => c.yellow(l)));
   else out.push(`${peak} at once at the peak`);
   if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);

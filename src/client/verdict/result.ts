@@ -330,7 +330,9 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
   if (leak.status === 'leak') reasons.push(`leak: ${leak.reasons.join('; ')}`);
   if (leak.status === 'error') reasons.push(`leak check failed: ${leak.reasons.join('; ')}`);
   const conns = r.connections;
-  if (conns.started > 0 && conns.connected === 0 && conns.errored > 0) {
+  // Nothing measured is no pass: a stop before the first connection (during a --start-at wait).
+  if (conns.started === 0) reasons.push(r.stoppedEarly ? 'stopped before any connection was opened: nothing was measured' : 'no connection was opened');
+  else if (conns.connected === 0 && conns.errored > 0) {
     // A wrong port or a server that is down: modes that never wait for the connect (connect-abort)
     // would otherwise pass on their own.
     const e = r.errors;
@@ -338,7 +340,7 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
     reasons.push(`no connection reached the server (${why.join(', ')})`);
-  } else if (conns.started > 0 && conns.ok === 0) reasons.push('no connection completed its plan');
+  } else if (conns.ok === 0) reasons.push('no connection completed its plan');
   else {
     // Modes that never wait for an echo complete against a server that resets every connection
     // (one at its limit): judge those that read echoes on their own.
