@@ -1,5 +1,5 @@
 /** Writing a report to a file (or stdout for `-`), and checking beforehand that it can be. */
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IocpBenchError, usageError } from '../errors.js';
 import { renderReport } from './html.js';
@@ -7,8 +7,9 @@ import type { ReportResult } from './types.js';
 
 /**
  * Throws a UsageError when `file` cannot be a report's destination: its directory does not exist,
- * or it is a directory; `-` (stdout) only when `stdoutOk`. Checked before a flood runs, so a typo
- * does not waste the run.
+ * it is a directory, or it cannot be written (tried by opening it to append, which changes nothing
+ * in a file that exists; one created by the try is removed again); `-` (stdout) only when
+ * `stdoutOk`. Checked before a flood runs, so a typo or a read-only folder does not waste the run.
  */
 export function checkReportPath(flag: string, file: string, stdoutOk = true): void {
   if (file === '-') {
@@ -25,6 +26,13 @@ export function checkReportPath(flag: string, file: string, stdoutOk = true): vo
   };
   if (!isDir(dir)) throw usageError(flag, `no such directory: ${dir}`, file);
   if (isDir(file)) throw usageError(flag, 'is a directory, not a file', file);
+  const existed = existsSync(file);
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (err) {
+    throw usageError(flag, `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
+  }
+  if (!existed) unlinkSync(file);
 }
 
 /** Renders `result` and writes it to `file` (`-`: stdout). A write that fails throws one line. */
