@@ -16,8 +16,13 @@ export function parseStartAt(raw: string, now = Date.now()): number {
   const text = raw.trim();
   if (text.startsWith('+')) return now + parseDurationMs('--start-at', text.slice(1), 's');
   // A time without a zone would mean each machine's own local time: shards in different zones would not agree.
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(text)) {
-    throw usageError('--start-at', 'not an ISO time with a zone (2025-01-01T12:00:00Z) or +seconds from now (+30)', raw);
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.exec(text);
+  if (!m) throw usageError('--start-at', 'not an ISO time with a zone (2025-01-01T12:00:00Z) or +seconds from now (+30)', raw);
+  // Date.parse rolls a day the month lacks over into the next one (02-30 is 03-02): refused instead.
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw usageError('--start-at', 'not a valid time', raw);
   }
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw usageError('--start-at', 'not a valid time', raw);

@@ -15,7 +15,7 @@ import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary
 import type { IntervalHistograms, IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
-import { formatCount, UNLIMITED, type Range } from '../../units.js';
+import { formatCount, startOffsetText, UNLIMITED, type Range } from '../../units.js';
 import type { Shard, ShardedPlan } from '../shard.js';
 
 /**
@@ -179,6 +179,14 @@ function shortfall(what: string, target: number, got: number | null, unit: strin
   return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
 }
 
+/** A start this much after --start-at is warned about: shards that started on time ran without this one for as long. */
+export const LATE_START_MS = 1000;
+
+function lateStart(at: number | null, realStart: number | null): string | null {
+  if (at === null || realStart === null || realStart - at <= LATE_START_MS) return null;
+  return `began ${startOffsetText(Math.round(realStart - at))}: --start-at ${new Date(at).toISOString()} had passed, so this run did not start with others given it`;
+}
+
 /** Open loop: due messages that never went out are latencies the percentiles cannot show. */
 export function unsentWarning(unsent: number): string | null {
   return unsent > 0
@@ -229,6 +237,7 @@ export function buildResult(
       o.rate > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
       openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
       openLoop ? unsentWarning(c[C.messagesUnsent]!) : null,
+      lateStart(o.startAt, realStart),
       rejections(leak),
     ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
