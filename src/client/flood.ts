@@ -16,6 +16,7 @@ import { serverSample, StatsPoller } from './verdict/serverSamples.js';
 import type { IntervalHistograms, IntervalSample } from './verdict/samples.js';
 import { UNLIMITED } from '../units.js';
 import { waitUntil } from './startAt.js';
+import { checkSourcesLocal } from './sourceAddresses.js';
 
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
@@ -113,6 +114,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
 
   private async run(raw: FloodOptions): Promise<FloodResult> {
     await Promise.resolve(); // let the caller attach listeners first
+    if (this.options.sources.length > 0) await checkSourcesLocal(this.options.sources);
     const server = this.options.embedded ? await startEmbedded(this.options.server) : null;
     try {
       if (server) return await this.flood(server.address, async () => server.stats(), server.backend, () => server.stats());

@@ -4,6 +4,7 @@
  * (~28k-64k connections); more source addresses go past it (on Linux, all of 127.0.0.0/8 is
  * local without configuration).
  */
+import { createSocket } from 'node:dgram';
 import { isIP, isIPv4 } from 'node:net';
 import { usageError } from '../errors.js';
 
@@ -51,4 +52,32 @@ export function checkSources(sources: string[], targetHost: string): string[] {
     if (family === 0 && f !== isIP(sources[0]!)) throw usageError('--source', 'IPv4 and IPv6 addresses mixed', s);
   }
   return [...sources];
+}
+
+/** Most --source addresses tried one by one before a run; of a longer list, a spread of them. */
+const BIND_TRIES = 256;
+
+/**
+ * Whether this machine has the --source addresses: each is bound once (a UDP socket on port 0,
+ * which takes no TCP port), before the run, so that an address it lacks is a usage error rather
+ * than a run whose every connection fails. Of more than BIND_TRIES addresses, an even spread of
+ * BIND_TRIES is tried, the first and last among them.
+ */
+export async function checkSourcesLocal(sources: readonly string[]): Promise<void> {
+  const n = sources.length;
+  const picks = n <= BIND_TRIES ? sources : Array.from({ length: BIND_TRIES }, (_, i) => sources[Math.round((i * (n - 1)) / (BIND_TRIES - 1))]!);
+  for (const address of new Set(picks)) {
+    const code = await new Promise<string | null>((resolve) => {
+      const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        socket.close();
+        resolve(err.code ?? 'error');
+      });
+      socket.bind(0, address, () => {
+        socket.close();
+        resolve(null);
+      });
+    });
+    if (code !== null) throw usageError('--source', `not an address of this machine (binding it: ${code})`, address);
+  }
 }

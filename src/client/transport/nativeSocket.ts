@@ -337,7 +337,9 @@ export class NativeSocket implements ClientSocket, BatchedSocket, HeldSocket, Re
   private fail(syscall: string, e: number): void {
     if (this.destroyed) return;
     const code = errnoName(e);
-    this.ev.onError(code, `${code}: ${syscall} ${code} ${this.t.host}:${this.t.port}`);
+    // A bind is of the connection's --source address, not of the target.
+    const where = syscall === 'bind' ? 'to its --source address' : `${this.t.host}:${this.t.port}`;
+    this.ev.onError(code, `${code}: ${syscall} ${code} ${where}`);
     if (this.destroyed) return;
     this.destroy();
     this.ev.onClose();
