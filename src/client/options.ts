@@ -228,7 +228,8 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     split: o.split ?? false,
     mix: openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix),
     seed: int('--seed', o.seed ?? Math.floor(Math.random() * 0x7fffffff), 0, 0xffffffff),
-    workers: int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS),
+    // No more client threads than connections at once (or in all): a thread with none would idle.
+    workers: Math.min(int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS), segment.connections, segment.total),
     timeoutMs: Math.round(duration('--timeout', o.timeoutMs ?? FLOOD_DEFAULTS.timeoutMs, 1, MAX_WAIT_MS)),
     settleTimeoutMs: wholeMs('settleTimeoutMs', o.settleTimeoutMs ?? FLOOD_DEFAULTS.settleTimeoutMs, 0, MAX_WAIT_MS),
     idleHoldMs: msRange('--hold', o.idleHoldMs ?? FLOOD_DEFAULTS.idleHoldMs, 0, MAX_WAIT_MS),
@@ -260,7 +261,7 @@ function resolveShard(o: FloodOptions, hasTarget: boolean): Shard | null {
 function resolveStages(o: FloodOptions): Stage[] {
   if (o.stages === undefined || o.stages.length === 0) return [];
   for (const [flag, v] of [['--duration', o.durationMs], ['--connections', o.connections], ['--total', o.total]] as const)
-    if (v !== undefined) throw usageError(flag, 'not with --stages (the stages set how many connections and for how long)', v);
+    if (v !== undefined) throw usageError(flag, 'not with --stages (the stages set how many connections and for how long)', flag === '--duration' ? formatMs(v) : v);
   if (o.stages.length > 100) throw usageError('--stages', 'at most 100 stages', o.stages.length);
   const total = o.stages.reduce((sum, s) => sum + s.durationMs, 0);
   if (total > MAX_DURATION_MS) throw usageError('--stages', 'their durations add up to more than 24h', total);
@@ -342,7 +343,7 @@ function resolveOpenLoop(o: FloodOptions, stages: Stage[]): { msgRate: number; m
 function resolveMsgStages(o: FloodOptions, stages: Stage[]): RateStage[] {
   if (o.msgStages === undefined || o.msgStages.length === 0) return [];
   if (o.msgRate !== undefined) throw usageError('--msg-rate', 'a rate or stages, not both', o.msgRate);
-  if (o.durationMs !== undefined) throw usageError('--duration', 'not with --msg-rate stages (they set how long the run lasts)', o.durationMs);
+  if (o.durationMs !== undefined) throw usageError('--duration', 'not with --msg-rate stages (they set how long the run lasts)', formatMs(o.durationMs));
   if (o.msgStages.length > 100) throw usageError('--msg-rate', 'at most 100 stages', o.msgStages.length);
   const out = o.msgStages.map((s) => ({
     durationMs: Math.round(duration('--msg-rate', s.durationMs, 1, MAX_DURATION_MS)),

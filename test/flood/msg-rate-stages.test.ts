@@ -34,7 +34,7 @@ describe('--msg-rate stages', () => {
 
   it('refuses stages beside a rate, a duration, or --stages of another length', () => {
     const bad: Array<[Partial<FloodFlags>, RegExp]> = [
-      [{ msgRate: '2s:1k', duration: '5s' }, /^--duration: not with --msg-rate stages/],
+      [{ msgRate: '2s:1k', duration: '5s' }, /^--duration: not with --msg-rate stages \(they set how long the run lasts\) \(got "5s"\)$/],
       [{ msgRate: '2s:1k', stages: '3s:10' }, /^--msg-rate: its stages last 2s, the --stages 3s: both must last as long/],
       [{ msgRate: '2s:0,1s:0' }, /^--msg-rate: every stage has rate 0/],
       [{ msgRate: '2s:x' }, /^--msg-rate: /],
