@@ -45,6 +45,8 @@ describe('round trips start before the send', () => {
     const rtt = JSON.parse(r.stdout).latencyUs.roundTrip;
     expect(rtt.count).toBe(200);
     expect(rtt.min).toBeGreaterThanOrEqual(D_MS * 1000);
-    expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1100);
+    // On Windows a timer waits for the system clock's tick (about 15.6 ms unless some process has
+    // raised its rate): the holding server's D ms there is one tick or more, so only the floor holds.
+    if (process.platform !== 'win32') expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1100);
   }, { timeout: 90_000, retry: 2 });
 });

@@ -13,7 +13,8 @@ describe('flood --start-at', () => {
   const base = ['-c', '4', '-n', '8', '--mix', 'graceful', '--json', '--no-progress'];
 
   it('waits for a time ahead, then starts and records the start and its offset', async () => {
-    const at = new Date(Date.now() + 1500).toISOString();
+    // Ahead of the set-up (which takes seconds on a slow machine, or under Wine).
+    const at = new Date(Date.now() + 3000).toISOString();
     const r = await runCliProcess(['flood', target(), '--start-at', at, ...base]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^flood: set up; waiting until \S+Z \(\d+\.\d s\) to start$/m);
