@@ -1,7 +1,8 @@
 /**
  * --out: interval samples written as they are taken, one JSON object a line (NDJSON), or one CSV
- * row each (header first, flat dotted column names like `roundTripUs.p99`) when the file name
- * ends in `.csv`; `-` is stdout. A file is opened before the run and written with writeSync, so a
+ * row each (header first, flat dotted column names like `roundTripUs.p99`; a null, and the
+ * latencies of an interval without round trips, an empty cell) when the file name ends in `.csv`;
+ * `-` is stdout. A file is opened before the run and written with writeSync, so a
  * run that is killed keeps every sample it finished.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -27,12 +28,21 @@ export function columnsOf(template: object, prefix = ''): string[] {
   );
 }
 
+/**
+ * The value of a CSV cell: null (empty) where `path` is absent or null, and in a summary of nothing
+ * (a group whose `count` is 0, as an interval's latencies when no round trip completed in it) for
+ * all but the count: its 0s are no latency, and a plot of them would drop to 0 there.
+ */
 function valueAt(obj: unknown, path: string): unknown {
   let v = obj;
-  for (const k of path.split('.')) {
+  let group: unknown = null;
+  const keys = path.split('.');
+  for (const k of keys) {
     if (v === null || typeof v !== 'object') return null;
+    group = v;
     v = (v as Record<string, unknown>)[k];
   }
+  if (keys.at(-1) !== 'count' && (group as { count?: unknown }).count === 0) return null;
   return v;
 }
 

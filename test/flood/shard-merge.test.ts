@@ -13,7 +13,7 @@ import { useServerProcess } from '../helpers/serverProcess.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-shards-'));
 const decode = (encoded: string) => hdr.decodeFromCompressedBase64(encoded, 32, false);
 const count = (encoded: string) => decode(encoded).totalCount;
-type Sample = { time: number; roundTripUs: { count: number; p50: number; p90: number; p99: number; max: number } };
+type Sample = { time: number; elapsedMs: number; roundTripUs: { count: number; p50: number; p90: number; p99: number; max: number } };
 
 describe('sharded flood, merged', () => {
   const server = useServerProcess([]);
@@ -68,20 +68,28 @@ describe('sharded flood, merged', () => {
     // Each shard keeps its intervals' histograms, one per sample (the unsharded run does not), and
     // a merged interval's percentiles are those of its shards' round trips added, not an estimate.
     expect(whole.result.intervalHistograms).toBeNull();
+    // A shard's sample belongs to the merged interval its end falls in, on the shard's clock
+    // shifted by the whole intervals it started after the first shard.
+    const every = m.result.intervalMs;
+    const startOf = (r: { samples: Sample[] }) => r.samples[0]!.time - r.samples[0]!.elapsedMs;
+    const t0 = Math.min(...shards.map((s) => startOf(s.result)));
     const byBucket = new Map<number, ReturnType<typeof decode>[]>();
     for (const s of shards) {
       expect(s.result.intervalHistograms).toHaveLength(s.result.samples.length);
+      const offset = Math.round((startOf(s.result) - t0) / every);
       s.result.samples.forEach((x: Sample, i: number) => {
         const h = decode(s.result.intervalHistograms[i].roundTrip);
         expect(h.totalCount).toBe(x.roundTripUs.count);
-        const key = Math.round(x.time / m.result.intervalMs);
+        const key = offset + Math.max(1, Math.ceil((x.elapsedMs - 0.5) / every));
         byBucket.set(key, [...(byBucket.get(key) ?? []), h]);
       });
     }
     expect(m.result.intervalHistograms).toHaveLength(m.result.samples.length);
-    for (const x of m.result.samples as Sample[]) {
+    const keys = [...byBucket.keys()].sort((a, b) => a - b);
+    expect(keys).toHaveLength(m.result.samples.length);
+    for (const [k, x] of (m.result.samples as Sample[]).entries()) {
       const added = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3600e6, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-      for (const h of byBucket.get(Math.round(x.time / m.result.intervalMs)) ?? []) added.add(h);
+      for (const h of byBucket.get(keys[k]!)!) added.add(h);
       expect(x.roundTripUs).toEqual(
         added.totalCount === 0
           ? { count: 0, p50: 0, p90: 0, p99: 0, max: 0 }

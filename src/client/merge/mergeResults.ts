@@ -219,37 +219,70 @@ function shardName(r: FloodResult): string {
   return r.shard ? `shard ${r.shard.index}/${r.shard.count}` : 'unsharded run';
 }
 
+/** A shard's sample and, when the shard kept them, its histograms. */
+interface Entry {
+  s: IntervalSample;
+  h: IntervalHistograms | null;
+}
+
 /**
- * Interval samples of every shard, lined up by wall time: each sample falls in the interval its
- * `time` rounds to, and a bucket sums the counts of the samples in it. Where every sample of a
- * bucket comes with its histograms (a shard's `intervalHistograms`), they are added and the
- * bucket's percentiles are exact, and so are the merged result's `intervalHistograms`. Otherwise
- * (results of floods older than these) the percentiles of summaries do not add: a bucket's p90,
- * p99 and max are the highest of its samples' (an upper bound), its p50 the count-weighted mean of
- * theirs (an estimate), and the merged result has no `intervalHistograms`. The whole run's
- * latencies (latencyUs) are exact either way, from the merged histograms.
+ * Interval samples of every shard, lined up on the merged run's intervals, the k-th ending k
+ * intervals after the merged run's start. A shard's sample goes to the interval its end falls in,
+ * on the shard's own clock (its elapsedMs over the interval, rounded up: a full sample to its own
+ * boundary, the shorter last one to the interval after), shifted by the whole intervals the shard
+ * started after the merged run (rounded: shards started a few ms apart line up). So a shard's last
+ * sample never shares an interval with another of its samples, but for one of 0 ms ending on a
+ * boundary: its counts then add to the one before, and its gauges stand for the shard.
+ *
+ * In an interval the counts add over the shards; `connections.active` adds each shard's latest;
+ * the server's counters are the latest reading. The merged interval is as long as the longest
+ * shard's part of it (the last one as long as the longest wind-down, not a whole interval), and
+ * its rates are per second of that; its `time` is the latest end in it (never before the previous
+ * interval's), its elapsedMs counted from the merged run's start. Where every sample of an
+ * interval comes with its histograms (a shard's `intervalHistograms`), they are added and its
+ * percentiles are exact, and so are the merged result's `intervalHistograms`. Otherwise (results
+ * of floods older than these) the percentiles of summaries do not add: an interval's p90, p99 and
+ * max are the highest of its samples' (an upper bound), its p50 the count-weighted mean of theirs
+ * (an estimate), and the merged result has no `intervalHistograms`. The whole run's latencies
+ * (latencyUs) are exact either way, from the merged histograms.
  */
 export function alignSamples(
   perShard: IntervalSample[][],
   perShardHistograms: (IntervalHistograms[] | null)[],
   intervalMs: number,
-  /** The merged run's start (ms since the epoch): a merged sample's elapsedMs counts from it; null: the latest of its shards' own. */
+  /** The merged run's start (ms since the epoch): a merged sample's elapsedMs counts from it; null: the earliest of the shards' starts. */
   startMs: number | null = null,
 ): { samples: IntervalSample[]; intervalHistograms: IntervalHistograms[] | null } {
-  const buckets = new Map<number, { s: IntervalSample; h: IntervalHistograms | null }[]>();
+  const every = Math.max(intervalMs, 1);
+  // A shard starts at its first sample's end less its elapsedMs (runStart()).
+  const starts = perShard.map((list) => (list.length ? list[0]!.time - list[0]!.elapsedMs : null));
+  const known = starts.filter((t): t is number => t !== null);
+  if (known.length === 0) return { samples: [], intervalHistograms: [] };
+  const t0 = startMs ?? Math.min(...known);
+  /** Merged interval → each shard's samples in it. */
+  const buckets = new Map<number, Entry[][]>();
   perShard.forEach((list, shard) => {
+    if (list.length === 0) return;
     const hs = perShardHistograms[shard];
     // Histograms that do not pair one to one with the samples are not used.
     const paired = hs && hs.length === list.length ? hs : null;
+    const offset = Math.round((starts[shard]! - t0) / every);
     list.forEach((s, i) => {
-      const key = Math.round(s.time / Math.max(intervalMs, 1));
-      const entry = { s, h: paired ? paired[i]! : null };
-      const b = buckets.get(key);
-      if (b) b.push(entry);
-      else buckets.set(key, [entry]);
+      // elapsedMs is a whole ms: a boundary's (b × interval) rounded, within half a ms of it.
+      const key = offset + Math.max(1, Math.ceil((s.elapsedMs - 0.5) / every));
+      let byShard = buckets.get(key);
+      if (!byShard) buckets.set(key, (byShard = perShard.map(() => [])));
+      byShard[shard]!.push({ s, h: paired ? paired[i]! : null });
     });
   });
-  const combined = [...buckets.keys()].sort((a, b) => a - b).map((k) => combine(buckets.get(k)!, startMs));
+  let previousTime = -Infinity;
+  const combined = [...buckets.keys()]
+    .sort((a, b) => a - b)
+    .map((k) => {
+      const c = combine(buckets.get(k)!.filter((entries) => entries.length > 0), t0, previousTime);
+      previousTime = c.sample.time;
+      return c;
+    });
   return {
     samples: combined.map((c) => c.sample),
     intervalHistograms: combined.every((c) => c.histograms !== null) ? combined.map((c) => c.histograms!) : null,
@@ -272,22 +305,29 @@ function addHistograms(hs: (IntervalHistograms | null)[]): { roundTrip: Histogra
   return { roundTrip, serviceTime: openLoop ? service : null };
 }
 
-function combine(entries: { s: IntervalSample; h: IntervalHistograms | null }[], startMs: number | null): { sample: IntervalSample; histograms: IntervalHistograms | null } {
+/** One merged interval from each shard's samples in it (each shard's in its order, at least one). */
+function combine(perShard: Entry[][], t0: number, previousTime: number): { sample: IntervalSample; histograms: IntervalHistograms | null } {
+  const entries = perShard.flat();
   const ss = entries.map((e) => e.s);
   const total = <T>(pick: (s: IntervalSample) => T, keys: (keyof T)[]) =>
     Object.fromEntries(keys.map((key) => [key, sum(ss.map((s) => pick(s)[key] as number))])) as T;
-  const intervalMs = Math.max(...ss.map((s) => s.intervalMs));
+  // Each shard's part of the interval: its samples' lengths added; the gauges at its latest.
+  const intervalMs = Math.max(...perShard.map((es) => sum(es.map((e) => e.s.intervalMs))));
+  const latestOf = (es: Entry[]) => es.reduce((a, b) => (b.s.time >= a.s.time ? b : a)).s;
   const perSec = (n: number) => Math.round(n / (Math.max(intervalMs, 1) / 1000));
   const messages = total((s) => s.messages, ['sent', 'verified']);
   const bytes = total((s) => s.bytes, ['sent', 'received']);
-  const latest = ss.reduce((a, b) => (b.time > a.time ? b : a));
+  const time = Math.max(previousTime, ...ss.map((s) => s.time));
   const service = ss.map((s) => s.serviceTimeUs).filter((x): x is IntervalLatency => x !== null);
   const exact = addHistograms(entries.map((e) => e.h));
   const sample: IntervalSample = {
-    time: latest.time,
-    elapsedMs: startMs === null ? Math.max(...ss.map((s) => s.elapsedMs)) : Math.round(latest.time - startMs),
+    time,
+    elapsedMs: Math.round(time - t0),
     intervalMs,
-    connections: total((s) => s.connections, ['opened', 'ok', 'fault', 'error', 'aborted', 'active']),
+    connections: {
+      ...total((s) => s.connections, ['opened', 'ok', 'fault', 'error', 'aborted']),
+      active: sum(perShard.map((es) => latestOf(es).connections.active)),
+    },
     messages: { ...messages, perSec: perSec(messages.verified) },
     bytes: { ...bytes, sentPerSec: perSec(bytes.sent), receivedPerSec: perSec(bytes.received) },
     roundTripUs: exact ? intervalLatency(exact.roundTrip) : latency(ss.map((s) => s.roundTripUs)),

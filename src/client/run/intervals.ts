@@ -20,6 +20,13 @@ export type PartSink = (b: number, part: IntervalPart, final: boolean) => void;
  * performance.timeOrigin + performance.now() counts it) on the engine's transport timers, and the
  * last one when finish() is called. A boundary passed while the thread was busy is taken late, at
  * the next one it sees: its round trips then count in that interval.
+ *
+ * A part is filed under the latest boundary passed and not yet taken, whichever took it (the
+ * timer or finish()): a run that ends just past a boundary whose timer has not fired yet (its end
+ * seen on an I/O event or the deadline's timer first) files what it counted up to that boundary
+ * under it, not under the next one, where the sample of that boundary, closed without it, would
+ * have read a dip and the run's short last sample a spike. Only past a boundary already taken does
+ * the last part start an interval of its own (the run's last, shorter sample).
  */
 export function intervalClock(engine: ClientEngine, epochMs: number, intervalMs: number, sink: PartSink): { finish(): void } {
   const t = engine.transport;
@@ -29,18 +36,20 @@ export function intervalClock(engine: ClientEngine, epochMs: number, intervalMs:
   function delayTo(b: number): number {
     return Math.max(0, Math.ceil(localT0 + b * intervalMs - performance.now()));
   }
+  /** The boundary a part taken now is filed under: the latest one passed, or the next after the last taken. */
+  function boundaryNow(): number {
+    last = Math.max(last + 1, Math.floor((performance.now() - localT0) / intervalMs));
+    return last;
+  }
   function fire(): void {
-    const b = Math.max(last + 1, Math.floor((performance.now() - localT0) / intervalMs));
-    last = b;
+    const b = boundaryNow();
     sink(b, engine.takeInterval(), false);
     timer = t.setTimer(fire, delayTo(b + 1));
   }
   return {
     finish() {
       t.clearTimer(timer);
-      const b = Math.max(last + 1, Math.ceil((performance.now() - localT0) / intervalMs));
-      last = b;
-      sink(b, engine.takeInterval(), true);
+      sink(boundaryNow(), engine.takeInterval(), true);
     },
   };
 }

@@ -4,7 +4,12 @@
  */
 import type { FaultClass } from '../verify/diagnose.js';
 
-/** Latency of the round trips completed in one interval, µs (all 0 when count is 0). */
+/**
+ * Latency of the round trips completed in one interval, µs. In an interval in which none completed
+ * (count 0: a server that stopped echoing) p50..max are 0, which is no latency: read count first.
+ * A CSV (--out FILE.csv) leaves those cells empty, so that a plot of them has a gap there, not a
+ * drop to 0.
+ */
 export interface IntervalLatency { count: number; p50: number; p90: number; p99: number; max: number }
 
 /** One interval's latency histograms, HdrHistogram's compressed base64 (µs); serviceTime null in closed loop. */
