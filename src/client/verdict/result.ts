@@ -176,7 +176,9 @@ function roundRate(r: number): number {
 function shortfall(what: string, target: number, got: number | null, unit: string): string | null {
   if (got === null || got >= target * (1 - RATE_SHORTFALL)) return null;
   const pct = ((1 - got / target) * 100).toFixed(1);
-  return `${what} rate fell short: ${roundRate(got)} of the ${target} ${unit} asked (${pct}% below)`;
+  // As the report's rate line shows them (10.00M, 136.0k); below 100 a second, to 0.01 (--rate 0.5).
+  const show = (n: number) => (n < 100 ? String(roundRate(n)) : formatCount(Math.round(n)));
+  return `${what} rate fell short: ${show(got)} of the ${show(target)} ${unit} asked (${pct}% below)`;
 }
 
 /** A start this much after --start-at is warned about: shards that started on time ran without this one for as long. */
