@@ -7,7 +7,7 @@ import type { ServerStats } from '../server/index.js';
 import type { LatencySummary } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
-import { connectionsAtOnce, noFaultDetail } from '../client/verdict/result.js';
+import { connectionsAtOnce, noFaultDetail, peakText } from '../client/verdict/result.js';
 import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText, type Range } from '../units.js';
 import type { ReportMerge, ReportResult } from './types.js';
 
@@ -107,7 +107,7 @@ export function summarySection(r: ReportResult): string {
   const c = r.connections;
   const m = r.messages;
   const rows: unknown[][] = [
-    ['connections', `${c.started} started, ${c.ok} ok, ${c.faulted} faulted, ${c.errored} errored, ${c.aborted} aborted; ${c.peakActive} at once at the peak; ${formatCount(c.perSec)}/s`],
+    ['connections', `${c.started} started, ${c.ok} ok, ${c.faulted} faulted, ${c.errored} errored, ${c.aborted} aborted; ${peakText(r)}; ${formatCount(c.perSec)}/s`],
     ['messages', `${formatCount(m.verified)} verified of ${formatCount(m.sent)} sent; ${formatCount(m.perSec)}/s`],
     ['bytes', `${formatBytes(r.bytes.sent)} out, ${formatBytes(r.bytes.received)} in; ${formatBytes(r.bytes.perSec)}/s`],
   ];

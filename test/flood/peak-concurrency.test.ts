@@ -14,6 +14,12 @@ describe('peak concurrency', () => {
     expect(renderReport(r)).toContain('\n20 at once at the peak\n');
   });
 
+  it('from several client threads the peak is their peaks added: "up to"', async () => {
+    const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 20, total: 40, mix: { idle: 1 }, idleHoldMs: { min: 300, max: 300 }, workers: 2 }).result;
+    expect(r.connections.peakActive).toBe(20);
+    expect(renderReport(r)).toContain("\nup to 20 at once at the peak (the client threads' peaks added)\n");
+  });
+
   it('connections that end at once never pile up: the report says the run fell short', async () => {
     const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 1000, total: 1000, mix: { 'connect-rst': 1 }, workers: 0 }).result;
     expect(r.connections.peakActive).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ServerStats } from '../../server/index.js';
 import { FAULT_CLASSES } from '../verify/diagnose.js';
-import { connectionsAtOnce, noFaultDetail, type FloodResult } from '../verdict/result.js';
+import { connectionsAtOnce, noFaultDetail, peakText, type FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
 import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText } from '../../units.js';
@@ -181,7 +181,7 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   if (r.connections.started === 0) out.push('no connection was opened');
   else if (peak < 0.9 * asked)
     out.push(...wrap(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`).map((l) => c.yellow(l)));
-  else out.push(`${peak} at once at the peak`);
+  else out.push(peakText(r));
   if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
   return out;
 }

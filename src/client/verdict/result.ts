@@ -152,6 +152,15 @@ export interface FloodResult {
   intervalHistograms: IntervalHistograms[] | null;
 }
 
+/**
+ * The peak concurrency as the reports say it: exact from one client thread; from several (or
+ * merged shards) their peaks added, which they need not have reached at the same moment.
+ */
+export function peakText(r: FloodResult): string {
+  const peak = r.connections.peakActive;
+  return r.options.workers <= 1 && !('merge' in r) ? `${peak} at once at the peak` : `up to ${peak} at once at the peak (the client threads' peaks added)`;
+}
+
 /** --source addresses the result lists (the count is always there). */
 const SOURCES_LISTED = 16;
 
