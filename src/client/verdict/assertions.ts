@@ -77,7 +77,9 @@ export function evaluateAssertions(list: Assertion[], measure: (m: AssertMetric)
   return list.map((a) => {
     const actual = measure(a.metric);
     const isTime = (TIME_METRICS as readonly string[]).includes(a.metric);
-    const shown = actual === null ? 'not measured' : isTime ? formatMicros(actual) : String(actual);
+    // A time rounded to the bound's own text (1997 µs and 2ms both read "2.00ms") is shown in µs.
+    const time = (us: number) => (formatMicros(us) === formatMicros(a.value) && us !== a.value ? `${us}us` : formatMicros(us));
+    const shown = actual === null ? 'not measured' : isTime ? time(actual) : String(actual);
     return { expr: a.text, ok: actual !== null && holds(actual, a.op, a.value), actual, shown };
   });
 }
