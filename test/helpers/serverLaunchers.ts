@@ -1,7 +1,9 @@
 /**
  * How the tests start the server: the built CLI under this machine's node, or the Windows build
  * under Wine's node.exe. One launcher per run: IOCP_BENCH_WINE=1 (set by vitest.windows.config.ts)
- * selects Wine, and the server behaviour tests of test/server/ then run against IOCP under Wine.
+ * selects Wine on Linux, and the server behaviour tests of test/server/ then run against IOCP under
+ * Wine. On Windows there is no Wine to select (test/windows/wine.ts would start node.exe natively,
+ * with none of the Wine launcher's signals or sizes): the node launcher, whatever the variable says.
  */
 import { runWineNode } from '../windows/wine.js';
 import { startWineServer } from '../windows/wineServer.js';
@@ -65,4 +67,5 @@ const wineLauncher: ServerLauncher = {
 };
 
 /** The launcher of this run. */
-export const LAUNCHER: ServerLauncher = process.env.IOCP_BENCH_WINE === '1' ? wineLauncher : nodeLauncher;
+export const LAUNCHER: ServerLauncher =
+  process.env.IOCP_BENCH_WINE === '1' && process.platform !== 'win32' ? wineLauncher : nodeLauncher;

@@ -1,9 +1,10 @@
-// Under Wine, the AcceptEx pool stays at its depth through a burst of clients that reset before
+// Under Wine (or natively on Windows: wine.ts), the AcceptEx pool stays at its depth through a burst of clients that reset before
 // their accept completes, and new clients still connect and echo.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { abuse } from '../helpers/abuse.js';
 import { drained, reached, settle } from '../helpers/serverProcess.js';
+import { WHERE } from './wine.js';
 import { useWineServer } from './wineServer.js';
 
 /** Connect and reset at once, `count` times, `concurrency` at a time (bounded in time). */
@@ -22,7 +23,7 @@ async function resetBurst(port: number, count: number, concurrency: number): Pro
   await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
-describe('iocp backend under Wine: AcceptEx pool', () => {
+describe(`iocp backend ${WHERE}: AcceptEx pool`, () => {
   const DEPTH = 32;
   const server = useWineServer(['--backend', 'iocp', '--accept-depth', String(DEPTH)]);
 

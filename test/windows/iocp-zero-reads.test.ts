@@ -1,4 +1,4 @@
-// Under Wine: the refcount lifetime posts every receive as a zero-byte read (no buffer held by
+// Under Wine (or natively on Windows: wine.ts): the refcount lifetime posts every receive as a zero-byte read (no buffer held by
 // the kernel while a session waits) and copies the bytes with recv() when it completes: idle
 // sessions each have one pending, and a client that writes 4 MiB before reading still gets
 // every byte back through 16 KiB rings.
@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { closeAll, openIdle } from '../helpers/holders.js';
 import { lateReader, pattern } from '../helpers/lateReader.js';
 import { quiescent, settle } from '../helpers/serverProcess.js';
+import { WHERE } from './wine.js';
 import { useWineServer } from './wineServer.js';
 
 const IDLE = 200;
 const TOTAL = 4 * 1024 * 1024;
 
-describe('iocp backend under Wine: zero-byte reads', () => {
+describe(`iocp backend ${WHERE}: zero-byte reads`, () => {
   const server = useWineServer(['--backend', 'iocp', '--buffer-size', '16k']);
 
   it('idle sessions wait on zero-byte reads, and a late reader gets every byte back', async () => {

@@ -1,11 +1,12 @@
-// The Win32 bindings (src/native/win32/win32.ts) under Wine: a real loopback echo through AcceptEx,
-// WSARecv, WSASend and GetQueuedCompletionStatusEx, driven by a Linux client over 127.0.0.1.
+// The Win32 bindings (src/native/win32/win32.ts) under Wine (or natively on Windows: wine.ts): a
+// real loopback echo through AcceptEx, WSARecv, WSASend and GetQueuedCompletionStatusEx, driven by
+// a client in the test's process (on Linux under Wine) over 127.0.0.1.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { REPO_ROOT, killWineServer, startWineNode, winFileUrl } from './wine.js';
+import { REPO_ROOT, WHERE, killWineServer, nodeFileUrl, startWineNode } from './wine.js';
 import * as win32 from '../../src/native/win32/win32.js';
 
 const fixture = path.join(REPO_ROOT, 'test', 'windows', 'fixtures', 'win32-echo.mjs');
@@ -33,7 +34,7 @@ function echoOnce(port: number, payload: Buffer): Promise<{ echoed: Buffer; ende
   });
 }
 
-describe('win32 bindings under Wine', () => {
+describe(`win32 bindings ${WHERE}`, () => {
   afterAll(() => {
     killWineServer();
   });
@@ -54,7 +55,7 @@ describe('win32 bindings under Wine', () => {
 
   it.each(modules)('echoes bytes through AcceptEx, WSARecv, WSASend and GQCSEx (bindings from %s)', async (_label, file) => {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (scripts/windows/test.sh does)`);
-    const p = startWineNode(fixture, { args: [winFileUrl(file)], name: 'win32-echo' });
+    const p = startWineNode(fixture, { args: [nodeFileUrl(file)], name: 'win32-echo' });
     try {
       const line = await p.waitForLine('"step":"listening"', 60_000);
       const tcpPort = JSON.parse(line).tcpPort as number;

@@ -1,4 +1,5 @@
-// Runs JavaScript under the official Windows node.exe inside Wine, from tests running on Linux.
+// Runs JavaScript under the official Windows node.exe inside Wine, from tests running on Linux;
+// or, when the tests themselves run on Windows, under this node.exe directly (USE_WINE below).
 //
 // What scripts/windows/setup.sh prepares is located here (it must have run: test.sh does that).
 // Facts this helper is built on:
@@ -14,13 +15,29 @@
 //   exit code are the child's. Wine's helper processes (wineserver, winedevice.exe, ...) are not
 //   children of it: they stop by themselves a few seconds after the last Windows process, and
 //   `killWineServer()` ends them at once (teardown, or after a hang).
+//
+// Natively (the tests run on Windows: process.platform is 'win32'), the same helpers run
+// process.execPath, the node.exe running the tests, with the same API and results: no Wine, no
+// drive Z: (paths and file: URLs are the native ones: `nodeFileUrl`), no preload (the repo's own
+// koffi has its win32 binary there), the same environment filtering, the same run folder with
+// stdout.txt / stderr.txt. What differs is what Windows itself does: Node cannot send a child
+// Ctrl-C there (libuv's uv_kill is TerminateProcess for SIGINT, SIGTERM and SIGKILL alike), and
+// there is no wineserver to end.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Whether the Windows build runs through Wine: yes when the tests run on Linux; when they run on
+ * Windows themselves, the helpers here start node.exe natively. Tests of what only Wine does
+ * check this.
+ */
+export const USE_WINE = process.platform !== 'win32';
+/** Where the Windows build runs, for test names and messages. */
+export const WHERE = USE_WINE ? 'under Wine' : 'natively on Windows';
 export const NODE_WIN_VERSION = process.env.IOCP_WIN_NODE_VERSION ?? '22.23.3';
 
 export interface WineSetup {
@@ -85,22 +102,37 @@ export function winFileUrl(linuxPath: string): string {
   return 'file:///Z:' + abs.split('/').map(encodeURIComponent).join('/');
 }
 
-/** The environment for a Wine process: the caller's, minus Node variables of this (Linux) Node. */
-export function wineEnv(setup: WineSetup, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+/** A file: URL of a path for import() / --import in the Windows build: file:///Z:/... under Wine. */
+export function nodeFileUrl(p: string): string {
+  return USE_WINE ? winFileUrl(p) : pathToFileURL(path.resolve(p)).href;
+}
+
+/** The caller's environment minus the Node variables of this Node (and vitest's). */
+function callerEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k === 'NODE_OPTIONS' || k === 'NODE_PATH' || k === 'NODE_V8_COVERAGE' || k.startsWith('VITEST')) continue;
     env[k] = v;
   }
-  delete env.DISPLAY; // no windows, no X server
-  env.WINEPREFIX = setup.prefix;
-  env.WINEDEBUG = process.env.WINEDEBUG ?? '-all';
-  env.WINEDLLOVERRIDES = 'mscoree,mshtml=';
+  return env;
+}
+
+function addEnv(env: NodeJS.ProcessEnv, extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
   return env;
+}
+
+/** The environment for a Wine process: the caller's, minus Node variables of this (Linux) Node. */
+export function wineEnv(setup: WineSetup, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env = callerEnv();
+  delete env.DISPLAY; // no windows, no X server
+  env.WINEPREFIX = setup.prefix;
+  env.WINEDEBUG = process.env.WINEDEBUG ?? '-all';
+  env.WINEDLLOVERRIDES = 'mscoree,mshtml=';
+  return addEnv(env, extra);
 }
 
 export interface WineNodeOptions {
@@ -112,11 +144,11 @@ export interface WineNodeOptions {
   cwd?: string;
   /** node.exe options before the script, e.g. ['--expose-gc']. */
   nodeArgs?: string[];
-  /** --import preload.mjs so 'koffi' has its win32 binary (default true). */
+  /** --import preload.mjs so 'koffi' has its win32 binary (default true; Wine only). */
   preload?: boolean;
   /** Label used in messages and the run folder's name. */
   name?: string;
-  /** The program run in place of Wine's loader, with the same arguments (the retry's test only). */
+  /** The program run in place of Wine's loader, with the same arguments (the retry's test only; Wine only). */
   launcher?: string;
 }
 
@@ -145,7 +177,7 @@ function sleep(ms: number): Promise<void> {
  */
 export const LAUNCH_FAILED_MS = 200;
 
-/** One node.exe run under Wine. stdout/stderr go to files in `dir`. */
+/** One node.exe run, under Wine (or natively: USE_WINE). stdout/stderr go to files in `dir`. */
 export class WineNodeProcess {
   readonly dir: string;
   readonly stdoutPath: string;
@@ -159,6 +191,33 @@ export class WineNodeProcess {
   private lifetimeMs = -1;
 
   constructor(script: string, opts: WineNodeOptions = {}) {
+    if (!USE_WINE) {
+      if (opts.launcher !== undefined) throw new Error('WineNodeOptions.launcher stands in for Wine: natively there is none');
+      this.name = opts.name ?? path.basename(script);
+      this.dir = mkdtempSync(path.join(tmpdir(), `iocp-win-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      this.stdoutPath = path.join(this.dir, 'stdout.txt');
+      this.stderrPath = path.join(this.dir, 'stderr.txt');
+      const out = openSync(this.stdoutPath, 'w');
+      const err = openSync(this.stderrPath, 'w');
+      const scriptArg = script.startsWith('file:') ? script : path.resolve(script);
+      this.startedAt = performance.now();
+      try {
+        this.child = spawn(process.execPath, [...(opts.nodeArgs ?? []), scriptArg, ...(opts.args ?? [])], {
+          cwd: opts.cwd ?? REPO_ROOT,
+          env: addEnv(callerEnv(), opts.env ?? {}),
+          stdio: ['ignore', out, err],
+          // No process group of its own (detached there would also give it a console of its own).
+          windowsHide: true,
+        });
+      } finally {
+        closeSync(out);
+        closeSync(err);
+      }
+      if (this.child.pid === undefined) throw new Error(`could not start ${process.execPath}`);
+      this.pid = this.child.pid;
+      this.exitPromise = this.watchExit();
+      return;
+    }
     const setup = findWineSetup();
     this.name = opts.name ?? path.basename(script);
     this.dir = mkdtempSync(path.join(tmpdir(), `iocp-wine-${this.name.replace(/[^\w.-]/g, '_')}-`));
@@ -183,7 +242,11 @@ export class WineNodeProcess {
     }
     if (this.child.pid === undefined) throw new Error(`could not start ${setup.wine}`);
     this.pid = this.child.pid;
-    this.exitPromise = new Promise<ExitInfo>((resolve) => {
+    this.exitPromise = this.watchExit();
+  }
+
+  private watchExit(): Promise<ExitInfo> {
+    return new Promise<ExitInfo>((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.lifetimeMs = performance.now() - this.startedAt;
         this.exitInfo = { code, signal };
@@ -200,8 +263,12 @@ export class WineNodeProcess {
     return this.exitInfo !== undefined;
   }
 
-  /** Wine failed to start node.exe: the run failed within LAUNCH_FAILED_MS and wrote nothing at all. */
+  /**
+   * Wine failed to start node.exe: the run failed within LAUNCH_FAILED_MS and wrote nothing at all.
+   * Never natively: a native node.exe can end that soon on its own, and that is its result.
+   */
   get launchFailed(): boolean {
+    if (!USE_WINE) return false;
     const e = this.exitInfo;
     return e !== undefined && e.signal === null && e.code !== 0 && this.lifetimeMs >= 0 && this.lifetimeMs < LAUNCH_FAILED_MS && this.stdout() === '' && this.stderr() === '';
   }
@@ -272,11 +339,15 @@ export class WineNodeProcess {
     }
   }
 
-  /** Sends a signal to the process group (SIGINT reaches node.exe as Ctrl-C under Wine). */
+  /**
+   * Sends a signal to the process group (SIGINT reaches node.exe as Ctrl-C under Wine). Natively
+   * every signal ends node.exe at once (TerminateProcess): Node has no Ctrl-C for a child there.
+   */
   signal(sig: NodeJS.Signals): void {
     if (this.exited) return;
     try {
-      process.kill(-this.pid, sig);
+      if (USE_WINE) process.kill(-this.pid, sig);
+      else this.child.kill(sig);
     } catch {
       /* already gone */
     }
@@ -300,7 +371,7 @@ export class WineNodeProcess {
   }
 }
 
-/** Starts `script` (a Linux path, or a file: / Z:\ path) under Wine's node.exe. */
+/** Starts `script` (a Linux path, or a file: / Z:\ path; natively a path or file: URL) under Wine's node.exe, or natively. */
 export function startWineNode(script: string, opts: WineNodeOptions = {}): WineNodeProcess {
   return new WineNodeProcess(script, opts);
 }
@@ -318,6 +389,7 @@ const RELAUNCH_PAUSE_MS = 1000;
  * that Wine itself failed (WineNodeProcess.launchFailed: no output, over sooner than node.exe can
  * start; seen once in CI) is made once more after RELAUNCH_PAUSE_MS, with a warning, whether
  * `started` threw or returned. Any other failure, or a second failed launch, is the caller's.
+ * Natively there is one launch (launchFailed is never true).
  */
 export async function launchUnderWine<T>(
   launch: (attempt: number) => WineNodeProcess,
@@ -371,9 +443,11 @@ export async function runWineNode(script: string, opts: WineNodeOptions & { time
 
 /**
  * Ends every process of the prefix and its wineserver (`wineserver -k`), then waits for the server
- * to exit. For teardown, and after a hang; also kills other runs of the same prefix.
+ * to exit. For teardown, and after a hang; also kills other runs of the same prefix. Natively
+ * there is no Wine: nothing to do.
  */
 export function killWineServer(): void {
+  if (!USE_WINE) return;
   const setup = findWineSetup();
   const env = wineEnv(setup);
   spawnSync(setup.wineserver, ['-k'], { env, stdio: 'ignore', timeout: 10_000 });
