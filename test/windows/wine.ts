@@ -170,10 +170,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * node.exe takes longer than this to start under Wine: `node.exe -e "process.exit(1)"` lasts about
- * 450 ms here with the wineserver already running (test/windows/wine-launch-failed.test.ts keeps
- * that true). A run that ends sooner without a byte of output never ran node.exe's code: Wine
- * itself failed to start it (seen once in CI: exit code 1 after 65 ms).
+ * A run under Wine that ends sooner than this without a byte of output most likely never ran
+ * node.exe's code: Wine itself failed to start it (seen once in CI: exit code 1 after 65 ms).
+ * node.exe's own quickest exit, `node.exe -e "process.exit(1)"`, lasted about 450 ms in earlier
+ * runs but 116-190 ms on a warm wineserver: such a run is then launched once more, and fails the
+ * same way (test/windows/wine-launch-failed.test.ts). The project's own scripts always write
+ * something before they exit with an error.
  */
 export const LAUNCH_FAILED_MS = 200;
 
