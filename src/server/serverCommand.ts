@@ -7,7 +7,7 @@ import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 import { signalCounter } from '../signals.js';
 import { openSampleOut } from '../sampleOut.js';
 import { errorEventLine } from '../errors.js';
-import { sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
+import { doubleFrees, sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
 
 /** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -86,7 +86,8 @@ export function addServerCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: closes every session, waits until\n' +
-        'no operation is outstanding (at most 4 s), and exits 0 when every session was freed (1 otherwise).\n' +
+        'no operation is outstanding (at most 4 s), and exits 0 when every session was freed, once, and no\n' +
+        'completion found its session gone (1 otherwise: a lifetime bug, as --lifetime naive shows).\n' +
         'A second signal during the stop, or a stop still running after --stop-timeout, prints what\n' +
         'was left (sessions live, operations outstanding) and exits 1 at once.',
     )
@@ -205,7 +206,7 @@ async function runServerCommand(f: Flags): Promise<number> {
           `${s.ops.outstanding} operations outstanding); ${ownsProcess ? 'exiting' : 'giving up'}\n`,
       );
       const t = timing();
-      log('stopped', { reason, drained: false, abandoned: why, stage, ...t, stats: s }, summary(reason, s, t, false));
+      log('stopped', { reason, drained: false, abandoned: why, stage, ...t, lifetimeBroken: lifetimeBroken(s), stats: s }, summary(reason, s, t, false));
       if (ownsProcess) process.exit(1);
       samples?.finish(s);
       abandon(1);
@@ -226,11 +227,12 @@ async function runServerCommand(f: Flags): Promise<number> {
       onSignal = () => undefined;
       const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
       const t = timing();
-      log('stopped', { reason, drained: clean, ...t, stats }, summary(reason, stats, t, clean));
+      log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean));
       // Samples --out could not write are lost: exit 1, as for a stop that did not drain.
       const lost = out?.lost() ?? null;
       if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
-      return clean && lost === null ? 0 : 1;
+      // A session that outlived its rules is a bug the server itself saw (--lifetime naive, a zoo fault): exit 1.
+      return clean && lost === null && lifetimeBroken(stats) === null ? 0 : 1;
     })();
     return await Promise.race([stopped, abandoned]);
   } finally {
@@ -245,8 +247,19 @@ function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: 
   const head =
     `iocp-bench server: stopped (${reason}) after serving ${formatSpan(t.servedMs)}, the stop took ${formatSpan(t.stopMs)}: ` +
     `${s.sessions.accepted} accepted, ${s.sessions.freed} freed, ${s.sessions.rejected} rejected, ` +
-    `${s.staleCompletions} stale completions, ${formatBytes(s.bytes.in)} in, ${formatBytes(s.bytes.out)} out`;
-  return clean
-    ? head
-    : `${head}\niocp-bench server: NOT drained: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`;
+    `${s.staleCompletions} stale completions, ${doubleFrees(s)} freed twice, ${formatBytes(s.bytes.in)} in, ${formatBytes(s.bytes.out)} out`;
+  const lines = [head];
+  if (!clean) lines.push(`iocp-bench server: NOT drained: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`);
+  const broken = lifetimeBroken(s);
+  if (broken) lines.push(`iocp-bench server: lifetime rules broken: ${broken}`);
+  return lines.join('\n');
+}
+
+/** What says a session outlived its rules (a stale completion, a second free), or null: a bug, exit 1. */
+function lifetimeBroken(s: ServerStats): string | null {
+  const what = [
+    s.staleCompletions > 0 ? `${s.staleCompletions} completion(s) found their session gone (stale)` : '',
+    doubleFrees(s) > 0 ? `${doubleFrees(s)} session(s) freed twice` : '',
+  ].filter((x) => x !== '');
+  return what.length ? what.join(', ') : null;
 }

@@ -19,9 +19,16 @@ export interface ServerSample {
   ops: { outstanding: number; completionsPerSec: number };
   /** Bytes echoed in and out per second of the interval. */
   bytes: { inPerSec: number; outPerSec: number };
-  /** Since the start. */
+  /** Since the start: completions that found their session gone, and sessions freed twice (0 and 0 in a correct server). */
   staleCompletions: number;
+  doubleFrees: number;
   rssBytes: number | null;
+}
+
+/** Sessions freed twice so far (extra.doubleFrees; 0 where a backend does not count them). */
+export function doubleFrees(s: ServerStats): number {
+  const n = s.extra?.doubleFrees;
+  return typeof n === 'number' ? n : 0;
 }
 
 export const SERVER_SAMPLE_COLUMNS = columnsOf({
@@ -32,6 +39,7 @@ export const SERVER_SAMPLE_COLUMNS = columnsOf({
   ops: { outstanding: 0, completionsPerSec: 0 },
   bytes: { inPerSec: 0, outPerSec: 0 },
   staleCompletions: 0,
+  doubleFrees: 0,
   rssBytes: 0,
 } satisfies ServerSample);
 
@@ -59,6 +67,7 @@ export function sampleServer(stats: () => ServerStats, intervalMs: number, out: 
       ops: { outstanding: s.ops.outstanding, completionsPerSec: perSec(s.ops.completed, previous.ops.completed) },
       bytes: { inPerSec: perSec(s.bytes.in, previous.bytes.in), outPerSec: perSec(s.bytes.out, previous.bytes.out) },
       staleCompletions: s.staleCompletions,
+      doubleFrees: doubleFrees(s),
       rssBytes: typeof rss === 'number' ? rss : null,
     } satisfies ServerSample);
     previous = s;

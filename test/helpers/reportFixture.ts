@@ -73,7 +73,7 @@ export function syntheticResult(o: FixtureOptions = {}): ReportResult {
       serviceTimeUs: o.openLoop ? interval(svc) : null,
       faults,
       errors: { total: 0, reset: 0, refused: 0, timeout: 0, other: 0 },
-      server: o.server === false ? null : { live: 20 + i, outstanding: 20 + i, accepted: 50 * (i + 1), freed: 50 * (i + 1) - 20 - i, staleCompletions: 0, rssBytes: (60 + i) * 2 ** 20 },
+      server: o.server === false ? null : { live: 20 + i, outstanding: 20 + i, accepted: 50 * (i + 1), freed: 50 * (i + 1) - 20 - i, staleCompletions: 0, doubleFrees: 0, rssBytes: (60 + i) * 2 ** 20 },
     });
   }
   const byMode = Object.fromEntries(DISCONNECT_MODES.map((m) => [m, { started: 40, ok: 40, fault: 0, error: 0 }])) as ReportResult['connections']['byMode'];

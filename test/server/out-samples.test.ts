@@ -64,12 +64,12 @@ it('server --out writes its counters per interval, then the drained ones at the 
   expect(samples.length).toBeGreaterThan(during.length);
   let elapsed = 0;
   for (const s of samples) {
-    expect(Object.keys(s)).toEqual(['time', 'elapsedMs', 'intervalMs', 'sessions', 'ops', 'bytes', 'staleCompletions', 'rssBytes']);
+    expect(Object.keys(s)).toEqual(['time', 'elapsedMs', 'intervalMs', 'sessions', 'ops', 'bytes', 'staleCompletions', 'doubleFrees', 'rssBytes']);
     expect(s.elapsedMs - s.intervalMs).toBe(elapsed);
     elapsed = s.elapsedMs;
     expect(s.rssBytes).toBeGreaterThan(0);
   }
-  expect(samples.at(-1)).toMatchObject({ sessions: { live: 0, accepted: 5, freed: 5, rejected: 0 }, ops: { outstanding: 0 }, staleCompletions: 0 });
+  expect(samples.at(-1)).toMatchObject({ sessions: { live: 0, accepted: 5, freed: 5, rejected: 0 }, ops: { outstanding: 0 }, staleCompletions: 0, doubleFrees: 0 });
 }, 60_000);
 
 it('server --out FILE.csv writes a header and rows of the same columns', async () => {
@@ -86,7 +86,7 @@ it('server --out FILE.csv writes a header and rows of the same columns', async (
   const [header, ...data] = rows().map((l) => l.split(','));
   expect(header).toEqual([
     'time', 'elapsedMs', 'intervalMs', 'sessions.live', 'sessions.peak', 'sessions.accepted', 'sessions.freed', 'sessions.rejected',
-    'ops.outstanding', 'ops.completionsPerSec', 'bytes.inPerSec', 'bytes.outPerSec', 'staleCompletions', 'rssBytes',
+    'ops.outstanding', 'ops.completionsPerSec', 'bytes.inPerSec', 'bytes.outPerSec', 'staleCompletions', 'doubleFrees', 'rssBytes',
   ]);
   expect(data.length).toBeGreaterThanOrEqual(2);
   for (const row of data) {

@@ -189,6 +189,6 @@ function sampleOf(
 
 /** The CSV columns of a flood's samples: every field, the open loop's and the server's included. */
 export function floodSampleColumns(): string[] {
-  const server = { live: 0, outstanding: 0, accepted: 0, freed: 0, staleCompletions: 0, rssBytes: 0 };
+  const server = { live: 0, outstanding: 0, accepted: 0, freed: 0, staleCompletions: 0, doubleFrees: 0, rssBytes: 0 };
   return columnsOf(sampleOf(newCounters(), 0, newHistogram(), newHistogram(), { time: 0, elapsedMs: 0, intervalMs: 0 }, server));
 }

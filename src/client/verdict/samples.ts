@@ -42,5 +42,5 @@ export interface IntervalSample {
   faults: { total: number } & Record<FaultClass, number>;
   errors: { total: number; reset: number; refused: number; timeout: number; other: number };
   /** The server's counters read at the interval's end, when readable (embedded server or --stats); else null. */
-  server: { live: number; outstanding: number; accepted: number; freed: number; staleCompletions: number; rssBytes: number | null } | null;
+  server: { live: number; outstanding: number; accepted: number; freed: number; staleCompletions: number; doubleFrees: number; rssBytes: number | null } | null;
 }

@@ -3,6 +3,7 @@
  * shortly before each interval boundary without ever holding a sample up.
  */
 import type { ServerStats } from '../../server/index.js';
+import { doubleFrees } from '../../server/serverSamples.js';
 import type { StatsSource } from './leakCheck.js';
 import type { IntervalSample } from './samples.js';
 
@@ -16,6 +17,7 @@ export function serverSample(s: ServerStats | null): IntervalSample['server'] {
     accepted: s.sessions.accepted,
     freed: s.sessions.freed,
     staleCompletions: s.staleCompletions,
+    doubleFrees: doubleFrees(s),
     rssBytes: typeof rss === 'number' ? rss : null,
   };
 }
