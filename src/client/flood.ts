@@ -28,6 +28,8 @@ export interface FloodStartInfo {
   port: number;
   embedded: boolean;
   backend: string | null;
+  /** The server's --lifetime, from its stats before the run (null without stats). */
+  lifetime: string | null;
   /** Connections to run, or null for a duration-bound run. */
   total: number | null;
   durationMs: number;
@@ -148,7 +150,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const before = stats ? await stats() : null;
     const backend = serverBackend ?? before?.backend ?? null;
     const total = o.total >= UNLIMITED ? null : o.total;
-    this.emit('start', { host, port, embedded: o.embedded, backend, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed,
+    const lifetime = before?.lifetime ?? null;
+    this.emit('start', { host, port, embedded: o.embedded, backend, lifetime, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed,
       transport: o.transport, stages: o.stages, rate: o.rate, msgRate: o.msgRate, msgStages: o.msgStages, statsBefore: before });
     let t0 = performance.now();
     const watch = new ServerGoneWatch(o.timeoutMs);
@@ -206,7 +209,7 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
+    const result = buildResult(o, { host, port, backend, lifetime: lifetime ?? leak.after?.lifetime ?? null }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
     this.emit('done', result);
     return result;
   }

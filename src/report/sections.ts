@@ -78,6 +78,7 @@ export function parametersSection(r: ReportResult): string {
   const rows: [string, string][] = [
     ['target', `${hostPort(r.target.host, r.target.port)}${r.target.embedded ? ' (embedded server)' : ''}`],
     ['server backend', r.target.backend ?? 'unknown'],
+    ['server lifetime', r.target.lifetime ?? 'unknown'],
     ['transport', `${o.transport}${threads ? ` (client threads: ${threads})` : ''}`],
     ['profile', o.profile],
     ['connections at once', String(connectionsAtOnce(o))],

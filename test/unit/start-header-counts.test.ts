@@ -6,7 +6,7 @@ import { renderStartHeader } from '../../src/client/cli/report.js';
 import type { FloodStartInfo } from '../../src/client/flood.js';
 
 const info = (total: number | null, connections: number, durationMs = total === null ? 5000 : 0): FloodStartInfo => ({
-  host: '127.0.0.1', port: 7777, embedded: false, backend: 'epoll', total, durationMs, connections, workers: 2,
+  host: '127.0.0.1', port: 7777, embedded: false, backend: 'epoll', lifetime: null, total, durationMs, connections, workers: 2,
   seed: 1, transport: 'native', stages: [], rate: 0, msgRate: 0, msgStages: [], statsBefore: null,
 });
 

@@ -65,7 +65,7 @@ export function renderReport(r: FloodResult, opts: { color?: boolean; header?: b
 export function renderStartHeader(info: FloodStartInfo, opts: { color?: boolean } = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const lines = [
-    c.bold(`iocp-bench flood -> ${targetText(info.host, info.port, info.embedded, info.backend)}`),
+    c.bold(`iocp-bench flood -> ${targetText(info.host, info.port, info.embedded, info.backend, info.lifetime)}`),
     `seed ${info.seed} | up to ${connectionsAtOnce(info)} at once | ${threadsText(info.workers)} | transport ${info.transport}`,
     ...wrap(`plan: ${planText(info)}`),
   ];
@@ -86,9 +86,13 @@ export function wrap(text: string, indent = '  ', width = REPORT_WIDTH): string[
   return lines;
 }
 
-function targetText(host: string, port: number, embedded: boolean, backend: string | null): string {
+/** The target; a server that runs a lifetime other than refcount (a bug, on purpose) says which. */
+function targetText(host: string, port: number, embedded: boolean, backend: string | null, lifetime: string | null): string {
   const at = hostPort(host, port);
-  return embedded ? `embedded ${backend ?? ''} server on ${at}` : `${at}${backend ? ` (${backend})` : ''}`;
+  const bug = lifetime !== null && lifetime !== 'refcount' ? `lifetime ${lifetime}` : null;
+  if (embedded) return `embedded ${backend ?? ''} server${bug ? ` (${bug})` : ''} on ${at}`;
+  const about = [backend, bug].filter((x) => x !== null);
+  return `${at}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
 const threadsText = (n: number): string => (n === 0 ? 'on the main thread' : `${n} client thread${n === 1 ? '' : 's'}`);
@@ -124,7 +128,7 @@ function header(c: ChalkInstance, r: FloodResult): string[] {
   const t = r.target;
   const o = r.options;
   return [
-    c.bold(`iocp-bench flood -> ${targetText(t.host, t.port, t.embedded, t.backend)}`),
+    c.bold(`iocp-bench flood -> ${targetText(t.host, t.port, t.embedded, t.backend, t.lifetime ?? null)}`),
     `seed ${o.seed} | up to ${connectionsAtOnce(o)} at once | ${threadsText(o.workers)} | transport ${transportText(r)}`,
     ...wrap(`plan: ${planText(o)}`),
     ...ranLine(c, r),

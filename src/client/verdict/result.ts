@@ -31,7 +31,8 @@ export interface FloodResult {
    * (--rate, --msg-rate) more than 3% short of its target; connections the server rejected.
    */
   warnings: string[];
-  target: { host: string; port: number; embedded: boolean; backend: string | null };
+  /** lifetime: the server's --lifetime, from its stats (null where none were read). */
+  target: { host: string; port: number; embedded: boolean; backend: string | null; lifetime?: string | null };
   options: {
     /** The preset the options started from (`default`: none). */
     profile: string;
@@ -190,6 +191,19 @@ function shortfall(what: string, target: number, got: number | null, unit: strin
   return `${what} rate fell short: ${show(got)} of the ${show(target)} ${unit} asked (${pct}% below)`;
 }
 
+/**
+ * Zoo faults no flood is expected to catch (README, "Bug zoo"): no-recheck needs IOCP's CancelIoEx
+ * racing a post the server closes itself, revive-zero an idle scan or shutdown racing a last
+ * release. The deterministic tests of test/unit/lifetime/ carry them; a PASS here clears nothing.
+ */
+const UNCAUGHT_FAULTS = ['no-recheck', 'revive-zero'];
+
+function uncaughtFault(lifetime: string | null): string | null {
+  return lifetime !== null && UNCAUGHT_FAULTS.includes(lifetime)
+    ? `the server runs --lifetime ${lifetime}, a fault a flood is not expected to catch (README, "Bug zoo"; test/unit/lifetime/bug-zoo.test.ts shows it): a PASS does not clear it`
+    : null;
+}
+
 /** A start this much after --start-at is warned about: shards that started on time ran without this one for as long. */
 export const LATE_START_MS = 1000;
 
@@ -222,7 +236,7 @@ const NO_ECHO: readonly DisconnectMode[] = ['connect-rst', 'connect-abort', 'rst
 /** The result of a flood that ran: its counters as JSON data, the assertions and the verdict. */
 export function buildResult(
   o: ResolvedFloodOptions,
-  target: { host: string; port: number; backend: string | null },
+  target: { host: string; port: number; backend: string | null; lifetime?: string | null },
   merged: MergedReport,
   elapsedMs: number,
   leak: LeakVerdict,
@@ -249,6 +263,7 @@ export function buildResult(
       openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
       openLoop ? unsentWarning(c[C.messagesUnsent]!) : null,
       lateStart(o.startAt, realStart),
+      uncaughtFault(target.lifetime ?? null),
       rejections(leak),
     ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
