@@ -22,7 +22,7 @@ const DEFS: Def[] = [
   { name: 'sessions_live', kind: 'gauge', help: 'Sessions accepted and not yet freed.', value: (s) => s.sessions.live },
   { name: 'sessions_peak', kind: 'gauge', help: 'Most sessions live at once since the start.', value: (s) => s.sessions.peak },
   { name: 'sessions_accepted_total', kind: 'counter', help: 'Connections accepted as sessions.', value: (s) => s.sessions.accepted },
-  { name: 'sessions_freed_total', kind: 'counter', help: 'Sessions freed after their last pending operation completed.', value: (s) => s.sessions.freed },
+  { name: 'sessions_freed_total', kind: 'counter', help: 'Sessions freed (in a correct server, once each, after their last pending operation completed; see double_frees_total).', value: (s) => s.sessions.freed },
   { name: 'sessions_rejected_total', kind: 'counter', help: 'Connections reset at once: the session table was full or the process was out of descriptors.', value: (s) => s.sessions.rejected },
   { name: 'sessions_idle_closed_total', kind: 'counter', help: 'Sessions reset by the idle timeout.', value: x('idleClosed') },
   { name: 'ops_outstanding', kind: 'gauge', help: 'Receives and sends posted and not yet completed.', value: (s) => s.ops.outstanding },

@@ -36,7 +36,7 @@ export async function startStatsEndpoint(
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET' }).end();
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(read()));
     } else if (path === '/metrics') {
