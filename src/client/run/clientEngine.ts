@@ -11,7 +11,7 @@ import { FrameCodec } from '../verify/frame.js';
 import { FloodConnection, type ConnectionHost } from './connection.js';
 import type { Diagnosis, FaultClass } from '../verify/diagnose.js';
 import { stageTarget, type EngineConfig } from '../options.js';
-import { RateSchedule } from './rateSchedule.js';
+import { RateHandOn, RateSchedule } from './rateSchedule.js';
 import { planConnection, type DisconnectMode } from './scenarios.js';
 import { C, encodeHistogram, errorSlot, faultSlot, modeSlot, newCounters, newHistogram, type ErrorKind, type Outcome } from './floodCounters.js';
 import { NativeTransport } from '../transport/nativeTransport.js';
@@ -30,6 +30,9 @@ const MAX_SAMPLES = 20;
 /** Open loop: messages sent per dispatch before the rest waits for the end of the loop's turn,
  * so that a schedule far behind (a rate the machine cannot reach) never starves the loop. */
 const DISPATCH_BURST = 256;
+/** Open loop: a message is due this close to its time (ms): the timer set for it fires at a time
+ * computed apart from its own, which may fall a rounding error short. */
+const DUE_SLACK_MS = 1e-6;
 /** Open loop: no echo verified for this long at a --duration deadline means the server is stalled. */
 const STALLED_MS = 250;
 
@@ -92,6 +95,11 @@ export interface EngineShare {
   /** This thread's place among the flood's threads (index of `of`): its slice of a --stages target. */
   index: number;
   of: number;
+  /**
+   * Open loop on several threads: the memory (RateHandOn) through which a thread that has run out
+   * of connections hands its share of the rate on to those still sending. Absent: it stays its own.
+   */
+  handOn?: SharedArrayBuffer;
 }
 
 /**
@@ -129,7 +137,7 @@ export class ClientEngine implements ConnectionHost {
   private nextMessage = 0;
   /** Open loop: when each message is due (ms from t0), and how many the schedule has in all. */
   private readonly schedule: RateSchedule;
-  private readonly scheduled: number;
+  private scheduled: number;
   private lastSendMs = -1;
   private lastStartMs = -1;
   /** Open loop: when (performance.now()) the sweep last saw an echo verified, and the count it saw. */
@@ -142,12 +150,23 @@ export class ClientEngine implements ConnectionHost {
   private dispatching = false;
   /** Where the search for a connection that can take a message resumes: round robin. */
   private cursor = 0;
+  /** Next connection index to run, or -1 when there are no more (then `poolEmpty`). */
+  private readonly claim: () => number;
+  private poolEmpty = false;
+  /** Open loop on several threads: see EngineShare.handOn; null otherwise. */
+  private readonly handOn: RateHandOn | null;
+  /** This thread has handed its share on (it has nothing left to send). */
+  private handedOn = false;
+  /** Threads whose share this one has taken its part of, the hand-on count it last saw, and the threads still sending. */
+  private readonly takenOver: boolean[];
+  private handOnsSeen = 0;
+  private sending: number;
 
   constructor(
     private readonly cfg: EngineConfig,
     private readonly share: EngineShare,
     /** Next connection index to run, or -1 when there are no more. */
-    private readonly claim: () => number,
+    claim: () => number,
     /**
      * Set when this engine runs on a client thread of its own: a control word (CONTROL_STOP /
      * CONTROL_ABORT) set by the thread that started it; the native transport may then block.
@@ -155,7 +174,15 @@ export class ClientEngine implements ConnectionHost {
     private readonly control: Int32Array | null = null,
   ) {
     this.codec = new FrameCodec(cfg.seed, cfg.maxFrameBytes);
+    this.claim = () => {
+      const index = claim();
+      if (index < 0) this.poolEmpty = true;
+      return index;
+    };
     this.openLoop = share.msgRate > 0;
+    this.handOn = this.openLoop && share.handOn ? new RateHandOn(share.handOn) : null;
+    this.takenOver = new Array<boolean>(share.of).fill(false);
+    this.sending = share.of;
     this.schedule = new RateSchedule(share.msgRate, cfg.msgStages, 1 / share.of);
     // A run by time ends its schedule at the deadline.
     this.scheduled = cfg.durationMs > 0 ? Math.ceil(this.schedule.count(cfg.durationMs)) : Infinity;
@@ -178,6 +205,7 @@ export class ClientEngine implements ConnectionHost {
     this.armSweep();
     this.pump();
     if (this.openLoop) this.dispatch();
+    this.handOnIfSpent(); // a thread that found no connection at all
     this.transport.drive(
       () => this.resolveDone === null,
       () => this.pollControl(),
@@ -241,7 +269,12 @@ export class ClientEngine implements ConnectionHost {
       connect: encodeHistogram(this.connectLatency),
       connectWindowMs: this.share.rate > 0 && this.lastStartMs >= 0 ? this.lastStartMs + 1000 / this.share.rate : 0,
       // A ramped rate's window is its whole schedule: the pace of its last message says nothing.
-      messageWindowMs: !this.openLoop || this.lastSendMs < 0 ? 0 : this.cfg.msgStages.length ? this.cfg.durationMs : this.lastSendMs + 1000 / this.share.msgRate,
+      messageWindowMs:
+        !this.openLoop || this.lastSendMs < 0
+          ? 0
+          : this.cfg.msgStages.length
+            ? this.cfg.durationMs
+            : this.lastSendMs + 1000 / (this.share.msgRate * this.schedule.factorAt(this.lastSendMs)),
       faultSamples: this.faultSamples,
       errorSamples: this.errorSamples,
     };
@@ -290,19 +323,22 @@ export class ClientEngine implements ConnectionHost {
       c[C.aborted]!++;
     }
     this.pump();
+    this.handOnIfSpent();
   }
 
   /**
    * Open loop, once past the deadline: until when (ms from t0) messages due by it still go out. If
    * the server has stopped answering, what came due during its stall waits, late, for it to answer
    * again (on the running connections and new ones), so that the stall shows in the round trips:
-   * for --timeout past the deadline at most. A client behind a server that answers (a rate it
-   * cannot reach) stops at the deadline. Either way what is left is counted as unsent (stop()).
+   * for --timeout past the deadline at most. Behind a server that answers, what is due waits
+   * STALLED_MS at most (the few messages a busy moment left waiting for a free connection go out;
+   * a client behind a rate it cannot reach stops there). Either way what is left is counted as
+   * unsent (stop()).
    */
   private lateUntil(): number {
     if (this.lateUntilMs < 0) {
       const stalled = performance.now() - this.lastEchoAt >= STALLED_MS;
-      this.lateUntilMs = this.cfg.durationMs + (stalled ? this.cfg.timeoutMs : 0);
+      this.lateUntilMs = this.cfg.durationMs + (stalled ? this.cfg.timeoutMs : STALLED_MS);
     }
     return this.lateUntilMs;
   }
@@ -316,7 +352,8 @@ export class ClientEngine implements ConnectionHost {
       // Open loop: what is due by the deadline goes out, if connections can take it (dispatch()
       // stops once the whole schedule is out); what is left waits only behind a stalled server.
       if (this.openLoop) this.dispatch();
-      if (this.claiming && elapsed >= this.lateUntil()) this.stop();
+      // A closed loop stops at the deadline: only the open loop has a schedule's backlog.
+      if (this.claiming && (!this.openLoop || elapsed >= this.lateUntil())) this.stop();
     }
     let burst = 0;
     const limit = this.activeLimit();
@@ -371,8 +408,11 @@ export class ClientEngine implements ConnectionHost {
     if (!this.openLoop || this.draining || this.dispatching || !this.resolveDone) return;
     this.dispatching = true;
     try {
+      if (this.handOn !== null) this.takeOver();
       const elapsed = performance.now() - this.t0;
-      const due = Math.min(Math.floor(this.schedule.count(elapsed)) + 1, this.scheduled);
+      let due = Math.min(Math.floor(this.schedule.count(elapsed)) + 1, this.scheduled);
+      // The message the timer was set for is due at its time, whichever way count() rounds there.
+      if (due < this.scheduled && this.schedule.timeOf(due) <= elapsed + DUE_SLACK_MS) due++;
       let sent = 0;
       while (this.nextMessage < due) {
         if (sent === DISPATCH_BURST) {
@@ -397,15 +437,65 @@ export class ClientEngine implements ConnectionHost {
         return;
       }
       if (!this.dispatchTimer) {
+        // The exact wait, not rounded to whole ms, on a precise timer: the native loop wakes at
+        // this deadline (eventLoop.ts); net's setTimeout rounds it to its own millisecond.
         const wait = this.t0 + this.schedule.timeOf(this.nextMessage) - performance.now();
-        this.dispatchTimer = this.transport.setTimer(() => {
-          this.dispatchTimer = null;
-          this.dispatch();
-        }, Math.max(1, Math.ceil(wait)));
+        this.dispatchTimer = this.transport.setTimer(
+          () => {
+            this.dispatchTimer = null;
+            this.dispatch();
+          },
+          Math.max(0, wait),
+          true,
+        );
       }
     } finally {
       this.dispatching = false;
+      this.handOnIfSpent();
     }
+  }
+
+  /**
+   * Open loop on several threads: once the pool of connections is empty and each of this
+   * thread's own has sent its last frame, it can send nothing more; its share of the rate goes to
+   * the threads still sending (takeOver()), so that the run offers the whole rate to its end.
+   */
+  private handOnIfSpent(): void {
+    if (this.handOn === null || this.handedOn || !this.poolEmpty || this.draining) return;
+    for (const conn of this.active) if (!conn.finSent && !conn.done) return;
+    this.handedOn = true;
+    // As of when its next message would have been due: its share is spent up to then (a moment
+    // ago if it fell behind, a gap ahead if it kept up).
+    const next = this.t0 + this.schedule.timeOf(this.nextMessage);
+    this.handOn.handOn(this.share.index, performance.timeOrigin + (Number.isFinite(next) ? next : performance.now()));
+  }
+
+  /**
+   * Takes this thread's part of the shares handed on since it last looked: from each hand-on's
+   * time, the threads still sending split the flood's rate between them. Never from before the
+   * last message this thread sent was due, so that the next is not due before it.
+   */
+  private takeOver(): void {
+    const h = this.handOn!;
+    const seen = h.handedOn();
+    if (seen === this.handOnsSeen || this.handedOn) return;
+    this.handOnsSeen = seen;
+    const { index, of } = this.share;
+    const times: number[] = [];
+    for (let i = 0; i < of; i++) {
+      if (i === index || this.takenOver[i] || h.at(i) === 0) continue;
+      this.takenOver[i] = true;
+      times.push(h.at(i));
+    }
+    if (times.length === 0) return;
+    times.sort((a, b) => a - b);
+    const epochT0 = performance.timeOrigin + this.t0;
+    const lastDue = this.nextMessage > 0 ? this.schedule.timeOf(this.nextMessage - 1) : 0;
+    for (const at of times) {
+      this.sending = Math.max(1, this.sending - 1);
+      this.schedule.speedUp(Math.max(at - epochT0, lastDue), of / this.sending);
+    }
+    if (this.cfg.durationMs > 0) this.scheduled = Math.ceil(this.schedule.count(this.cfg.durationMs));
   }
 
   /** A running connection that can take a scheduled message now, round robin; null when none can. */

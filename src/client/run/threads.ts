@@ -13,6 +13,7 @@ import type { TransportName } from '../transport/transport.js';
 import { workerEntry } from '../../workerEntry.js';
 import { UNLIMITED } from '../../units.js';
 import { shardId, type Shard } from '../shard.js';
+import { RateHandOn } from './rateSchedule.js';
 
 const TICK_MS = 250;
 
@@ -67,15 +68,21 @@ export interface ThreadRun {
   done: Promise<MergedReport>;
 }
 
-/** The per-thread slices of `total` concurrency, connection rate and message rate. */
+/**
+ * The per-thread slices of `total` concurrency, connection rate and message rate. An open loop on
+ * several threads also gets the memory through which a thread out of connections hands its slice
+ * of the message rate on to the others (EngineShare.handOn).
+ */
 export function shares(connections: number, rate: number, threads: number, msgRate = 0): EngineShare[] {
   const n = Math.max(1, Math.min(threads, connections));
+  const handOn = msgRate > 0 && n > 1 ? RateHandOn.memory(n) : null;
   return Array.from({ length: n }, (_, i) => ({
     maxActive: Math.floor(connections / n) + (i < connections % n ? 1 : 0),
     rate: rate / n,
     msgRate: msgRate / n,
     index: i,
     of: n,
+    ...(handOn ? { handOn } : {}),
   }));
 }
 

@@ -28,6 +28,7 @@ import { SendBatch } from './sendBatch.js';
 import { SocketTable, eventBits } from './socketTable.js';
 import { MAX_EVENTS, STAGE_BYTES, ThreadMemory } from './threadMemory.js';
 import type { Timer } from './timerHeap.js';
+import { WakeTimer } from './wakeTimer.js';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle, TransportName } from './transport.js';
 
 /** Each socket is registered once, edge-triggered, for both directions and the peer's FIN. */
@@ -44,6 +45,8 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
   private readonly libc: Libc;
   private readonly epfd: number;
   private readonly loop: EventLoop;
+  /** Ends a wait at a precise timer's sub-millisecond deadline (null where no timerfd could be made). */
+  private readonly wake: WakeTimer | null;
   private readonly table = new SocketTable<NativeSocket>();
   /** One io_uring per thread (null: plain calls). */
   private readonly ring: Uring | null;
@@ -67,7 +70,8 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
     this.family = isIPv4(host) ? AF_INET : AF_INET6;
     this.epfd = check('epoll_create1', libc.epoll_create1(EPOLL_CLOEXEC));
     this.mem = new ThreadMemory(addr);
-    this.loop = new EventLoop(libc, this.epfd, this.mem.eventsAddr, MAX_EVENTS, this);
+    this.wake = WakeTimer.open(libc, this.epfd);
+    this.loop = new EventLoop(libc, this.epfd, this.mem.eventsAddr, MAX_EVENTS, this, this.wake);
     // A thread whose ring cannot be set up (the probe passed, but each ring is a new mapping)
     // keeps to the plain calls: the same bytes, one system call each.
     this.ring = batched ? Uring.open(RING_ENTRIES) : null;
@@ -79,8 +83,8 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
 
   // ------------------------------------------------------------------ ClientTransport
 
-  setTimer(fn: () => void, ms: number): TimerHandle {
-    return this.loop.setTimer(fn, ms);
+  setTimer(fn: () => void, ms: number, precise = false): TimerHandle {
+    return this.loop.setTimer(fn, ms, precise);
   }
 
   clearTimer(t: TimerHandle): void {
@@ -123,6 +127,7 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
     for (const s of this.table.slots) if (s) s.destroy();
     // The ring goes: a socket dropped from here on (a late callback) makes its calls plainly.
     this.held.finish();
+    this.wake?.close();
     this.libc.close(this.epfd);
     this.mem.free();
     this.ring?.close();
@@ -147,6 +152,7 @@ export class NativeTransport implements ClientTransport, LoopOwner, SocketHost {
     batch.collecting = n > 1;
     const pre = ahead !== null && n > 1 && ahead.readFirst(events, n, this.table);
     for (let i = 0; i < n; i++) {
+      // null: a socket gone, or the wake timer's event (wakeTimer.ts), which names none.
       const s = this.table.find(events, i);
       // A read made ahead for a socket an earlier callback closed is dropped with it.
       const read = pre && ahead.take(i);

@@ -36,6 +36,11 @@ export class TimerHeap {
   }
 
   cancel(t: Timer): void {
+    TimerHeap.cancel(t);
+  }
+
+  /** Cancels `t`, whichever heap holds it. */
+  static cancel(t: Timer): void {
     t.fn = null; // dropped lazily when it reaches the top: no search through the heap
   }
 

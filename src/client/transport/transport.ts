@@ -47,7 +47,12 @@ export interface ClientSocket {
 
 export interface ClientTransport {
   readonly name: TransportName;
-  setTimer(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Calls fn once, `ms` (fractional) from now: within the millisecond after that, or, `precise`
+   * (the open loop's schedule), on the native transports within tens of µs of it (a timerfd and
+   * a short spin: eventLoop.ts). net's timers are whole milliseconds either way.
+   */
+  setTimer(fn: () => void, ms: number, precise?: boolean): TimerHandle;
   clearTimer(t: TimerHandle): void;
   /**
    * Runs fn at the end of the loop's turn, after the turn's events and due timers; queued by a

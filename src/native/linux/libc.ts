@@ -42,6 +42,11 @@ export const EPOLLONESHOT = 1 << 30;
 export const EPOLLET = 1 << 31;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
+export const CLOCK_MONOTONIC = 1;
+export const TFD_CLOEXEC = 0o2000000;
+export const TFD_NONBLOCK = 0o4000;
+/** struct itimerspec on x86-64: it_interval then it_value, each { i64 tv_sec, i64 tv_nsec }. */
+export const ITIMERSPEC_SIZE = 32;
 export const F_DUPFD_CLOEXEC = 1030;
 export const RLIMIT_NOFILE = 7;
 export const SOMAXCONN = 4096;
@@ -64,6 +69,8 @@ function bind() {
     epoll_ctl: lib.func('int epoll_ctl(int epfd, int op, int fd, uintptr_t event)'),
     epoll_wait: lib.func('int epoll_wait(int epfd, uintptr_t events, int maxevents, int timeout)'),
     eventfd: lib.func('int eventfd(unsigned int initval, int flags)'),
+    timerfd_create: lib.func('int timerfd_create(int clockid, int flags)'),
+    timerfd_settime: lib.func('int timerfd_settime(int fd, int flags, uintptr_t new_value, uintptr_t old_value)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     bind: lib.func('int bind(int sockfd, const void *addr, uint32_t addrlen)'),
     listen: lib.func('int listen(int sockfd, int backlog)'),
