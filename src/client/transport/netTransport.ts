@@ -2,6 +2,7 @@
  * The flood's `net` transport: client sockets over Node's `net` module, driven by Node's own event
  * loop. It runs on every OS; the native transports are faster where they run (Linux).
  */
+import dns from 'node:dns';
 import net from 'node:net';
 import type { ClientSocket, ClientTransport, SocketEvents, TimerHandle } from './transport.js';
 
@@ -18,6 +19,38 @@ export class NetTransport implements ClientTransport {
     /** --source: local addresses to bind to, by connection id round robin. */
     readonly sources: readonly string[] = [],
   ) {}
+
+  /** Lookups of the target's name this transport made (a name is looked up once, see lookup). */
+  lookups = 0;
+  private resolved: dns.LookupAddress[] | null = null;
+  private waiting: ((err: NodeJS.ErrnoException | null) => void)[] | null = null;
+
+  /**
+   * net.connect()'s lookup for a target named by host name: the name is looked up once, at the
+   * first connection, and every later one reuses the answer (a load generator resolves its target
+   * once: thousands of lookups would queue on libuv's four pool threads and be timed inside every
+   * connect). A failed lookup is not kept: the next connection asks again. An IP literal needs no
+   * lookup (Node skips it).
+   */
+  readonly lookup: net.LookupFunction = (hostname, options, callback) => {
+    const answer = (err: NodeJS.ErrnoException | null) => {
+      const all = this.resolved;
+      if (err || all === null || all.length === 0) return callback(err ?? Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (options.all) return callback(null, all);
+      const one = all.find((a) => !options.family || a.family === options.family) ?? all[0]!;
+      callback(null, one.address, one.family);
+    };
+    if (this.resolved !== null) return void process.nextTick(answer, null);
+    if (this.waiting !== null) return void this.waiting.push(answer);
+    this.waiting = [answer];
+    this.lookups++;
+    dns.lookup(hostname, { all: true }, (err, addresses) => {
+      if (!err) this.resolved = addresses;
+      const waiting = this.waiting!;
+      this.waiting = null;
+      for (const w of waiting) w(err);
+    });
+  };
 
   /**
    * Node's timers count whole milliseconds of its loop's clock (a wait under 1 ms waits 1 ms), so
@@ -62,6 +95,7 @@ class NetSocket implements ClientSocket {
     this.s = net.connect({
       host: t.host,
       port: t.port,
+      lookup: t.lookup,
       ...(localAddress === undefined ? {} : { localAddress }),
       noDelay: true,
       // Always true: returning false would pause the socket, and pausing is the modes' business.
