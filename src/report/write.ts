@@ -1,5 +1,5 @@
 /** Writing a report to a file (or stdout for `-`), and checking beforehand that it can be. */
-import { closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IocpBenchError, usageError } from '../errors.js';
 import { renderReport } from './html.js';
@@ -26,13 +26,15 @@ export function checkReportPath(flag: string, file: string, stdoutOk = true): vo
   };
   if (!isDir(dir)) throw usageError(flag, `no such directory: ${dir}`, file);
   if (isDir(file)) throw usageError(flag, 'is a directory, not a file', file);
+  // existsSync follows a symlink: for one to a file not yet written, the try creates that file,
+  // and the file (realpath), not the link, is what is removed again.
   const existed = existsSync(file);
   try {
     closeSync(openSync(file, 'a'));
   } catch (err) {
     throw usageError(flag, `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
   }
-  if (!existed) unlinkSync(file);
+  if (!existed) unlinkSync(realpathSync(file));
 }
 
 /** Renders `result` and writes it to `file` (`-`: stdout). A write that fails throws one line. */

@@ -154,6 +154,8 @@ async function runServerCommand(f: Flags): Promise<number> {
   };
   const listener = (sig: NodeJS.Signals) => onSignal(sig);
   for (const sig of STOP_SIGNALS) process.on(sig, listener);
+  // Armed once the stop starts; cleared however the command ends (a close() that threw included).
+  let watchdog: NodeJS.Timeout | undefined;
   try {
     // The server loads only when it runs: `--help` and `--version` stay quick.
     const { startServer } = await import('./server.js');
@@ -211,7 +213,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       samples?.finish(s);
       abandon(1);
     };
-    const watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
+    watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
     onSignal = (sig) => {
       if (counts(sig)) giveUp(`${sig} during the stop`);
     };
@@ -239,6 +241,7 @@ async function runServerCommand(f: Flags): Promise<number> {
     // The bin's process ends right after: still listening until then, a signal changes nothing.
     // From code, the program that embeds the command gets its signals back.
     onSignal = () => undefined;
+    clearTimeout(watchdog);
     if (!ownsProcess) for (const sig of STOP_SIGNALS) process.off(sig, listener);
   }
 }

@@ -1,7 +1,7 @@
 // --report is tried for writing before the flood runs (open to append, which changes nothing): a
 // destination that cannot be written is a usage error at once, not a run whose report is lost at
 // the end; the try leaves an existing file as it was and creates none.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,5 +29,14 @@ describe('--report that cannot be written', () => {
     const fresh = path.join(dir, 'fresh.html');
     checkReportPath('--report', fresh);
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  // Symlinks need no privilege on Linux: a link to a file not yet written is kept as it is.
+  it.runIf(process.platform === 'linux')('a symlink to a report not yet written stays a symlink, its target unwritten', () => {
+    const link = path.join(dir, 'latest.html');
+    symlinkSync(path.join(dir, 'run-7.html'), link);
+    checkReportPath('--report', link);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(dir, 'run-7.html'))).toBe(false);
   });
 });

@@ -154,7 +154,11 @@ function tailText(r: FloodResult): string {
   const o = r.options;
   const tailMs = r.elapsedMs - o.durationMs;
   if (o.total !== null || r.stoppedEarly || o.durationMs <= 0 || tailMs < TAIL_SHOWN_MS) return '';
-  return `: new connections for ${formatMs(o.durationMs)}, then ${(tailMs / 1000).toFixed(2)} s for those still open to finish`;
+  const tail = (tailMs / 1000).toFixed(2);
+  // An open loop behind a stalled server also sends, past the deadline, what its schedule had due.
+  return o.msgRate > 0
+    ? `: its schedule for ${formatMs(o.durationMs)}, then ${tail} s for what it had due and those still open to finish`
+    : `: new connections for ${formatMs(o.durationMs)}, then ${tail} s for those still open to finish`;
 }
 
 /** --shard, --start-at and --source, each on a line when given (`iocp-bench merge` shows them too). */

@@ -232,11 +232,10 @@ export class ClientEngine implements ConnectionHost {
   }
 
   /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
-  stop(): void {
+  stop(sendDue = true): void {
     if (this.openLoop && !this.draining) {
-      this.dispatch(); // what is due now goes out if it can (a no-op when dispatch() stops)
-      const due = Math.min(Math.floor(this.schedule.count(performance.now() - this.t0)) + 1, this.scheduled);
-      this.counters[C.messagesUnsent] = Math.max(0, due - this.nextMessage);
+      if (sendDue) this.dispatch(); // what is due now goes out if it can (a no-op when dispatch() stops)
+      this.countUnsent();
     }
     this.claiming = false;
     this.draining = true;
@@ -249,9 +248,23 @@ export class ClientEngine implements ConnectionHost {
     this.checkDone();
   }
 
+  /**
+   * Open loop, at the stop: the messages the schedule had due by now that no connection sent.
+   * Only for a run by time (a run by count has no schedule's end to be due by) that ran (a stop
+   * during a --start-at wait comes before it), and not for a thread with nothing left to send:
+   * one that handed its share on (the threads that took it count it), or whose pool is empty and
+   * whose connections have all sent their last frame.
+   */
+  private countUnsent(): void {
+    if (this.resolveDone === null || !Number.isFinite(this.scheduled) || this.handedOn) return;
+    if (this.poolEmpty && this.active.every((conn) => conn.finSent || conn.done)) return;
+    const due = Math.min(Math.floor(this.schedule.count(performance.now() - this.t0)) + 1, this.scheduled);
+    this.counters[C.messagesUnsent] = Math.max(0, due - this.nextMessage);
+  }
+
   /** End every running connection now (counted as aborted, not as faults). */
   abort(): void {
-    this.stop();
+    this.stop(false); // nothing more is written to sockets about to be destroyed
     for (const conn of this.active.slice()) {
       conn.done = true;
       if (conn.timer) this.transport.clearTimer(conn.timer);

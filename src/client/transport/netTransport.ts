@@ -55,7 +55,8 @@ export class NetTransport implements ClientTransport {
   /**
    * Node's timers count whole milliseconds of its loop's clock (a wait under 1 ms waits 1 ms), so
    * a timer here fires up to about a millisecond past its time, precise or not: an open loop's
-   * messages leave 0.5–0.7 ms late at the median on this transport (README, Open loop).
+   * messages leave 0.5–0.7 ms late at the median on this transport on Linux, and up to a system
+   * clock tick (about 15.6 ms) on Windows (README, Open loop).
    */
   setTimer(fn: () => void, ms: number): TimerHandle {
     return setTimeout(fn, ms);
