@@ -6,6 +6,7 @@
 // --msg-rate 1000 for 2 s on 10 connections (one frame in flight each), against a server that
 // freezes 1 s after the first connection: about 1000 messages come due during the freeze.
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/client/cli/report.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { startFreezingEcho, type FreezingEcho } from '../helpers/freezingEcho.js';
 
@@ -40,6 +41,8 @@ describe('open loop at the deadline', () => {
     // Half the messages came due in the freeze and waited 0.5 to 1.5 s: p99 is near 1.5 s.
     expect(r.latencyUs.roundTrip.p99).toBeGreaterThanOrEqual(1_000_000);
     expect(r.warnings.filter((w: string) => /never sent/.test(w))).toEqual([]);
+    // The report's run line says what the time past the deadline was for.
+    expect(renderReport(r).replace(/\n  /g, " ")).toMatch(/\nran [\d.]+ s: its schedule for 2s, then [\d.]+ s for what it had due and those still open to finish\n/);
   }, 60_000);
 
   it('a server frozen for good: what is still due --timeout after the deadline is counted and named', async () => {
