@@ -1,12 +1,13 @@
 // The flood's round trip agrees with an independent measurement on the same server: one
 // connection, 64 B, against a plain echo server, its p50 is within ±25% of a minimal ping-pong's
 // and its minimum not below half the ping-pong's, on every transport (with the client thread of
-// its own that the default runs on). Rounds alternate with the ping-pong, and each side's median
-// round is compared. Not the best round: on an idle machine a whole round of either side now and
-// then runs in a fast mode (p50 16 µs against 70-80 in the side's other rounds, when its wake-ups
-// find the other process's core awake), and one such round on one side only read as a 4x gap.
-// Five rounds, so that one slow or fast round on either side moves neither median far. A first
-// ping-pong warms the server up.
+// its own that the default runs on). Rounds alternate with the ping-pong. On this kind of machine
+// a whole round of either side may run in one of two modes, p50 16-35 µs or 70-90 µs (whether its
+// wake-ups find the other process's core awake), and in one run the ping-pong took the fast one in
+// 3 rounds of 5 and the flood in 1: neither side's best nor its median compares them. So the
+// flood's median round must fall within the span of the ping-pong's rounds, ±25%: a flood that
+// timed after the send (a few µs) or added a wait of its own (a millisecond) is far outside it.
+// A first ping-pong warms the server up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
@@ -44,7 +45,7 @@ describe('round trips agree with a ping-pong on the same server', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it.each(TRANSPORTS)('%s: p50 within ±25%%, min at least half', async (transport) => {
+  it.each(TRANSPORTS)('%s: p50 within the ping-pong\'s span ±25%%, min at least half', async (transport) => {
     const ours: RoundTrips[] = [];
     const theirs: RoundTrips[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -59,10 +60,9 @@ describe('round trips agree with a ping-pong on the same server', () => {
     const best = (xs: RoundTrips[], pick: (x: RoundTrips) => number) => Math.min(...xs.map(pick));
     const median = (xs: RoundTrips[]) => xs.map((x) => x.p50).sort((a, b) => a - b)[xs.length >> 1]!;
     const p50 = median(ours);
-    const ref = median(theirs);
     const detail = JSON.stringify({ ours, theirs });
-    expect(p50, detail).toBeGreaterThanOrEqual(ref * 0.75);
-    expect(p50, detail).toBeLessThanOrEqual(ref * 1.25);
+    expect(p50, detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.p50) * 0.75);
+    expect(p50, detail).toBeLessThanOrEqual(Math.max(...theirs.map((x) => x.p50)) * 1.25);
     expect(best(ours, (x) => x.min), detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.min) / 2);
   }, 180_000);
 });
