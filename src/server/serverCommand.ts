@@ -176,6 +176,9 @@ async function runServerCommand(f: Flags): Promise<number> {
     const started = server.stats();
     // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
     const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
+    // Sampling starts before the "listening" line: a client that connects on reading it is in the
+    // samples (started after, its first reading could already hold a quick client's whole echo).
+    const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
     log(
       'listening',
       { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
@@ -183,7 +186,6 @@ async function runServerCommand(f: Flags): Promise<number> {
         `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
     );
 
-    const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
     // Served from the "listening" line to the stop; the start-up before it and the stop after it
     // are not (uptimeMs, in the stats, counts from the start-up).
     const listeningAt = performance.now();
