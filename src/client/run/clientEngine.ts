@@ -148,6 +148,8 @@ export class ClientEngine implements ConnectionHost {
   private dispatchTimer: TimerHandle | null = null;
   private dispatchDeferred = false;
   private dispatching = false;
+  /** Called as a stop begins (intervals.ts: a boundary just passed is taken before connections end). */
+  beforeStop: (() => void) | null = null;
   /** Where the search for a connection that can take a message resumes: round robin. */
   private cursor = 0;
   /** Next connection index to run, or -1 when there are no more (then `poolEmpty`). */
@@ -233,6 +235,7 @@ export class ClientEngine implements ConnectionHost {
 
   /** Start no new connections; running ones end after their current echo (FIN, counted ok). */
   stop(sendDue = true): void {
+    if (!this.draining) this.beforeStop?.();
     if (this.openLoop && !this.draining) {
       if (sendDue) this.dispatch(); // what is due now goes out if it can (a no-op when dispatch() stops)
       this.countUnsent();

@@ -46,6 +46,15 @@ export function intervalClock(engine: ClientEngine, epochMs: number, intervalMs:
     sink(b, engine.takeInterval(), false);
     timer = t.setTimer(fire, delayTo(b + 1));
   }
+  // A stop at a --duration deadline (which falls on a boundary) is often seen before that
+  // boundary's timer: the boundary's part is taken first, while the connections are still as they
+  // were at it, not once they have ended.
+  engine.beforeStop = () => {
+    if (Math.floor((performance.now() - localT0) / intervalMs) > last) {
+      t.clearTimer(timer);
+      fire();
+    }
+  };
   return {
     finish() {
       t.clearTimer(timer);
