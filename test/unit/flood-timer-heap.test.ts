@@ -1,7 +1,7 @@
 // The native transport's timer heap: timers fire in deadline order, timers with one deadline in
 // the order they were set, cancelled ones never, and a firing never runs timers its callbacks set.
 import { describe, expect, it } from 'vitest';
-import { TimerHeap } from '../../src/client/transport/timerHeap.js';
+import { TimerHeap, cancelTimer } from '../../src/client/transport/timerHeap.js';
 
 const nothing = (): void => {};
 
@@ -60,14 +60,14 @@ describe('TimerHeap', () => {
     const heap = new TimerHeap();
     const fired: number[] = [];
     const timers = [10, 20, 30].map((at) => heap.add(() => fired.push(at), at));
-    heap.cancel(timers[0]!);
-    heap.cancel(timers[2]!);
+    cancelTimer(timers[0]!);
+    cancelTimer(timers[2]!);
     expect(heap.nextDeadline()).toBe(20);
     heap.runDue(100, nothing);
     expect(fired).toEqual([20]);
     expect(heap.nextDeadline()).toBe(Infinity);
     // Cancelling a timer that has fired is harmless.
-    heap.cancel(timers[1]!);
+    cancelTimer(timers[1]!);
     expect(fired).toEqual([20]);
   });
 
@@ -75,7 +75,7 @@ describe('TimerHeap', () => {
     const heap = new TimerHeap();
     const log: string[] = [];
     heap.add(() => log.push('a'), 1);
-    heap.cancel(heap.add(() => log.push('cancelled'), 2));
+    cancelTimer(heap.add(() => log.push('cancelled'), 2));
     heap.add(() => log.push('c'), 3);
     heap.runDue(3, () => log.push('after'));
     expect(log).toEqual(['a', 'after', 'after', 'c', 'after']);

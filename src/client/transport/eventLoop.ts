@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Libc } from '../../native/linux/libc.js';
-import { TimerHeap, type Timer } from './timerHeap.js';
+import { TimerHeap, cancelTimer, type Timer } from './timerHeap.js';
 
 /** Longest single block in epoll_wait: control flags (stop, abort) are seen within this. */
 const MAX_BLOCK_MS = 50;
@@ -75,7 +75,7 @@ export class EventLoop {
   }
 
   clearTimer(t: Timer): void {
-    TimerHeap.cancel(t);
+    cancelTimer(t);
   }
 
   atTurnEnd(fn: () => void): void {

@@ -11,6 +11,11 @@ export interface Timer {
   fn: (() => void) | null;
 }
 
+/** Cancels `t`, whichever heap holds it: it is dropped lazily when it reaches the top (no search). */
+export function cancelTimer(t: Timer): void {
+  t.fn = null;
+}
+
 export class TimerHeap {
   private readonly heap: Timer[] = [];
   private seq = 0;
@@ -33,15 +38,6 @@ export class TimerHeap {
     }
     h[i] = t;
     return t;
-  }
-
-  cancel(t: Timer): void {
-    TimerHeap.cancel(t);
-  }
-
-  /** Cancels `t`, whichever heap holds it. */
-  static cancel(t: Timer): void {
-    t.fn = null; // dropped lazily when it reaches the top: no search through the heap
   }
 
   /** The earliest live deadline (cancelled timers on top are dropped on the way), or Infinity. */
