@@ -179,6 +179,32 @@ function sleep(ms: number): Promise<void> {
  */
 export const LAUNCH_FAILED_MS = 200;
 
+/** What a run spawns: Wine's loader with node.exe and the preload, or natively this node.exe. */
+function launchPlan(
+  script: string,
+  opts: WineNodeOptions,
+): { command: string; args: string[]; env: NodeJS.ProcessEnv; folderPrefix: string } {
+  if (!USE_WINE) {
+    if (opts.launcher !== undefined) throw new Error('WineNodeOptions.launcher stands in for Wine: natively there is none');
+    const scriptArg = script.startsWith('file:') ? script : path.resolve(script);
+    return {
+      command: process.execPath,
+      args: [...(opts.nodeArgs ?? []), scriptArg, ...(opts.args ?? [])],
+      env: addEnv(callerEnv(), opts.env ?? {}),
+      folderPrefix: 'iocp-win',
+    };
+  }
+  const setup = findWineSetup();
+  const nodeArgs = [...(opts.preload === false ? [] : ['--import', setup.preloadUrl]), ...(opts.nodeArgs ?? [])];
+  const scriptArg = script.startsWith('file:') || /^[A-Za-z]:\\/.test(script) ? script : winPath(script);
+  return {
+    command: opts.launcher ?? setup.wine,
+    args: [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])],
+    env: wineEnv(setup, opts.env),
+    folderPrefix: 'iocp-wine',
+  };
+}
+
 /** One node.exe run, under Wine (or natively: USE_WINE). stdout/stderr go to files in `dir`. */
 export class WineNodeProcess {
   readonly dir: string;
@@ -193,56 +219,29 @@ export class WineNodeProcess {
   private lifetimeMs = -1;
 
   constructor(script: string, opts: WineNodeOptions = {}) {
-    if (!USE_WINE) {
-      if (opts.launcher !== undefined) throw new Error('WineNodeOptions.launcher stands in for Wine: natively there is none');
-      this.name = opts.name ?? path.basename(script);
-      this.dir = mkdtempSync(path.join(tmpdir(), `iocp-win-${this.name.replace(/[^\w.-]/g, '_')}-`));
-      this.stdoutPath = path.join(this.dir, 'stdout.txt');
-      this.stderrPath = path.join(this.dir, 'stderr.txt');
-      const out = openSync(this.stdoutPath, 'w');
-      const err = openSync(this.stderrPath, 'w');
-      const scriptArg = script.startsWith('file:') ? script : path.resolve(script);
-      this.startedAt = performance.now();
-      try {
-        this.child = spawn(process.execPath, [...(opts.nodeArgs ?? []), scriptArg, ...(opts.args ?? [])], {
-          cwd: opts.cwd ?? REPO_ROOT,
-          env: addEnv(callerEnv(), opts.env ?? {}),
-          stdio: ['ignore', out, err],
-          // No process group of its own (detached there would also give it a console of its own).
-          windowsHide: true,
-        });
-      } finally {
-        closeSync(out);
-        closeSync(err);
-      }
-      if (this.child.pid === undefined) throw new Error(`could not start ${process.execPath}`);
-      this.pid = this.child.pid;
-      this.exitPromise = this.watchExit();
-      return;
-    }
-    const setup = findWineSetup();
+    const plan = launchPlan(script, opts);
     this.name = opts.name ?? path.basename(script);
-    this.dir = mkdtempSync(path.join(tmpdir(), `iocp-wine-${this.name.replace(/[^\w.-]/g, '_')}-`));
+    this.dir = mkdtempSync(path.join(tmpdir(), `${plan.folderPrefix}-${this.name.replace(/[^\w.-]/g, '_')}-`));
     this.stdoutPath = path.join(this.dir, 'stdout.txt');
     this.stderrPath = path.join(this.dir, 'stderr.txt');
     const out = openSync(this.stdoutPath, 'w');
     const err = openSync(this.stderrPath, 'w');
-    const nodeArgs = [...(opts.preload === false ? [] : ['--import', setup.preloadUrl]), ...(opts.nodeArgs ?? [])];
-    const scriptArg = script.startsWith('file:') || /^[A-Za-z]:\\/.test(script) ? script : winPath(script);
     this.startedAt = performance.now();
     try {
-      this.child = spawn(opts.launcher ?? setup.wine, [setup.nodeExe, ...nodeArgs, scriptArg, ...(opts.args ?? [])], {
+      this.child = spawn(plan.command, plan.args, {
         cwd: opts.cwd ?? REPO_ROOT,
-        env: wineEnv(setup, opts.env),
+        env: plan.env,
         stdio: ['ignore', out, err],
-        // Own process group, so kill() reaches anything it forked.
-        detached: true,
+        // Under Wine, a process group of its own, so kill() reaches anything it forked. Natively
+        // none (detached there would also give it a console of its own).
+        detached: USE_WINE,
+        windowsHide: true,
       });
     } finally {
       closeSync(out);
       closeSync(err);
     }
-    if (this.child.pid === undefined) throw new Error(`could not start ${setup.wine}`);
+    if (this.child.pid === undefined) throw new Error(`could not start ${plan.command}`);
     this.pid = this.child.pid;
     this.exitPromise = this.watchExit();
   }
