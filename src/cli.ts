@@ -10,6 +10,7 @@ import { ownProcess } from './client/cli/compilerTuning.js';
 import { addMergeCommand } from './client/merge/mergeCommand.js';
 import { addServerCommand } from './server/serverCommand.js';
 import { addReportCommand } from './report/reportCommand.js';
+import type { CliRun } from './cliRun.js';
 
 export function createProgram(): Command {
   const program = new Command('iocp-bench')
@@ -43,19 +44,6 @@ export interface RunCliOptions {
    * by default, so that a program that embeds the CLI keeps its flags, its exit code and its process.
    */
   ownsProcess?: boolean;
-}
-
-/**
- * What one runCli() call shares with the action of the command it runs: whether its caller owns
- * the process, and the exit code the action settles on (0 unless it says otherwise). The action
- * finds it among its flags, as `cliRun`: each call parses with a program of its own, so calls
- * that run at once keep their codes apart. (The actions cannot import this module, which loads
- * them: each types the value itself. Without it, the caller drives the program itself and owns
- * the process.)
- */
-export interface CliRun {
-  readonly ownsProcess: boolean;
-  exitCode: number;
 }
 
 /**

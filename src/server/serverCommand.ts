@@ -7,6 +7,7 @@ import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 import { signalCounter } from '../signals.js';
 import { openSampleOut } from '../sampleOut.js';
 import { errorEventLine } from '../errors.js';
+import { settleExitCode, type CliRun } from '../cliRun.js';
 import { doubleFrees, sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
 
 /** Each of these starts the drain; a second one during the drain ends the process (exit 1). */
@@ -37,8 +38,8 @@ interface Flags {
   json?: boolean;
   out?: string;
   interval: string;
-  /** From runCli(), its share of the call (cli.ts, CliRun); without it, the caller drives the command line itself and owns the process. */
-  cliRun?: { readonly ownsProcess: boolean; exitCode: number };
+  /** From runCli(), its share of the call (cliRun.ts); without it, the caller drives the command line itself and owns the process. */
+  cliRun?: CliRun;
 }
 
 export function addServerCommand(program: Command): void {
@@ -94,8 +95,7 @@ export function addServerCommand(program: Command): void {
     .action(async (flags: Flags) => {
       try {
         const code = await runServerCommand(flags);
-        if (flags.cliRun) flags.cliRun.exitCode = code;
-        else process.exitCode = code;
+        settleExitCode(flags, code);
       } catch (err) {
         // With --json, the log's last line says why there is no "listening" line (stderr has it too).
         if (flags.json) (flags.out === '-' ? process.stderr : process.stdout).write(errorEventLine(err));

@@ -5,6 +5,7 @@
  */
 import { errorJsonLine, usageError } from '../../errors.js';
 import { signalCounter } from '../../signals.js';
+import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { runFlood, type FloodRun } from '../flood.js';
 import { resolveFloodOptions } from '../options.js';
 import { floodSampleColumns } from '../run/intervals.js';
@@ -14,8 +15,8 @@ import { tuneCompilerForFlood } from './compilerTuning.js';
 import { attachProgress, stopNote } from './progress.js';
 import { renderReport, renderStartHeader, useColor } from './report.js';
 
-/** The flags, and from runCli() its share of the call (cli.ts, CliRun): where the exit code goes. */
-type Flags = FloodFlags & { cliRun?: { exitCode: number } };
+/** The flags, and from runCli() its share of the call (cliRun.ts): where the exit code goes. */
+type Flags = FloodFlags & WithCliRun;
 
 /**
  * Runs the flood, renders it, and resolves with the exit code: 0 on PASS, 1 on FAIL. It goes to
@@ -27,8 +28,7 @@ type Flags = FloodFlags & { cliRun?: { exitCode: number } };
 export async function runFloodCommand(target: string | undefined, flags: Flags): Promise<number> {
   try {
     const code = await runAndRender(target, flags);
-    if (flags.cliRun) flags.cliRun.exitCode = code;
-    else process.exitCode = code;
+    settleExitCode(flags, code);
     return code;
   } catch (err) {
     if (flags.json) process.stdout.write(errorJsonLine(err));

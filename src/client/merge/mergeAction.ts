@@ -8,6 +8,7 @@
 import { inputName, parseLastJson, readInputText } from '../../inputFile.js';
 import { Chalk } from 'chalk';
 import { usageError } from '../../errors.js';
+import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
 import { checkLeaks, statsFromUrl } from '../verdict/leakCheck.js';
@@ -26,13 +27,12 @@ export interface MergeFlags {
 
 /**
  * Merges, checks and prints; resolves with the exit code, which goes to runCli() (flags.cliRun,
- * cli.ts's CliRun); without it, the caller drives the command line itself and owns the process,
+ * cliRun.ts); without it, the caller drives the command line itself and owns the process,
  * whose exitCode is set.
  */
-export async function runMergeCommand(files: string[], flags: MergeFlags & { cliRun?: { exitCode: number } }): Promise<number> {
+export async function runMergeCommand(files: string[], flags: MergeFlags & WithCliRun): Promise<number> {
   const code = await mergeAndPrint(files, flags);
-  if (flags.cliRun) flags.cliRun.exitCode = code;
-  else process.exitCode = code;
+  settleExitCode(flags, code);
   return code;
 }
 
