@@ -18,6 +18,9 @@ import { UNLIMITED } from '../units.js';
 import { waitUntil } from './startAt.js';
 import { checkSourcesLocal } from './sourceAddresses.js';
 
+/** How long the run's end waits for a target's last counters (its last sample's), ms. */
+const LAST_READING_MS = 1000;
+
 export type { FloodOptions, ResolvedFloodOptions } from './options.js';
 export type { FloodResult } from './verdict/result.js';
 export type { IntervalSample, IntervalLatency } from './verdict/samples.js';
@@ -191,6 +194,8 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     threads.start(performance.timeOrigin + t0);
     const merged = await threads.done.finally(() => poller?.stop());
     const elapsed = performance.now() - t0;
+    // A target's counters at the run's end for the last sample, as an embedded server's are.
+    if (poller !== null && statsNow === null) await poller.readLast(LAST_READING_MS);
     collector.finish(elapsed);
     const stoppedEarly = this.stopped;
     // A server that died too close to the end for the watch: one more connect tells.

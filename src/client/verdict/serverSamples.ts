@@ -32,6 +32,8 @@ export class StatsPoller {
   private inFlight = false;
   private timer: NodeJS.Timeout | null = null;
   private next = 1;
+  /** readLast() has run: a reading still in flight no longer counts. */
+  private ended = false;
 
   constructor(
     private readonly source: StatsSource,
@@ -52,6 +54,31 @@ export class StatsPoller {
     this.timer = null;
   }
 
+  /**
+   * The run has ended: one more reading for its last sample, which latest() then returns. Waited
+   * for at most `capMs` (a server that does not answer by then shows no counters there, not the
+   * ones of an interval before); no more readings follow.
+   */
+  async readLast(capMs: number): Promise<void> {
+    this.stop();
+    this.ended = true;
+    let timer: NodeJS.Timeout | undefined;
+    let reading: ServerStats | null = null;
+    const read = Promise.resolve()
+      .then(() => this.source())
+      .then(
+        (s) => void (reading = s),
+        () => undefined,
+      );
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)));
+    try {
+      await Promise.race([read, cap]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.reading = reading;
+  }
+
   private schedule(): void {
     // A little before the boundary, so that the sample taken at it finds this reading.
     const lead = Math.min(50, this.intervalMs / 10);
@@ -70,8 +97,12 @@ export class StatsPoller {
     Promise.resolve()
       .then(() => this.source())
       .then(
-        (s) => (this.reading = s),
-        () => (this.reading = null),
+        (s) => {
+          if (!this.ended) this.reading = s;
+        },
+        () => {
+          if (!this.ended) this.reading = null;
+        },
       )
       .finally(() => (this.inFlight = false));
   }
