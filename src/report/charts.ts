@@ -37,10 +37,19 @@ const rate = (r: ReportResult, s: IntervalSample, perSecond: number): number | n
 /** A latency of an interval, ms; null when no round trip completed in it. */
 const lat = (l: IntervalLatency | null, pick: (l: IntervalLatency) => number) => (l && l.count > 0 ? ms(pick(l)) : null);
 
-/** The charts over time (none without samples). */
+/**
+ * Whether the run has samples to chart over time: one at least, and one at least a quarter of an
+ * interval long (a run over within its first quarter interval has only a sample whose rates
+ * would all be gaps).
+ */
+export function chartsOverTime(r: ReportResult): boolean {
+  return r.samples.some((s) => s.intervalMs * 4 >= r.intervalMs);
+}
+
+/** The charts over time (none without samples to chart: chartsOverTime()). */
 export function timeCharts(r: ReportResult): ChartSpec[] {
   const s = r.samples;
-  if (s.length === 0) return [];
+  if (!chartsOverTime(r)) return [];
   const x = s.map((v) => v.elapsedMs / 1000);
   const charts: ChartSpec[] = [
     {

@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { spectrumChart, timeCharts, type ChartSpec } from './charts.js';
+import { chartsOverTime, spectrumChart, timeCharts, type ChartSpec } from './charts.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { STYLE } from './style.js';
 import type { ReportResult } from './types.js';
+import { formatSpan } from '../units.js';
 import {
   assertionsSection,
   connectionsSection,
@@ -58,9 +59,13 @@ const chartBox = (c: ChartSpec) => `<div class="card"><h3>${esc(c.title)}</h3><d
 
 function overTimeSection(r: ReportResult, charts: ChartSpec[]): string {
   const head = '<h2>Over time</h2>';
-  if (r.samples.length === 0) {
+  if (!chartsOverTime(r)) {
     const every = r.intervalMs > 0 ? ` (one every ${r.intervalMs} ms)` : '';
-    return `${head}<p id="no-samples" class="note">No interval sample was taken${esc(every)}: the run ended before its first interval, so there is nothing to chart over time.</p>`;
+    const what =
+      r.samples.length === 0
+        ? `No interval sample was taken${every}: the run ended before its first interval`
+        : `The run lasted ${formatSpan(r.elapsedMs)}, under a quarter of its first interval${every}`;
+    return `${head}<p id="no-samples" class="note">${esc(what)}, so there is nothing to chart over time.</p>`;
   }
   const shown = charts.filter((c) => c.id !== 'server' && c.id !== 'spectrum');
   return `${head}<p class="note">${esc(r.samples.length)} sample${r.samples.length === 1 ? '' : 's'}, one per ${esc(r.intervalMs)} ms; latencies are those of the round trips completed in each interval. A last interval under a quarter of that is left out of the per-second rates.</p><div class="grid">${shown.map(chartBox).join('')}</div>`;
@@ -80,7 +85,7 @@ function serverSection(r: ReportResult, charts: ChartSpec[]): string {
   const chart = charts.find((c) => c.id === 'server');
   const over = chart
     ? `<div class="grid">${chartBox(chart)}</div>`
-    : r.samples.length
+    : chartsOverTime(r)
       ? '<p class="note">The server\'s counters were not readable during the run (an external server without --stats).</p>'
       : '';
   return ['<h2>Server</h2>', leakLine(r), over, serverTable(r)].join('\n');
