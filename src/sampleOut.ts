@@ -2,15 +2,24 @@
  * --out: interval samples written as they are taken, one JSON object a line (NDJSON), or one CSV
  * row each (header first, flat dotted column names like `roundTripUs.p99`; a null, and the
  * latencies of an interval without round trips, an empty cell) when the file name ends in `.csv`;
- * `-` is stdout. A file is opened before the run and written with writeSync, so a
- * run that is killed keeps every sample it finished.
+ * `-` is stdout. A file is checked before the run without being touched (a command that fails
+ * before it runs leaves an existing file as it was, and creates none), created or truncated once the
+ * run starts (start()), and written with writeSync, so a run that is killed keeps every sample it
+ * finished.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, writeSync } from 'node:fs';
+import nodePath from 'node:path';
 import { UsageError } from './errors.js';
 
 export interface SampleOut {
   /** Samples go to stdout (`--out -`): the command's own output goes to stderr then. */
   readonly toStdout: boolean;
+  /**
+   * Once the run really starts: creates or truncates the file and writes the CSV header (nothing
+   * for stdout). Once only; write() starts it too. A file that cannot be opened by then (it was
+   * writable at the check) is a write failure: one line on stderr, and lost() says so at the end.
+   */
+  start(): void;
   write(sample: object): void;
   /**
    * After a write failed (a full disk): one line saying what the file lacks, for the end of the
@@ -53,22 +62,44 @@ function csvCell(v: unknown): string {
 }
 
 /**
- * Opens `path` for `flag` (`-`: stdout). `columns`: the CSV's, the same for every row (a field
+ * Whether `path` could be opened for writing, found without creating, truncating or changing it:
+ * an existing file is opened for appending and closed again; for one that does not exist, its
+ * directory must be writable. The error code of the open that would fail (ENOENT, EISDIR,
+ * EACCES, ...), or null.
+ */
+function unwritable(path: string): string | null {
+  const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
+  try {
+    // No O_CREAT: nothing is created here, so there is nothing to remove (and no race with
+    // another process creating the same file meanwhile).
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND));
+    return null;
+  } catch (err) {
+    if (code(err) !== 'ENOENT') return code(err);
+  }
+  try {
+    accessSync(nodePath.dirname(nodePath.resolve(path)), constants.W_OK);
+    return null;
+  } catch (err) {
+    return code(err);
+  }
+}
+
+/**
+ * Prepares `path` for `flag` (`-`: stdout). `columns`: the CSV's, the same for every row (a field
  * that is null in a sample, like the server's counters when unreadable, leaves its cells empty).
- * A file that cannot be opened is a UsageError (exit 2), thrown before anything runs.
+ * A file that cannot be written is a UsageError (exit 2), thrown before anything runs; the file
+ * itself is left as it is until start().
  */
 export function openSampleOut(flag: string, path: string, columns: string[]): SampleOut {
   const csv = path.toLowerCase().endsWith('.csv');
   const toStdout = path === '-';
-  let fd = -1;
   if (!toStdout) {
-    try {
-      fd = openSync(path, 'w');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new UsageError(`${flag}: cannot open ${path} for writing: ${e.code ?? e.message}`);
-    }
+    const code = unwritable(path);
+    if (code !== null) throw new UsageError(`${flag}: cannot open ${path} for writing: ${code}`);
   }
+  let fd = -1;
+  let started = false;
   let broken = false;
   let written = 0;
   let failure: string | null = null;
@@ -91,10 +122,29 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
       return false;
     }
   };
-  if (csv) put(columns.join(',') + '\n');
+  const start = () => {
+    if (started) return;
+    started = true;
+    if (broken) return; // closed before the run started: the file stays as it was
+    if (!toStdout) {
+      try {
+        fd = openSync(path, 'w');
+      } catch (err) {
+        // Writable at the check, not now (removed, its permissions changed): as a write that fails.
+        broken = true;
+        const code = (err as NodeJS.ErrnoException).code ?? String(err);
+        failure = `${flag}: ${path} holds no samples: it could not be opened (${code})`;
+        process.stderr.write(`iocp-bench: ${flag}: cannot open ${path} for writing: ${code}; no samples written\n`);
+        return;
+      }
+    }
+    if (csv) put(columns.join(',') + '\n');
+  };
   return {
     toStdout,
+    start,
     write(sample) {
+      start();
       if (put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n')) written++;
     },
     lost: () => failure,

@@ -140,7 +140,9 @@ async function runServerCommand(f: Flags): Promise<number> {
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
   const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
   const intervalMs = parseDurationMs('--interval', f.interval, 's', 10, 3600e3);
-  // Opened before the server starts: a file that cannot be written is a usage error, nothing ran.
+  // Checked before the server starts: a file that cannot be written is a usage error, nothing ran.
+  // Not touched until the server listens (out.start() below): a server that fails to start (its
+  // port in use) leaves the file as it was, another server's samples included.
   const out = f.out === undefined ? null : openSampleOut('--out', f.out, SERVER_SAMPLE_COLUMNS);
   // Listening for the stop signals before anything else: one that arrives during the start-up,
   // or just after the "listening" line, stops the server as soon as it is up.
@@ -178,6 +180,8 @@ async function runServerCommand(f: Flags): Promise<number> {
     const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;
     // Sampling starts before the "listening" line: a client that connects on reading it is in the
     // samples (started after, its first reading could already hold a quick client's whole echo).
+    // The server is up: the file is created (truncated) now, its header written before the line.
+    out?.start();
     const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
     log(
       'listening',

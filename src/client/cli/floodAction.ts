@@ -39,7 +39,7 @@ export async function runFloodCommand(target: string | undefined, flags: Flags):
 async function runAndRender(target: string | undefined, flags: FloodFlags): Promise<number> {
   const options = floodOptionsFromFlags(target, flags);
   if (flags.out === '-' && flags.json) throw usageError('--out', 'not - with --json: both would write to stdout', flags.out);
-  // Every option is checked before the file is created, and the file opened before the run.
+  // Every option is checked before --out is, and --out (checked, not touched) before the run.
   resolveFloodOptions(options);
   // The HTML report (and uPlot) load only with --report; its path is checked before the run.
   const report = flags.report === undefined ? null : await import('../../report/write.js');
@@ -49,7 +49,9 @@ async function runAndRender(target: string | undefined, flags: FloodFlags): Prom
   let code = 1;
   try {
     const run = runFlood(options);
-    if (out) run.on('sample', (s) => out.write(s));
+    // --out is created (truncated) once the run starts, before its header is printed: a flood that
+    // fails before (an embedded server that cannot start, unreadable stats) leaves the file as it was.
+    if (out) run.on('start', () => out.start()).on('sample', (s) => out.write(s));
     const bar = flags.progress && process.stderr.isTTY === true;
     const signals = stopOnSignals(run, bar);
     run.on('wait', ({ at, inMs }) => {
