@@ -198,6 +198,14 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     : o.durationMs === undefined ? 0 : duration('--duration', o.durationMs, 1, MAX_DURATION_MS);
   const size = range('--size', o.size ?? FLOOD_DEFAULTS.size, FRAME_HEADER_BYTES, MAX_FRAME_BYTES);
   const assertText = o.assert ?? '';
+  const assertions = parseAssertions(assertText);
+  if (openLoop.msgRate === 0) {
+    // Known now, not after a whole run whose check could only say "not measured".
+    const unsent = assertions.find((a) => a.metric === 'unsent');
+    if (unsent) throw usageError('--assert', 'unsent is counted only in an open loop (--msg-rate)', unsent.text);
+  } else if (given.idleHoldMs !== undefined) {
+    throw usageError('--hold', 'not with --msg-rate: an open loop has no idle holders (its connections are all graceful)');
+  }
   const plan: ShardedPlan = {
     connections,
     total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
@@ -234,7 +242,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     settleTimeoutMs: wholeMs('settleTimeoutMs', o.settleTimeoutMs ?? FLOOD_DEFAULTS.settleTimeoutMs, 0, MAX_WAIT_MS),
     idleHoldMs: msRange('--hold', o.idleHoldMs ?? FLOOD_DEFAULTS.idleHoldMs, 0, MAX_WAIT_MS),
     pendingBytes: int('pendingBytes', o.pendingBytes ?? FLOOD_DEFAULTS.pendingBytes, 1, MAX_PENDING_BYTES),
-    assertions: parseAssertions(assertText),
+    assertions,
     assertText,
     transport: resolveTransport(o.transport ?? FLOOD_DEFAULTS.transport, host),
     shard,
