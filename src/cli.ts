@@ -88,7 +88,10 @@ async function runProgram(argv: string[], ownsProcess: boolean): Promise<number>
     return run.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version are "errors" to commander; anything else is a usage error.
+      // No command at all: commander shows the help (on stderr) as an error, and a script that
+      // lost its subcommand must not pass for one that ran.
+      if (err.code === 'commander.help' && err.exitCode !== 0) return 2;
+      // Help and version asked for are "errors" to commander; anything else is a usage error.
       const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
       if (asked.includes(err.code)) return 0;
       // Commander has written its message; --json promises it on stdout too (flood's and merge's one object, server's last event).
