@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import hdr from 'hdr-histogram-js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shardInterval } from '../../src/client/merge/mergeResults.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { useServerProcess } from '../helpers/serverProcess.js';
 
@@ -68,7 +69,7 @@ describe('sharded flood, merged', () => {
     // Each shard keeps its intervals' histograms, one per sample (the unsharded run does not), and
     // a merged interval's percentiles are those of its shards' round trips added, not an estimate.
     expect(whole.result.intervalHistograms).toBeNull();
-    // A shard's sample belongs to the merged interval its end falls in, on the shard's clock
+    // A shard's sample belongs to the merged interval it covers most, on the shard's clock
     // shifted by the whole intervals it started after the first shard.
     const every = m.result.intervalMs;
     const startOf = (r: { samples: Sample[] }) => r.samples[0]!.time - r.samples[0]!.elapsedMs;
@@ -80,7 +81,7 @@ describe('sharded flood, merged', () => {
       s.result.samples.forEach((x: Sample, i: number) => {
         const h = decode(s.result.intervalHistograms[i].roundTrip);
         expect(h.totalCount).toBe(x.roundTripUs.count);
-        const key = offset + Math.max(1, Math.ceil((x.elapsedMs - 0.5) / every));
+        const key = offset + shardInterval(x.elapsedMs, x.intervalMs, every);
         byBucket.set(key, [...(byBucket.get(key) ?? []), h]);
       });
     }

@@ -14,6 +14,7 @@ import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText } fro
 import type { Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { FloodStartInfo } from '../flood.js';
+import type { MergedResult } from '../merge/mergeResults.js';
 
 /** How many fault and error examples the text report lists (the JSON has them all). */
 const SAMPLES_SHOWN = 5;
@@ -148,17 +149,28 @@ function ranLine(c: ChalkInstance, r: FloodResult): string[] {
 
 /**
  * A run for a time opens connections for that long, then waits for the ones still open to finish
- * (an idle hold, a slow drip): say so when that took a noticeable part of the run.
+ * (an idle hold, a slow drip): say so when that took a noticeable part of the run. A merged run
+ * spans from its first shard's start to its last one's end: its wind-down is the shards' own (the
+ * longest: a shard's run past the duration), and shards that started apart say so separately,
+ * rather than the gap passing for a wind-down.
  */
 function tailText(r: FloodResult): string {
   const o = r.options;
-  const tailMs = r.elapsedMs - o.durationMs;
-  if (o.total !== null || r.stoppedEarly || o.durationMs <= 0 || tailMs < TAIL_SHOWN_MS) return '';
-  const tail = (tailMs / 1000).toFixed(2);
-  // An open loop behind a stalled server also sends, past the deadline, what its schedule had due.
-  return o.msgRate > 0
-    ? `: its schedule for ${formatMs(o.durationMs)}, then ${tail} s for what it had due and those still open to finish`
-    : `: new connections for ${formatMs(o.durationMs)}, then ${tail} s for those still open to finish`;
+  const shards = 'merge' in r ? (r as MergedResult).merge.shards : null;
+  const ranMs = shards?.length ? Math.max(...shards.map((s) => s.elapsedMs)) : r.elapsedMs;
+  const tailMs = ranMs - o.durationMs;
+  const after = shards?.map((s) => s.startedAfterMs) ?? [];
+  const gapMs = after.length && after.every((t) => t !== null) ? Math.max(...(after as number[])) - Math.min(...(after as number[])) : 0;
+  const parts: string[] = [];
+  if (o.total === null && !r.stoppedEarly && o.durationMs > 0 && tailMs >= TAIL_SHOWN_MS) {
+    const tail = `${shards ? 'up to ' : ''}${(tailMs / 1000).toFixed(2)} s`;
+    // An open loop behind a stalled server also sends, past the deadline, what its schedule had due.
+    parts.push(o.msgRate > 0
+      ? `its schedule for ${formatMs(o.durationMs)}, then ${tail} for what it had due and those still open to finish`
+      : `new connections for ${formatMs(o.durationMs)}, then ${tail} for those still open to finish`);
+  }
+  if (gapMs >= TAIL_SHOWN_MS) parts.push(`the shards started up to ${(gapMs / 1000).toFixed(2)} s apart`);
+  return parts.length ? `: ${parts.join('; ')}` : '';
 }
 
 /** --shard, --start-at and --source, each on a line when given (`iocp-bench merge` shows them too). */

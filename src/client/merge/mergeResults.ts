@@ -21,8 +21,21 @@ export interface ShardInput {
 /** What `merge --json` prints: a FloodResult of the whole run, plus where it came from. */
 export interface MergedResult extends FloodResult {
   merge: {
-    /** The shards, in index order: their file, verdict and own reasons, and start offsets. */
-    shards: { file: string; index: number | null; count: number | null; verdict: string; reasons: string[]; startOffsetMs: number | null }[];
+    /**
+     * The shards, in index order: their file, verdict and own reasons, start offsets (from their
+     * --start-at), their own runs (`elapsedMs`) and how long after the merged run's start (the
+     * first shard's) each began (`startedAfterMs`; null when a shard's start is not known).
+     */
+    shards: {
+      file: string;
+      index: number | null;
+      count: number | null;
+      verdict: string;
+      reasons: string[];
+      startOffsetMs: number | null;
+      elapsedMs: number;
+      startedAfterMs: number | null;
+    }[];
     /** Why the set cannot stand for one run (missing, duplicated, different seeds or options); empty when it can. */
     problems: string[];
   };
@@ -199,16 +212,18 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
     ),
     histograms: { roundTrip: encodeHistogram(rtt), serviceTime: service ? encodeHistogram(service) : null, connect: encodeHistogram(connect) },
     merge: {
-      shards: [...inputs]
-        .sort((a, b) => (a.result.shard?.index ?? 0) - (b.result.shard?.index ?? 0))
-        .map((i) => ({
+      shards: inputs
+        .map((i, k) => ({
           file: i.file,
           index: i.result.shard?.index ?? null,
           count: i.result.shard?.count ?? null,
           verdict: i.result.verdict,
           reasons: i.result.reasons,
           startOffsetMs: i.result.startAt?.offsetMs ?? null,
-        })),
+          elapsedMs: i.result.elapsedMs,
+          startedAfterMs: t0 === null ? null : Math.round(starts[k]! - t0),
+        }))
+        .sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
       problems: setProblems(inputs),
     },
   };
@@ -227,17 +242,23 @@ interface Entry {
 
 /**
  * Interval samples of every shard, lined up on the merged run's intervals, the k-th ending k
- * intervals after the merged run's start. A shard's sample goes to the interval its end falls in,
- * on the shard's own clock (its elapsedMs over the interval, rounded up: a full sample to its own
- * boundary, the shorter last one to the interval after), shifted by the whole intervals the shard
- * started after the merged run (rounded: shards started a few ms apart line up). So a shard's last
- * sample never shares an interval with another of its samples, but for one of 0 ms ending on a
- * boundary: its counts then add to the one before, and its gauges stand for the shard.
+ * intervals after the merged run's start. A shard's sample goes to the interval it covers most, on
+ * the shard's own clock (shardInterval()), shifted by the whole intervals the shard started after
+ * the merged run (rounded: shards started a few ms apart line up). A full sample goes to its own
+ * boundary; a shorter last one after the shard's last boundary (its wind-down) to the interval
+ * after; a last one a few ms longer than an interval (an open loop whose run ended just past a
+ * boundary that no client thread had taken: the whole last interval and the wind-down, 2004 ms
+ * of a 500 ms interval) to the interval it nearly fills, not the next, where it would leave a dip
+ * and fake a wind-down full of messages; a folded one (a boundary every thread passed while busy)
+ * to the last interval it covers. So a shard's samples never share an interval, but for one of
+ * 0 ms ending on a boundary: its counts then add to the one before, and its gauges stand for the
+ * shard.
  *
  * In an interval the counts add over the shards; `connections.active` adds each shard's latest;
- * the server's counters are the latest reading. The merged interval is as long as the longest
- * shard's part of it (the last one as long as the longest wind-down, not a whole interval), and
- * its rates are per second of that; its `time` is the latest end in it (never before the previous
+ * the server's counters are the latest reading. The merged interval is one interval long, its
+ * rates per second of that (a shard's part a few ms longer, its wind-down in it, does not dilute
+ * the others'); one whose shards' parts are all shorter (the run's last, of wind-downs) is as long
+ * as the longest of them. Its `time` is the latest end in it (never before the previous
  * interval's), its elapsedMs counted from the merged run's start. Where every sample of an
  * interval comes with its histograms (a shard's `intervalHistograms`), they are added and its
  * percentiles are exact, and so are the merged result's `intervalHistograms`. Otherwise (results
@@ -268,8 +289,7 @@ export function alignSamples(
     const paired = hs && hs.length === list.length ? hs : null;
     const offset = Math.round((starts[shard]! - t0) / every);
     list.forEach((s, i) => {
-      // elapsedMs is a whole ms: a boundary's (b × interval) rounded, within half a ms of it.
-      const key = offset + Math.max(1, Math.ceil((s.elapsedMs - 0.5) / every));
+      const key = offset + shardInterval(s.elapsedMs, s.intervalMs, every);
       let byShard = buckets.get(key);
       if (!byShard) buckets.set(key, (byShard = perShard.map(() => [])));
       byShard[shard]!.push({ s, h: paired ? paired[i]! : null });
@@ -279,7 +299,7 @@ export function alignSamples(
   const combined = [...buckets.keys()]
     .sort((a, b) => a - b)
     .map((k) => {
-      const c = combine(buckets.get(k)!.filter((entries) => entries.length > 0), t0, previousTime);
+      const c = combine(buckets.get(k)!.filter((entries) => entries.length > 0), every, t0, previousTime);
       previousTime = c.sample.time;
       return c;
     });
@@ -287,6 +307,22 @@ export function alignSamples(
     samples: combined.map((c) => c.sample),
     intervalHistograms: combined.every((c) => c.histograms !== null) ? combined.map((c) => c.histograms!) : null,
   };
+}
+
+/**
+ * The interval (1-based, on the shard's own clock) a sample ending at `elapsedMs` after
+ * `lengthMs` is filed under: the one it covers most. A sample that covers a whole interval (a full
+ * one, a folded one, a last one a few ms past its boundary) goes to the last interval it covers
+ * whole; a shorter one to the interval its midpoint falls in (a wind-down after a boundary: the
+ * interval after it; a run shorter than an interval: the first); one of 0 ms to the interval it
+ * ends in, a boundary ending the interval before it. elapsedMs is a whole ms: a boundary's
+ * (b × interval) rounded, within half a ms of it.
+ */
+export function shardInterval(elapsedMs: number, lengthMs: number, every: number): number {
+  if (lengthMs <= 0) return Math.max(1, Math.ceil((elapsedMs - 0.5) / every));
+  const lastWhole = Math.floor((elapsedMs + 0.5) / every);
+  if (lengthMs > every && lastWhole >= 1 && (lastWhole - 1) * every >= elapsedMs - lengthMs - 0.5) return lastWhole;
+  return Math.max(1, Math.floor((elapsedMs - lengthMs / 2) / every) + 1);
 }
 
 /** The bucket's histograms added, or null when a sample of it came without its own. */
@@ -305,14 +341,17 @@ function addHistograms(hs: (IntervalHistograms | null)[]): { roundTrip: Histogra
   return { roundTrip, serviceTime: openLoop ? service : null };
 }
 
-/** One merged interval from each shard's samples in it (each shard's in its order, at least one). */
-function combine(perShard: Entry[][], t0: number, previousTime: number): { sample: IntervalSample; histograms: IntervalHistograms | null } {
+/** One merged interval (`every` ms) from each shard's samples in it (each shard's in its order, at least one). */
+function combine(perShard: Entry[][], every: number, t0: number, previousTime: number): { sample: IntervalSample; histograms: IntervalHistograms | null } {
   const entries = perShard.flat();
   const ss = entries.map((e) => e.s);
   const total = <T>(pick: (s: IntervalSample) => T, keys: (keyof T)[]) =>
     Object.fromEntries(keys.map((key) => [key, sum(ss.map((s) => pick(s)[key] as number))])) as T;
-  // Each shard's part of the interval: its samples' lengths added; the gauges at its latest.
-  const intervalMs = Math.max(...perShard.map((es) => sum(es.map((e) => e.s.intervalMs))));
+  // Each shard's part of the interval: its samples' lengths added; the gauges at its latest. The
+  // interval is one interval long: not as long as its longest part, which a last sample's few ms
+  // past the boundary or a folded sample's interval before would stretch, every other shard's
+  // rate diluted over that; as long as its longest part only when all are shorter (wind-downs).
+  const intervalMs = Math.min(every, Math.max(...perShard.map((es) => sum(es.map((e) => e.s.intervalMs)))));
   const latestOf = (es: Entry[]) => es.reduce((a, b) => (b.s.time >= a.s.time ? b : a)).s;
   const perSec = (n: number) => Math.round(n / (Math.max(intervalMs, 1) / 1000));
   const messages = total((s) => s.messages, ['sent', 'verified']);
