@@ -14,7 +14,7 @@ import { useServerProcess } from '../helpers/serverProcess.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-shards-'));
 const decode = (encoded: string) => hdr.decodeFromCompressedBase64(encoded, 32, false);
 const count = (encoded: string) => decode(encoded).totalCount;
-type Sample = { time: number; elapsedMs: number; roundTripUs: { count: number; p50: number; p90: number; p99: number; max: number } };
+type Sample = { time: number; elapsedMs: number; intervalMs: number; roundTripUs: { count: number; p50: number; p90: number; p99: number; max: number } };
 
 describe('sharded flood, merged', () => {
   const server = useServerProcess([]);
