@@ -27,7 +27,7 @@ it.each([
   ['/api/?x=1', '/api/stats'],
 ])('%s: 404, and where the counters are', async (path, suggested) => {
   await expect(statsFromUrl(`${base}${path}`, 2000)()).rejects.toThrow(
-    `server stats ${base}${path} answered HTTP 404: the server's counters are at /stats (${base}${suggested}?)`,
+    `server stats ${base}${path} answered HTTP 404: the server's counters are at /stats: try ${base}${suggested}`,
   );
 });
 

@@ -11,9 +11,10 @@ import { usageError } from '../../errors.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
-import { checkLeaks, statsFromUrl } from '../verdict/leakCheck.js';
+import { checkLeaks, foreignStatsReason, statsFromUrl, type LeakVerdict, type StatsSource } from '../verdict/leakCheck.js';
 import { measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, useColor } from '../cli/report.js';
+import { asFloodResult, type ResultReader } from '../../report/readResult.js';
 import { startOffsetText } from '../../units.js';
 import { mergeResults, type MergedResult, type ShardInput } from './mergeResults.js';
 
@@ -44,10 +45,12 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   report?.checkReportPath('--report', flags.report!, !flags.json);
   const merged = mergeResults(files.map(readShard));
   if (flags.stats !== undefined) {
-    const leak = await checkLeaks(statsFromUrl(flags.stats), null, FLOOD_DEFAULTS.settleTimeoutMs);
+    const leak = await mergedLeak(statsFromUrl(flags.stats), merged);
     merged.leak = { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: null, after: leak.after };
-    // The shards ran against a target whose backend they did not know: its stats say.
-    if (merged.target.backend === null && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
+    // The shards ran against a target whose backend they did not know: its stats say (the
+    // target's own stats, that is: not those of another server).
+    const judged = leak.status === 'clean' || leak.status === 'leak';
+    if (merged.target.backend === null && judged && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
   }
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
   merged.reasons = verdictReasons(merged);
@@ -70,18 +73,46 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   }
 }
 
+/**
+ * The leak check over the merged run, refusing stats that are not the target's as the flood does
+ * (foreignStatsReason): a server on this machine on another port is told at once, from a first
+ * reading; one that has not seen the connections that reached the target (the shards' connected,
+ * added; the server's counters since it started, as the shards read no `before`) once the settle
+ * wait for them runs out.
+ */
+async function mergedLeak(stats: StatsSource, merged: MergedResult): Promise<LeakVerdict> {
+  const target = merged.target;
+  const reached = merged.connections.connected;
+  const error = (reason: string, after: LeakVerdict['after'], settleMs: number): LeakVerdict => ({ status: 'error', reasons: [reason], leaks: null, before: null, after, settleMs });
+  let first: LeakVerdict['after'];
+  try {
+    first = await stats();
+  } catch (err) {
+    return error((err as Error).message, null, 0);
+  }
+  const wrongPort = foreignStatsReason(target, first, null, reached);
+  if (wrongPort) return error(wrongPort, null, 0);
+  const leak = await checkLeaks(stats, null, FLOOD_DEFAULTS.settleTimeoutMs, reached);
+  const foreign = foreignStatsReason(target, null, leak.after, reached);
+  return foreign && (leak.status === 'clean' || leak.status === 'leak') ? { ...leak, status: 'error', reasons: [foreign], leaks: null } : leak;
+}
+
+/** How merge words a file that is not a flood result (report/readResult.ts checks it). */
+const MERGE_READER: ResultReader = { verb: 'merge', code: 'E_USAGE' };
+
 /** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */
 function readShard(file: string): ShardInput {
   const text = readInputText(file);
-  let result: FloodResult;
+  let value: unknown;
   try {
-    result = parseLastJson(text) as FloodResult;
+    value = parseLastJson(text);
   } catch {
     throw usageError('merge', `${inputName(file)} holds no JSON result (the output of flood --json)`);
   }
-  if (!result || typeof result !== 'object' || !result.connections || !result.options) throw usageError('merge', `${inputName(file)} is not a flood result`);
-  if (!result.histograms || !Array.isArray(result.samples)) throw usageError('merge', `${inputName(file)} has no latency histograms or samples: a flood older than merge`);
-  return { file, result };
+  const r = value as Partial<FloodResult> | null;
+  if ((r?.verdict === 'PASS' || r?.verdict === 'FAIL') && r.connections && (!r.histograms || !Array.isArray(r.samples)))
+    throw usageError('merge', `${inputName(file)} has no latency histograms or samples: a flood older than merge`);
+  return { file, result: asFloodResult(value, inputName(file), MERGE_READER) };
 }
 
 /** Why the merged run fails: the set itself, a shard's own failure, the leak check, the assertions. */

@@ -77,7 +77,7 @@ function statsPathHint(url: string, status: number): string {
   if (u.pathname.endsWith('/stats')) return '';
   u.pathname = `${u.pathname.replace(/\/+$/, '')}/stats`;
   u.search = '';
-  return `: the server's counters are at /stats (${u.href}?)`;
+  return `: the server's counters are at /stats: try ${u.href}`;
 }
 
 /** Problems in a snapshot; empty = clean. */
@@ -106,8 +106,9 @@ function leakCount(s: ServerStats): number {
 
 /**
  * Polls `source` until the snapshot is clean and the server has seen at least `reached`
- * connections since `before` (those still in its listen queue are not accepted yet), or until
- * `timeoutMs` passes; then judges the last one.
+ * connections since `before` (with no `before`, since it started: `merge`, after the shards; those
+ * still in its listen queue are not accepted yet), or until `timeoutMs` passes; then judges the
+ * last one.
  */
 export async function checkLeaks(source: StatsSource | null, before: ServerStats | null, timeoutMs: number, reached = 0): Promise<LeakVerdict> {
   if (!source) return { status: 'not-run', reasons: ['no server stats available (pass --stats <url>)'], leaks: null, before, after: null, settleMs: 0 };
@@ -117,7 +118,7 @@ export async function checkLeaks(source: StatsSource | null, before: ServerStats
     after = await source();
     // Stale completions and double frees never go away by waiting; everything else may still be draining.
     const final = (x: ServerStats) => x.staleCompletions !== 0 || (x.extra?.doubleFrees ?? 0) !== 0;
-    const unsettled = (x: ServerStats) => (leakReasons(x).length > 0 && !final(x)) || (before !== null && seen(x) - seen(before) < reached);
+    const unsettled = (x: ServerStats) => (leakReasons(x).length > 0 && !final(x)) || seenSince(x, before) < reached;
     while (unsettled(after) && Date.now() - t0 < timeoutMs) {
       await new Promise((r) => setTimeout(r, POLL_MS));
       after = await source();
@@ -139,11 +140,15 @@ function isThisHost(host: string): boolean {
 /** Connections a server has dealt with: accepted, rejected, and (IOCP) accepts that failed. */
 const seen = (x: ServerStats) => x.sessions.accepted + x.sessions.rejected + (x.extra?.acceptFailures ?? 0);
 
+/** Connections a server has dealt with since `before` (null: since it started). */
+const seenSince = (x: ServerStats, before: ServerStats | null) => seen(x) - (before ? seen(before) : 0);
+
 /**
  * Are these the target's counters? A leak check over another server's stats would judge a server
  * that saw none of the flood (and call it clean). A server on this machine must listen on the
  * target's port; and (after settling) it must have seen at least the connections that reached
- * the target. Returns why not, or null.
+ * the target: since `before`, or with no `before` (`merge`, which reads the stats once the shards
+ * have finished), since it started. Returns why not, or null.
  */
 export function foreignStatsReason(
   target: { host: string; port: number },
@@ -155,7 +160,7 @@ export function foreignStatsReason(
   if (!s) return null;
   if (isThisHost(target.host) && s.listen?.port !== undefined && s.listen.port !== target.port)
     return `these stats are not the target's: that server listens on port ${s.listen.port}, the flood's target is port ${target.port}`;
-  if (before && after && seen(after) - seen(before) < reachedTarget)
-    return `these stats are not the target's: that server saw ${seen(after) - seen(before)} new connection(s), ${reachedTarget} reached the target`;
+  if (after && seenSince(after, before) < reachedTarget)
+    return `these stats are not the target's: that server saw ${seenSince(after, before)} ${before ? 'new connection(s)' : 'connection(s) in all'}, ${reachedTarget} reached the target`;
   return null;
 }
