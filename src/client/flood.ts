@@ -151,9 +151,11 @@ export class FloodRun extends EventEmitter<FloodEvents> {
   ): Promise<FloodResult> {
     const o = this.options;
     const before = stats ? await stats() : null;
-    const backend = serverBackend ?? before?.backend ?? null;
+    // Stats of a server on another port name that server's backend and lifetime, not the target's.
+    const ownBefore = before !== null && (serverBackend !== null || foreignStatsReason({ host, port }, before, null, 0) === null) ? before : null;
+    const backend = serverBackend ?? ownBefore?.backend ?? null;
     const total = o.total >= UNLIMITED ? null : o.total;
-    const lifetime = before?.lifetime ?? null;
+    const lifetime = ownBefore?.lifetime ?? null;
     this.emit('start', { host, port, embedded: o.embedded, backend, lifetime, total, durationMs: o.durationMs, connections: o.connections, workers: o.workers, seed: o.seed,
       transport: o.transport, stages: o.stages, rate: o.rate, msgRate: o.msgRate, msgStages: o.msgStages, statsBefore: before });
     let t0 = performance.now();
@@ -214,7 +216,12 @@ export class FloodRun extends EventEmitter<FloodEvents> {
         : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
     const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
     if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
-    const result = buildResult(o, { host, port, backend, lifetime: lifetime ?? leak.after?.lifetime ?? null }, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
+    // Counters judged another server's name nothing of the target.
+    const judgedOwn = wrongPort === null && foreign === null;
+    const target = judgedOwn
+      ? { host, port, backend, lifetime: lifetime ?? leak.after?.lifetime ?? null }
+      : { host, port, backend: serverBackend, lifetime: null };
+    const result = buildResult(o, target, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
     this.emit('done', result);
     return result;
   }

@@ -1,7 +1,8 @@
 // The leak check refuses stats that are not the target's: a server on this machine listening on
 // another port is told at once; one whose counters did not see the connections that reached the
 // target is told once the settle wait runs out. Either way the leak status is `error`, never
-// `clean`. The right server's stats, for contrast, come out clean.
+// `clean`, and the result does not take that server's backend and lifetime for the target's. The
+// right server's stats, for contrast, come out clean and name them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlood } from '../../src/client/flood.js';
 import { startEchoServer, type EchoServer } from '../helpers/faultyServers.js';
@@ -25,6 +26,7 @@ describe('stats of another server', () => {
     const r = await flood(() => target.stats());
     expect(r.leak.status).toBe('clean');
     expect(r.verdict).toBe('PASS');
+    expect(r.target).toMatchObject({ backend: 'node', lifetime: 'refcount' });
   });
 
   it('a server on another port: error at once, FAIL', async () => {
@@ -33,6 +35,7 @@ describe('stats of another server', () => {
     expect(r.leak.reasons).toEqual([`these stats are not the target's: that server listens on port ${other.port}, the flood's target is port ${target.port}`]);
     expect(r.leak.settleMs).toBe(0);
     expect(r.verdict).toBe('FAIL');
+    expect(r.target).toMatchObject({ backend: null, lifetime: null });
   });
 
   it('counters that never saw the connections: error after the settle wait, FAIL', async () => {
@@ -42,5 +45,6 @@ describe('stats of another server', () => {
     expect(r.leak.status).toBe('error');
     expect(r.leak.reasons[0]).toMatch(/^these stats are not the target's: that server saw 0 new connection\(s\), \d+ reached the target$/);
     expect(r.verdict).toBe('FAIL');
+    expect(r.target).toMatchObject({ backend: null, lifetime: null });
   });
 });
