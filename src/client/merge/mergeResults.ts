@@ -90,9 +90,14 @@ export function runStart(r: FloodResult): number | null {
   return r.startAt ? Date.parse(r.startAt.at) + r.startAt.offsetMs : null;
 }
 
-/** Shards that did not run at the same time (one started after another had ended) are not one flood. */
+/**
+ * Shards that did not run at the same time (one started after another had ended) are not one
+ * flood. A shard that opened no connection (stopped while it waited for --start-at) never ran:
+ * its own FAIL says so, and its stop is no start to compare.
+ */
 function apartProblems(sharded: ShardInput[]): string[] {
   const spans = sharded
+    .filter((i) => i.result.connections.started > 0)
     .map((i) => ({ i, start: runStart(i.result) }))
     .filter((x): x is { i: ShardInput; start: number } => x.start !== null)
     .sort((a, b) => a.start - b.start);
