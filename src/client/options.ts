@@ -298,6 +298,16 @@ function applyProfile(o: FloodOptions): FloodOptions {
   const p = PROFILES[o.profile ?? 'default'];
   const merged: FloodOptions = { ...p.flood, ...o };
   if (o.target === undefined && Object.keys(p.server).length > 0) merged.server = { ...p.server, ...o.server };
+  // The node backend leaves send buffers to the OS (validate.ts refuses --send-buffer there). A
+  // profile's, not given explicitly, is refused here, where the profile can be named.
+  if (o.target === undefined && o.server?.backend === 'node' && p.server.sendBuffer && o.server.sendBuffer === undefined) {
+    throw usageError(
+      '--profile',
+      `${o.profile} sets the embedded server's --send-buffer to ${p.server.sendBuffer} to keep its sends pending, which needs a completion backend (epoll or iocp), ` +
+        'not --backend node; add --send-buffer 0 to run it on node without',
+      o.profile,
+    );
+  }
   return merged;
 }
 

@@ -6,7 +6,7 @@ import type { BackendName, Lifetime, ServerOptions, ServerStats } from './types.
 import { DEFAULT_SERVER_OPTIONS as D } from './types.js';
 import { signalCounter } from '../signals.js';
 import { openSampleOut } from '../sampleOut.js';
-import { errorEventLine } from '../errors.js';
+import { errorEventLine, usageError } from '../errors.js';
 import { settleExitCode, type CliRun } from '../cliRun.js';
 import { doubleFrees, sampleServer, SERVER_SAMPLE_COLUMNS } from './serverSamples.js';
 
@@ -115,13 +115,25 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     bufferSize: parseBytes('--buffer-size', f.bufferSize),
     sendBuffer: parseBytes('--send-buffer', f.sendBuffer),
     lifetime: f.lifetime as Lifetime,
-    statsPort: f.stats ? parseInteger('--stats-port', f.statsPort) : null,
+    statsPort: statsPort(f),
     statsHost: f.statsHost,
     acceptDepth: parseInteger('--accept-depth', f.acceptDepth),
     concurrency: parseInteger('--concurrency', f.concurrency),
     ioUring: f.ioUring,
     fdReserve: parseInteger('--fd-reserve', f.fdReserve),
   };
+}
+
+/**
+ * --stats-port, or null with --no-stats. A port given beside --no-stats would be ignored: a usage
+ * error. Its default, 0 ("pick one"), names no port and is taken (bench/lib/servers.mjs passes
+ * `--stats-port 0` to every server, and bench/flood-jit.mjs adds --no-stats to it).
+ */
+function statsPort(f: Flags): number | null {
+  const port = parseInteger('--stats-port', f.statsPort);
+  if (f.stats) return port;
+  if (port !== 0) throw usageError('--stats-port', 'not with --no-stats', f.statsPort);
+  return null;
 }
 
 /**

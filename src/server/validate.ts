@@ -33,6 +33,7 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   // reported in its stats and never run.
   if (o.backend === 'node' && o.lifetime !== 'refcount')
     throw usageError('--lifetime', 'needs a completion backend (epoll or iocp): the node backend has no reference counts', o.lifetime);
+  if (o.backend === 'node') checkNodeOptions(o);
   if (isFault(o.lifetime) && o.concurrency === 0) o.concurrency = o.workers;
   if (o.backend !== 'node') {
     // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
@@ -50,5 +51,37 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
   if (!isIP(o.statsHost)) throw usageError('--stats-host', 'must be an IP address, like 127.0.0.1 or ::1', o.statsHost);
   return o;
+}
+
+const COMPLETION = 'needs a completion backend (epoll or iocp)';
+const ONE_THREAD = "the node backend runs one thread, Node's own";
+
+/**
+ * The options the node backend cannot honour (nodeBackend.ts takes only the address,
+ * --max-sessions and --idle-timeout; the stats endpoint is server.ts's, on every backend), each
+ * with the values it takes anyway besides the default: the ones it runs regardless.
+ */
+const NOT_ON_NODE: ReadonlyArray<{ key: keyof ServerOptions; flag: string; also: readonly unknown[]; problem: string }> = [
+  { key: 'workers', flag: '--workers', also: [1], problem: `${COMPLETION}: ${ONE_THREAD}` },
+  { key: 'sendBuffer', flag: '--send-buffer', also: [], problem: `${COMPLETION}: the node backend leaves every socket's send buffer to the OS` },
+  { key: 'concurrency', flag: '--concurrency', also: [1], problem: `${COMPLETION}: ${ONE_THREAD}` },
+  { key: 'acceptDepth', flag: '--accept-depth', also: [], problem: `${COMPLETION}: the node backend accepts as Node's event loop does` },
+  { key: 'ioUring', flag: '--no-io-uring', also: [], problem: 'needs the epoll backend: the node backend has no io_uring batching to turn off' },
+  { key: 'fdReserve', flag: '--fd-reserve', also: [], problem: 'needs the epoll backend: the node backend keeps no descriptors in reserve' },
+];
+
+/**
+ * --backend node: an option given a value the node backend cannot honour is a usage error, not
+ * ignored (a run without --send-buffer, say, would be taken for one with it). The defaults pass,
+ * whether given or not (startServer() with defaults, the flood's embedded server, the command
+ * line's own defaults, which it always passes).
+ */
+function checkNodeOptions(o: ServerOptions): void {
+  for (const { key, flag, also, problem } of NOT_ON_NODE) {
+    const v = o[key];
+    if (v === DEFAULT_SERVER_OPTIONS[key] || also.includes(v)) continue;
+    // A switch (--no-io-uring) has no value to show.
+    throw usageError(flag, problem, typeof v === 'boolean' ? undefined : v);
+  }
 }
 
