@@ -1,9 +1,10 @@
 // A shard that opened no connection (stopped while it waited for --start-at) never ran: its own
 // FAIL says so ("stopped before any connection was opened"). The merge does not also take it for
 // a run that ended before the others began ("... which had ended by then: the shards did not run
-// together"), which blamed the start time instead of the stop.
+// together"), which blamed the start time instead of the stop; nor does its stop count as the
+// merged run's start, which made the run longer by the wait and shifted every sample.
 import { describe, expect, it } from 'vitest';
-import { setProblems, type ShardInput } from '../../src/client/merge/mergeResults.js';
+import { mergeResults, setProblems, type ShardInput } from '../../src/client/merge/mergeResults.js';
 import type { FloodResult } from '../../src/client/verdict/result.js';
 import { syntheticResult } from '../helpers/reportFixture.js';
 
@@ -29,6 +30,13 @@ describe('a shard that never ran', () => {
   it('is not said to have ended before the others started', () => {
     const set = [shard(1, T), neverRan(2, T - 1600), shard(3, T + 20)];
     expect(setProblems(set).filter((p) => p.includes('had ended by then'))).toEqual([]);
+  });
+
+  it('its stop is not the merged run\'s start: the run spans the shards that ran', () => {
+    const m = mergeResults([shard(1, T), neverRan(2, T - 1600), shard(3, T + 20)]);
+    expect(m.elapsedMs).toBe(3020);
+    expect(m.samples.map((s) => s.elapsedMs)).toEqual([1020, 2020, 3020]);
+    expect(m.merge.shards.map((s) => s.startedAfterMs)).toEqual([0, null, 20]);
   });
 
   it('shards that ran apart are still told, beside it', () => {

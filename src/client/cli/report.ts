@@ -159,8 +159,9 @@ function tailText(r: FloodResult): string {
   const shards = 'merge' in r ? (r as MergedResult).merge.shards : null;
   const ranMs = shards?.length ? Math.max(...shards.map((s) => s.elapsedMs)) : r.elapsedMs;
   const tailMs = ranMs - o.durationMs;
-  const after = shards?.map((s) => s.startedAfterMs) ?? [];
-  const gapMs = after.length && after.every((t) => t !== null) ? Math.max(...(after as number[])) - Math.min(...(after as number[])) : 0;
+  // Shards with no start (one that never ran) are left out of the gap.
+  const after = (shards?.map((s) => s.startedAfterMs) ?? []).filter((t): t is number => t !== null);
+  const gapMs = after.length > 1 ? Math.max(...after) - Math.min(...after) : 0;
   const parts: string[] = [];
   if (o.total === null && !r.stoppedEarly && o.durationMs > 0 && tailMs >= TAIL_SHOWN_MS) {
     const tail = `${shards ? 'up to ' : ''}${(tailMs / 1000).toFixed(2)} s`;

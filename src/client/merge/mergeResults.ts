@@ -90,6 +90,11 @@ export function runStart(r: FloodResult): number | null {
   return r.startAt ? Date.parse(r.startAt.at) + r.startAt.offsetMs : null;
 }
 
+/** Whether a shard ran: it opened a connection (one stopped while it waited for --start-at did not). */
+function hasRun(r: FloodResult): boolean {
+  return r.connections.started > 0;
+}
+
 /**
  * Shards that did not run at the same time (one started after another had ended) are not one
  * flood. A shard that opened no connection (stopped while it waited for --start-at) never ran:
@@ -97,7 +102,7 @@ export function runStart(r: FloodResult): number | null {
  */
 function apartProblems(sharded: ShardInput[]): string[] {
   const spans = sharded
-    .filter((i) => i.result.connections.started > 0)
+    .filter((i) => hasRun(i.result))
     .map((i) => ({ i, start: runStart(i.result) }))
     .filter((x): x is { i: ShardInput; start: number } => x.start !== null)
     .sort((a, b) => a.start - b.start);
@@ -116,12 +121,15 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
   const first = rs[0]!;
   const plan = first.shard?.plan;
   // The merged run spans from the first shard's start to the last one's end (shards started a few
-  // ms apart: about the longest shard's run); without the starts, the longest shard's run.
-  const starts = rs.map(runStart);
-  const known = starts.every((t) => t !== null);
-  const t0 = known ? Math.min(...(starts as number[])) : null;
+  // ms apart: about the longest shard's run); without the starts, the longest shard's run. A shard
+  // that opened no connection (stopped while it waited for --start-at) never ran: its stop is no
+  // start, and it has nothing to line up (unless no shard ran at all).
+  const ran = rs.some(hasRun) ? rs.map(hasRun) : rs.map(() => true);
+  const starts = rs.map((r, i) => (ran[i] ? runStart(r) : null));
+  const known = starts.every((t, i) => t !== null || !ran[i]);
+  const t0 = known ? Math.min(...(starts.filter((t) => t !== null) as number[])) : null;
   const elapsedMs = known
-    ? Math.round(Math.max(...rs.map((r, i) => starts[i]! + r.elapsedMs)) - t0!)
+    ? Math.round(Math.max(...rs.flatMap((r, i) => (ran[i] ? [starts[i]! + r.elapsedMs] : []))) - t0!)
     : Math.max(...rs.map((r) => r.elapsedMs));
   const secs = Math.max(elapsedMs, 1) / 1000;
   const hist = (pick: (r: FloodResult) => string | null) => {
@@ -210,8 +218,8 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
     assertions: [],
     intervalMs: first.intervalMs,
     ...alignSamples(
-      rs.map((r) => r.samples),
-      rs.map((r) => r.intervalHistograms ?? null),
+      rs.map((r, i) => (ran[i] ? r.samples : [])),
+      rs.map((r, i) => (ran[i] ? (r.intervalHistograms ?? null) : null)),
       first.intervalMs,
       t0,
     ),
@@ -226,7 +234,7 @@ export function mergeResults(inputs: ShardInput[]): MergedResult {
           reasons: i.result.reasons,
           startOffsetMs: i.result.startAt?.offsetMs ?? null,
           elapsedMs: i.result.elapsedMs,
-          startedAfterMs: t0 === null ? null : Math.round(starts[k]! - t0),
+          startedAfterMs: t0 === null || starts[k] === null ? null : Math.round(starts[k]! - t0),
         }))
         .sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
       problems: setProblems(inputs),
