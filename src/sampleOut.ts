@@ -7,7 +7,7 @@
  * run starts (start()), and written with writeSync, so a run that is killed keeps every sample it
  * finished.
  */
-import { accessSync, closeSync, constants, openSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import nodePath from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -63,12 +63,29 @@ function csvCell(v: unknown): string {
 
 /**
  * Whether `path` could be opened for writing, found without creating, truncating or changing it:
- * an existing file is opened for appending and closed again; for one that does not exist, its
- * directory must be writable. The error code of the open that would fail (ENOENT, EISDIR,
+ * an existing file is opened for appending and closed again (a FIFO or a device is checked for
+ * write permission instead); for one that does not exist, its directory must be writable. The error code of the open that would fail (ENOENT, EISDIR,
  * EACCES, ...), or null.
  */
 function unwritable(path: string): string | null {
   const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
+  // A FIFO or a device is only asked whether it may be written: opening and closing a FIFO would
+  // hand its reader an end of file (and block without one), before the run opens it for good.
+  let special = false;
+  try {
+    const st = statSync(path);
+    special = !st.isFile() && !st.isDirectory();
+  } catch {
+    /* absent, or not ours to stat: the open below says which */
+  }
+  if (special) {
+    try {
+      accessSync(path, constants.W_OK);
+      return null;
+    } catch (err) {
+      return code(err);
+    }
+  }
   try {
     // No O_CREAT: nothing is created here, so there is nothing to remove (and no race with
     // another process creating the same file meanwhile).
