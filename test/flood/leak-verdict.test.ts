@@ -66,9 +66,10 @@ describe('leak verdict', () => {
 
   it('a stats URL that answers something else stops the flood before it starts, saying so', async () => {
     const s = await echo();
-    // An ordinary web server: HTML on /page, an empty JSON object on /empty.
+    // An ordinary web server: HTML on /page, an empty JSON object on /empty, some counters on /sparse.
     const web = http.createServer((req, res) => {
       if (req.url === '/empty') res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      else if (req.url === '/sparse') res.writeHead(200, { 'content-type': 'application/json' }).end('{"sessions":{"live":0,"peak":0,"accepted":0,"freed":0,"rejected":0},"ops":{"outstanding":0}}');
       else res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>hello</p>');
     });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
@@ -83,6 +84,8 @@ describe('leak verdict', () => {
     for (const [path, why] of [
       ['/page', "did not answer JSON: is it the server's /stats URL?"],
       ['/empty', 'did not return server stats (no sessions/ops fields)'],
+      // Counters a saved result's readers (report, merge) need too: refused here, not there.
+      ['/sparse', 'did not return server stats (missing or not a number: staleCompletions, bytes.in, bytes.out)'],
     ] as const) {
       const run = runFlood({ target: `127.0.0.1:${s.port}`, stats: `${base}${path}`, workers: 0 });
       let started = false;

@@ -27,6 +27,12 @@ export interface LeakVerdict {
 
 const POLL_MS = 200;
 
+/** The counters of a server's /stats that the flood reads, each a number. */
+const STATS_FIELDS = [
+  'sessions.live', 'sessions.peak', 'sessions.accepted', 'sessions.freed', 'sessions.rejected',
+  'ops.outstanding', 'staleCompletions', 'bytes.in', 'bytes.out',
+];
+
 export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
   const timedOut = (err: unknown) => (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
   const within = `within ${timeoutMs / 1000} s`;
@@ -61,6 +67,9 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
     if (!body || typeof body !== 'object' || !body.sessions || !body.ops) {
       throw new IocpBenchError('E_STATS', `${url} did not return server stats (no sessions/ops fields)`);
     }
+    // What the leak check, the reports and a saved result's readers (report, merge) read of them.
+    const missing = STATS_FIELDS.filter((f) => typeof f.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== 'number');
+    if (missing.length) throw new IocpBenchError('E_STATS', `${url} did not return server stats (missing or not a number: ${missing.join(', ')})`);
     return body;
   };
 }
