@@ -74,7 +74,8 @@ const NOT_ON_NODE: ReadonlyArray<{ key: keyof ServerOptions; flag: string; also:
  * --backend node: an option given a value the node backend cannot honour is a usage error, not
  * ignored (a run without --send-buffer, say, would be taken for one with it). The defaults pass,
  * whether given or not (startServer() with defaults, the flood's embedded server, the command
- * line's own defaults, which it always passes).
+ * line's own defaults, which it always passes): a default typed out (`-w 5`) is taken and unused.
+ * --buffer-size is not checked: it is accepted and unused (Node's sockets buffer for themselves).
  */
 function checkNodeOptions(o: ServerOptions): void {
   for (const { key, flag, also, problem } of NOT_ON_NODE) {
