@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ServerHandle, ServerOptions, ServerStats } from '../server/index.js';
-import { checkLeaks, foreignStatsReason, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
+import { checkLeaks, checkTargetLeaks, foreignStatsReason, statsFromUrl, type StatsSource } from './verdict/leakCheck.js';
 import { resolveFloodOptions, type FloodOptions, type ResolvedFloodOptions } from './options.js';
 import { buildResult, type FloodResult } from './verdict/result.js';
 import { C } from './run/floodCounters.js';
@@ -208,17 +208,13 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     // a server on this machine on another port is told at once, one that saw too few connections
     // once the wait for it runs out.
     const reached = merged.counters[C.connected]!;
-    const wrongPort = serverBackend === null ? foreignStatsReason({ host, port }, before, null, reached) : null;
-    let leak = gone
-      ? { status: 'not-run' as const, reasons: ['the server went away'], leaks: null, before, after: null, settleMs: 0 }
-      : wrongPort
-        ? { status: 'error' as const, reasons: [wrongPort], leaks: null, before, after: null, settleMs: 0 }
-        : await checkLeaks(stats, before, o.settleTimeoutMs, serverBackend === null ? reached : 0);
-    const foreign = serverBackend === null && !wrongPort ? foreignStatsReason({ host, port }, leak.before, leak.after, reached) : null;
-    if (foreign && (leak.status === 'clean' || leak.status === 'leak')) leak = { ...leak, status: 'error', reasons: [foreign], leaks: null };
+    const { leak, foreign } = gone
+      ? { leak: { status: 'not-run' as const, reasons: ['the server went away'], leaks: null, before, after: null, settleMs: 0 }, foreign: false }
+      : serverBackend !== null
+        ? { leak: await checkLeaks(stats, before, o.settleTimeoutMs, 0), foreign: false }
+        : await checkTargetLeaks(stats, { host, port }, before, before, o.settleTimeoutMs, reached);
     // Counters judged another server's name nothing of the target.
-    const judgedOwn = wrongPort === null && foreign === null;
-    const target = judgedOwn
+    const target = !foreign
       ? { host, port, backend, lifetime: lifetime ?? leak.after?.lifetime ?? null }
       : { host, port, backend: serverBackend, lifetime: null };
     const result = buildResult(o, target, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);

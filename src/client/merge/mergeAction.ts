@@ -11,7 +11,7 @@ import { usageError } from '../../errors.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
-import { checkLeaks, foreignStatsReason, statsFromUrl, type LeakVerdict, type StatsSource } from '../verdict/leakCheck.js';
+import { checkTargetLeaks, statsFromUrl, type LeakVerdict, type StatsSource } from '../verdict/leakCheck.js';
 import { measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, useColor } from '../cli/report.js';
 import { asFloodResult, type ResultReader } from '../../report/readResult.js';
@@ -81,20 +81,13 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
  * wait for them runs out.
  */
 async function mergedLeak(stats: StatsSource, merged: MergedResult): Promise<LeakVerdict> {
-  const target = merged.target;
-  const reached = merged.connections.connected;
-  const error = (reason: string, after: LeakVerdict['after'], settleMs: number): LeakVerdict => ({ status: 'error', reasons: [reason], leaks: null, before: null, after, settleMs });
   let first: LeakVerdict['after'];
   try {
     first = await stats();
   } catch (err) {
-    return error((err as Error).message, null, 0);
+    return { status: 'error', reasons: [(err as Error).message], leaks: null, before: null, after: null, settleMs: 0 };
   }
-  const wrongPort = foreignStatsReason(target, first, null, reached);
-  if (wrongPort) return error(wrongPort, null, 0);
-  const leak = await checkLeaks(stats, null, FLOOD_DEFAULTS.settleTimeoutMs, reached);
-  const foreign = foreignStatsReason(target, null, leak.after, reached);
-  return foreign && (leak.status === 'clean' || leak.status === 'leak') ? { ...leak, status: 'error', reasons: [foreign], leaks: null } : leak;
+  return (await checkTargetLeaks(stats, merged.target, first, null, FLOOD_DEFAULTS.settleTimeoutMs, merged.connections.connected)).leak;
 }
 
 /** How merge words a file that is not a flood result (report/readResult.ts checks it). */

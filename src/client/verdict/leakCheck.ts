@@ -146,6 +146,30 @@ function isThisHost(host: string): boolean {
   return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address.toLowerCase() === h));
 }
 
+/**
+ * The leak check of a flood's target from its stats, refusing those of another server
+ * (foreignStatsReason): one on this machine on another port is told at once from `first`, a
+ * reading already taken (the flood's before, merge's first); one that has not seen the `reached`
+ * connections, since `before` (null: since it started), once the settle wait runs out. `foreign`:
+ * the stats were judged another server's, which then name nothing of the target.
+ */
+export async function checkTargetLeaks(
+  source: StatsSource | null,
+  target: { host: string; port: number },
+  first: ServerStats | null,
+  before: ServerStats | null,
+  timeoutMs: number,
+  reached: number,
+): Promise<{ leak: LeakVerdict; foreign: boolean }> {
+  const wrongPort = foreignStatsReason(target, first, null, reached);
+  if (wrongPort) return { leak: { status: 'error', reasons: [wrongPort], leaks: null, before, after: null, settleMs: 0 }, foreign: true };
+  const leak = await checkLeaks(source, before, timeoutMs, reached);
+  const foreign = foreignStatsReason(target, leak.before, leak.after, reached);
+  if (foreign === null) return { leak, foreign: false };
+  const judged = leak.status === 'clean' || leak.status === 'leak';
+  return { leak: judged ? { ...leak, status: 'error', reasons: [foreign], leaks: null } : leak, foreign: true };
+}
+
 /** Connections a server has dealt with: accepted, rejected, and (IOCP) accepts that failed. */
 const seen = (x: ServerStats) => x.sessions.accepted + x.sessions.rejected + (x.extra?.acceptFailures ?? 0);
 
