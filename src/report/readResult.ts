@@ -11,6 +11,7 @@ import { inputName, parseLastJson, readInputText } from '../inputFile.js';
 import { mergeEncoded, newHistogram } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
+import { STATS_COUNTERS } from '../client/verdict/leakCheck.js';
 import type { ReportResult } from './types.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,7 +82,7 @@ const faults = nums('total', ...FAULT_CLASSES);
 const errors = nums('total', 'reset', 'refused', 'timeout', 'other');
 const range = nums('min', 'max');
 const stages = list(obj({ durationMs: num }));
-const serverStats = obj({ sessions: nums('live', 'peak', 'accepted', 'freed', 'rejected'), ops: nums('outstanding'), staleCompletions: num, bytes: nums('in', 'out') });
+const serverStats = obj(Object.fromEntries(Object.entries(STATS_COUNTERS).map(([k, sub]) => [k, sub ? nums(...sub) : num])));
 
 /** What report and merge read of a result, by field: the kind of value each must be. */
 const RESULT: Record<string, Shape> = {

@@ -27,11 +27,17 @@ export interface LeakVerdict {
 
 const POLL_MS = 200;
 
-/** The counters of a server's /stats that the flood reads, each a number. */
-const STATS_FIELDS = [
-  'sessions.live', 'sessions.peak', 'sessions.accepted', 'sessions.freed', 'sessions.rejected',
-  'ops.outstanding', 'staleCompletions', 'bytes.in', 'bytes.out',
-];
+/**
+ * The counters of a server's stats that the flood, its reports and a saved result's readers
+ * (report, merge: src/report/readResult.ts) read, each a number: by group, or (null) the field itself.
+ */
+export const STATS_COUNTERS: Readonly<Record<string, readonly string[] | null>> = {
+  sessions: ['live', 'peak', 'accepted', 'freed', 'rejected'],
+  ops: ['outstanding'],
+  staleCompletions: null,
+  bytes: ['in', 'out'],
+};
+const STATS_FIELDS = Object.entries(STATS_COUNTERS).flatMap(([k, sub]) => (sub ? sub.map((f) => `${k}.${f}`) : [k]));
 
 export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
   const timedOut = (err: unknown) => (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
