@@ -61,14 +61,26 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The error code of a failed file call (ENOENT, EACCES, ...). */
+const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err);
+
+/** null when `check` passes, else the code it failed with. */
+function failsWith(check: () => void): string | null {
+  try {
+    check();
+    return null;
+  } catch (err) {
+    return errorCode(err);
+  }
+}
+
 /**
  * Whether `path` could be opened for writing, found without creating, truncating or changing it:
  * an existing file is opened for appending and closed again (a FIFO or a device is checked for
- * write permission instead); for one that does not exist, its directory must be writable. The error code of the open that would fail (ENOENT, EISDIR,
- * EACCES, ...), or null.
+ * write permission instead); for one that does not exist, its directory must be writable. The
+ * error code of the open that would fail (ENOENT, EISDIR, EACCES, ...), or null.
  */
 function unwritable(path: string): string | null {
-  const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
   // A FIFO or a device is only asked whether it may be written: opening and closing a FIFO would
   // hand its reader an end of file (and block without one), before the run opens it for good.
   let special = false;
@@ -78,28 +90,12 @@ function unwritable(path: string): string | null {
   } catch {
     /* absent, or not ours to stat: the open below says which */
   }
-  if (special) {
-    try {
-      accessSync(path, constants.W_OK);
-      return null;
-    } catch (err) {
-      return code(err);
-    }
-  }
-  try {
-    // No O_CREAT: nothing is created here, so there is nothing to remove (and no race with
-    // another process creating the same file meanwhile).
-    closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND));
-    return null;
-  } catch (err) {
-    if (code(err) !== 'ENOENT') return code(err);
-  }
-  try {
-    accessSync(nodePath.dirname(nodePath.resolve(path)), constants.W_OK);
-    return null;
-  } catch (err) {
-    return code(err);
-  }
+  if (special) return failsWith(() => accessSync(path, constants.W_OK));
+  // No O_CREAT: nothing is created here, so there is nothing to remove (and no race with
+  // another process creating the same file meanwhile).
+  const open = failsWith(() => closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND)));
+  if (open !== 'ENOENT') return open;
+  return failsWith(() => accessSync(nodePath.dirname(nodePath.resolve(path)), constants.W_OK));
 }
 
 /**
@@ -149,7 +145,7 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
       } catch (err) {
         // Writable at the check, not now (removed, its permissions changed): as a write that fails.
         broken = true;
-        const code = (err as NodeJS.ErrnoException).code ?? String(err);
+        const code = errorCode(err);
         failure = `${flag}: ${path} holds no samples: it could not be opened (${code})`;
         process.stderr.write(`iocp-bench: ${flag}: cannot open ${path} for writing: ${code}; no samples written\n`);
         return;

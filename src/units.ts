@@ -55,9 +55,9 @@ export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' 
   const parts = /^(?:\d+(?:\.\d+)?[a-zµ]+){2,}$/i.test(withUnit) ? withUnit.match(/\d+(?:\.\d+)?[a-zµ]+/gi)! : [withUnit];
   const values = parts.map((p) => parseWithUnit(name, p, MS_UNITS, 'a duration like 30s, 500ms or 1m30s'));
   // Each part in a smaller unit than the one before: `1m1m` or `30s1m` is a slip, not 2m or 90s.
-  for (let i = 1; i < parts.length; i++) {
-    const unitOf = (p: string) => MS_UNITS[p.replace(/^[\d.]+/, '').toLowerCase()]!;
-    if (unitOf(parts[i]!) >= unitOf(parts[i - 1]!)) throw usageError(name, 'not a duration: a compound one goes from the largest unit down, each once (1h5m, 1m30s, 2s500ms)', raw);
+  const units = parts.map((p) => MS_UNITS[p.replace(/^[\d.]+/, '').toLowerCase()]!);
+  if (units.some((u, i) => i > 0 && u >= units[i - 1]!)) {
+    throw usageError(name, 'not a duration: a compound one goes from the largest unit down, each once (1h5m, 1m30s, 2s500ms)', raw);
   }
   const v = values.reduce((sum, x) => sum + x, 0);
   if (v < min || v > max) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
