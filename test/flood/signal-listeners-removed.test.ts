@@ -3,20 +3,12 @@
 // result, a bad flag or a run that could not start, the program that embeds it gets them back.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/index.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 import { useEchoServer } from '../helpers/faultyServers.js';
 import { deadPort } from '../helpers/ports.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const listeners = () => SIGNALS.map((s) => process.listenerCount(s));
-
-/** The command's output, kept from the test run's terminal. */
-function captureOutput(): () => string {
-  let text = '';
-  const keep = (chunk: unknown) => ((text += String(chunk)), true);
-  vi.spyOn(process.stdout, 'write').mockImplementation(keep);
-  vi.spyOn(process.stderr, 'write').mockImplementation(keep);
-  return () => text;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,7 +17,7 @@ describe('flood from code and its signal listeners', () => {
 
   it('a flood that ran leaves no signal listener behind', async () => {
     const before = listeners();
-    const output = captureOutput();
+    const output = captureOutput().all;
     const code = await runCli(['flood', `127.0.0.1:${server().port}`, '-d', '300ms', '-c', '2', '--json', '--no-progress']);
     expect(JSON.parse(output()).connections.started).toBeGreaterThan(0);
     expect(code).toBe(0);
@@ -34,7 +26,7 @@ describe('flood from code and its signal listeners', () => {
 
   it('a bad flag value (exit 2) leaves no signal listener behind', async () => {
     const before = listeners();
-    const output = captureOutput();
+    const output = captureOutput().all;
     const code = await runCli(['flood', `127.0.0.1:${server().port}`, '-c', 'abc', '--no-progress']);
     expect(output()).toBe('iocp-bench: --connections: not a count like 1000 or 10k (got "abc")\n');
     expect(code).toBe(2);
@@ -43,7 +35,7 @@ describe('flood from code and its signal listeners', () => {
 
   it('a run that cannot start (its stats unreachable) leaves no signal listener behind', async () => {
     const before = listeners();
-    const output = captureOutput();
+    const output = captureOutput().all;
     const code = await runCli(['flood', `127.0.0.1:${server().port}`, '--stats', `http://127.0.0.1:${await deadPort()}/stats`, '-d', '300ms', '-c', '2', '--no-progress']);
     expect(output()).toMatch(/^iocp-bench: .*stats/m);
     expect(code).toBe(1);

@@ -3,24 +3,16 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/index.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const listeners = () => SIGNALS.map((s) => process.listenerCount(s));
-
-/** The command's output, kept from the test run's terminal. */
-function captureOutput(): () => string {
-  let text = '';
-  const keep = (chunk: unknown) => ((text += String(chunk)), true);
-  vi.spyOn(process.stdout, 'write').mockImplementation(keep);
-  vi.spyOn(process.stderr, 'write').mockImplementation(keep);
-  return () => text;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
 it('a server that stops after --duration leaves no signal listener behind', async () => {
   const before = listeners();
-  const output = captureOutput();
+  const output = captureOutput().all;
   const code = await runCli(['server', '--port', '0', '--workers', '1', '--no-stats', '--duration', '300ms', '--json']);
   expect(output()).toContain('"event":"stopped"');
   expect(code).toBe(0);
@@ -32,7 +24,7 @@ it('a server that cannot start (its port in use) leaves no signal listener behin
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
   try {
     const before = listeners();
-    const output = captureOutput();
+    const output = captureOutput().all;
     const code = await runCli(['server', '--port', String((busy.address() as AddressInfo).port), '--workers', '1', '--no-stats']);
     expect(output()).toMatch(/EADDRINUSE/);
     expect(code).toBe(1);
