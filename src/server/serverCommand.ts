@@ -116,7 +116,7 @@ function toOptions(f: Flags): Partial<ServerOptions> {
     sendBuffer: parseBytes('--send-buffer', f.sendBuffer),
     lifetime: f.lifetime as Lifetime,
     statsPort: statsPort(f),
-    statsHost: f.statsHost,
+    statsHost: statsHost(f),
     acceptDepth: parseInteger('--accept-depth', f.acceptDepth),
     concurrency: parseInteger('--concurrency', f.concurrency),
     ioUring: f.ioUring,
@@ -134,6 +134,12 @@ function statsPort(f: Flags): number | null {
   if (f.stats) return port;
   if (port !== 0) throw usageError('--stats-port', 'not with --no-stats', f.statsPort);
   return null;
+}
+
+/** --stats-host, which, like a port, names what --no-stats would ignore unless it is the default. */
+function statsHost(f: Flags): string {
+  if (!f.stats && f.statsHost !== D.statsHost) throw usageError('--stats-host', 'not with --no-stats', f.statsHost);
+  return f.statsHost;
 }
 
 /**
