@@ -2,9 +2,10 @@
 // 1 on FAIL; bad input throws the UsageError the CLI turns into exit 2; the text report ends
 // with the verdict.
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { addFloodCommand } from '../../src/client/cli/floodCommand.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 import { startEchoServer, type EchoServer } from '../helpers/faultyServers.js';
 import { TRANSPORTS } from '../helpers/transports.js';
 
@@ -13,19 +14,15 @@ const BASE = ['-c', '20', '-n', '30', '--messages', '1-3', '--size', '64-256', '
 async function runCommand(argv: string[]): Promise<{ stdout: string; exitCode: number | undefined }> {
   const program = new Command('iocp-bench').exitOverride();
   addFloodCommand(program);
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
+  const output = captureOutput();
   try {
     await program.parseAsync(['flood', ...argv], { from: 'user' });
   } finally {
-    spy.mockRestore();
+    output.restore();
   }
   const exitCode = process.exitCode as number | undefined;
   process.exitCode = undefined;
-  return { stdout, exitCode };
+  return { stdout: output.stdout(), exitCode };
 }
 
 describe.each(TRANSPORTS)('flood command (%s transport)', (transport) => {

@@ -2,6 +2,7 @@
 // so: extra.workerFailures, worker_failures in /metrics), while `iocp-bench server` still warns on
 // stderr. The failure is put in after a real start: the pool's onFatal is called once its workers are up.
 import { afterEach, expect, it, vi } from 'vitest';
+import { captureOutput } from '../helpers/captureOutput.js';
 
 vi.mock('../../src/server/workerPool.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/server/workerPool.js')>();
@@ -19,11 +20,8 @@ const { runCli, startServer } = await import('../../src/index.js');
 /** Warnings the process emits, and what is written to stdout and stderr (kept from the terminal). */
 function watch(): { warnings: string[]; output: () => string } {
   const warnings: string[] = [];
-  let text = '';
   vi.spyOn(process, 'emitWarning').mockImplementation(((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning);
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => ((text += String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => ((text += String(c)), true));
-  return { warnings, output: () => text };
+  return { warnings, output: captureOutput().all };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/index.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 import { syntheticResult } from '../helpers/reportFixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-library-exit-'));
@@ -15,19 +16,14 @@ const result = path.join(dir, 'pass.json');
 writeFileSync(result, `${JSON.stringify(syntheticResult())}\n`);
 const html = (name: string) => path.join(dir, name);
 
-/** The commands' output, kept from the test run's terminal. */
-function muteOutput(): void {
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-}
-
+// Each test keeps the commands' output from the test run's terminal (captureOutput), until here.
 afterEach(() => {
   vi.restoreAllMocks();
   process.exitCode = undefined;
 });
 
 it('a failed merge leaves process.exitCode alone, and a report after it returns 0', async () => {
-  muteOutput();
+  captureOutput();
   expect(await runCli(['merge', result])).toBe(1);
   expect(process.exitCode).toBeUndefined();
   expect(await runCli(['report', result, '-o', html('after-merge.html')])).toBe(0);
@@ -35,7 +31,7 @@ it('a failed merge leaves process.exitCode alone, and a report after it returns 
 });
 
 it('a failed flood leaves process.exitCode alone, and a report after it returns 0', async () => {
-  muteOutput();
+  captureOutput();
   // An embedded server, four short connections on the calling thread, and an assertion that fails.
   const flood = ['flood', '-c', '2', '-n', '4', '--messages', '1', '--workers', '0', '--no-progress', '--json', '--assert', 'connections==0'];
   expect(await runCli(flood)).toBe(1);
@@ -44,14 +40,14 @@ it('a failed flood leaves process.exitCode alone, and a report after it returns 
 });
 
 it('calls running at once each return their own code', async () => {
-  muteOutput();
+  captureOutput();
   const codes = await Promise.all([runCli(['merge', result]), runCli(['report', result, '-o', html('concurrent.html')]), runCli(['merge', result])]);
   expect(codes).toEqual([1, 0, 1]);
   expect(process.exitCode).toBeUndefined();
 });
 
 it('a caller that owns the process gets process.exitCode set to the code', async () => {
-  muteOutput();
+  captureOutput();
   expect(await runCli(['merge', result], { ownsProcess: true })).toBe(1);
   expect(process.exitCode).toBe(1);
   expect(await runCli(['report', result, '-o', html('owned.html')], { ownsProcess: true })).toBe(0);

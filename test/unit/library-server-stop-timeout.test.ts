@@ -5,6 +5,7 @@
 // stand-in whose close() never finishes: a stuck stop.
 import { afterEach, expect, it, vi } from 'vitest';
 import type { ServerStats } from '../../src/index.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 
 const stats: ServerStats = {
   backend: 'epoll', workers: 1, lifetime: 'refcount', listen: { host: '127.0.0.1', port: 40000 }, uptimeMs: 10,
@@ -27,15 +28,6 @@ const { runCli } = await import('../../src/index.js');
 const ARGS = ['server', '--port', '0', '--no-stats', '--duration', '10ms', '--stop-timeout', '50ms', '--json'];
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const listeners = () => SIGNALS.map((s) => process.listenerCount(s));
-
-/** stdout and stderr as written, kept from the test run's terminal. */
-function captureOutput(): { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => ((out += String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => ((err += String(c)), true));
-  return { stdout: () => out, stderr: () => err };
-}
 
 /** process.exit() replaced by a promise that says it was called (the first code given). */
 function watchExit(): Promise<string> {

@@ -6,11 +6,12 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runMergeCommand } from '../../src/client/merge/mergeAction.js';
 import { encodeHistogram, newHistogram } from '../../src/client/run/floodCounters.js';
 import { UsageError } from '../../src/errors.js';
 import { runReportCommand } from '../../src/report/reportAction.js';
+import { captureOutput } from '../helpers/captureOutput.js';
 import { syntheticResult } from '../helpers/reportFixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-malformed-'));
@@ -39,11 +40,11 @@ const write = (name: string, value: unknown) => {
 /** Runs merge on `file` quietly: its exit code (0 or 1), or the error it throws. */
 async function merge(file: string): Promise<number> {
   const cliRun = { ownsProcess: false, exitCode: 0 };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const out = captureOutput();
   try {
     return await runMergeCommand([file], { json: true, cliRun });
   } finally {
-    out.mockRestore();
+    out.restore();
   }
 }
 
