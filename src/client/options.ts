@@ -449,7 +449,7 @@ export function resolveTransport(requested: TransportName | 'auto', host: string
     if (!native || isIP(host) === 0) return 'net';
     return ioUringAvailable() ? 'uring' : 'native';
   }
-  if (!native) throw usageError('--transport', 'needs Linux; use --transport net', requested);
+  if (!native) throw usageError('--transport', 'needs Linux on x86-64; use --transport net', requested);
   if (isIP(host) === 0) throw usageError('--transport', `${requested} needs the target as an IPv4 or IPv6 address, not a name`, host);
   if (requested === 'uring' && !ioUringAvailable()) {
     throw usageError('--transport', 'io_uring is not available here (kernel too old, or blocked); use --transport native', requested);

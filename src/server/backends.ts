@@ -4,23 +4,24 @@
  * process.platform to choose a backend.
  */
 import { UnsupportedError } from '../errors.js';
+import { nativeArch } from '../native/arch.js';
 import type { BackendHost, HostContext, PortBackend, WorkerInit } from './completion.js';
 import type { SessionTable } from './sessionTable.js';
 import type { BackendName, ServerOptions } from './types.js';
 
 /** Which completion backend this OS runs; `node` is handled apart (it has no workers). */
 export function resolveBackend(requested: ServerOptions['backend']): BackendName {
-  const native: BackendName | null =
-    process.platform === 'win32' ? 'iocp' : process.platform === 'linux' ? 'epoll' : null;
+  const os: BackendName | null = process.platform === 'win32' ? 'iocp' : process.platform === 'linux' ? 'epoll' : null;
+  const native = nativeArch() ? os : null;
   if (requested === 'auto') {
     if (native) return native;
     throw new UnsupportedError(
-      `no completion backend for ${process.platform}: use --backend node (a baseline on Node's net module)`,
+      `no completion backend for ${process.platform} on ${process.arch}: use --backend node (a baseline on Node's net module)`,
     );
   }
   if (requested === 'node' || requested === native) return requested;
   const where = requested === 'iocp' ? 'Windows' : 'Linux';
-  throw new UnsupportedError(`--backend ${requested} needs ${where}; this is ${process.platform}`);
+  throw new UnsupportedError(`--backend ${requested} needs ${where} on x86-64; this is ${process.platform} on ${process.arch}`);
 }
 
 export async function createHost(ctx: HostContext, name: BackendName): Promise<BackendHost> {

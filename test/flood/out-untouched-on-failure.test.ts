@@ -38,7 +38,7 @@ describe.skipIf(process.platform === 'win32')('an embedded server that cannot st
     const file = prepare(name, exists);
     const r = await runCliProcess(['flood', '-n', '2', '--backend', 'iocp', '--no-progress', '--out', file], 30_000);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual([`iocp-bench: --backend iocp needs Windows; this is ${process.platform}`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`iocp-bench: --backend iocp needs Windows on x86-64; this is ${process.platform} on ${process.arch}`]);
     expectUntouched(file, exists);
   });
 });
