@@ -15,8 +15,9 @@ import { checkTargetLeaks, statsFromUrl, type LeakVerdict, type StatsSource } fr
 import { measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, useColor } from '../cli/report.js';
 import { asFloodResult, type ResultReader } from '../../report/readResult.js';
-import { startOffsetText } from '../../units.js';
-import { mergeResults, type MergedResult, type ShardInput } from './mergeResults.js';
+import { formatSpan, startOffsetText } from '../../units.js';
+import { mergeResults, runStart, type MergedResult, type ShardInput } from './mergeResults.js';
+import type { ServerStats } from '../../server/index.js';
 
 /** The flags as commander hands them over. */
 export interface MergeFlags {
@@ -43,7 +44,8 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   // The HTML report (and uPlot) load only with --report; its path is checked before any work.
   const report = flags.report === undefined ? null : await import('../../report/write.js');
   report?.checkReportPath('--report', flags.report!, !flags.json);
-  const merged = mergeResults(files.map(readShard));
+  const shards = files.map(readShard);
+  const merged = mergeResults(shards);
   if (flags.stats !== undefined) {
     const leak = await mergedLeak(statsFromUrl(flags.stats), merged);
     merged.leak = { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: null, after: leak.after };
@@ -51,6 +53,8 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
     // target's own stats, that is: not those of another server).
     const judged = leak.status === 'clean' || leak.status === 'leak';
     if (merged.target.backend === null && judged && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
+    const rejected = judged && leak.after ? mergedRejections(leak.after, Date.now(), firstStart(shards)) : null;
+    if (rejected) merged.warnings.push(rejected);
   }
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
   merged.reasons = verdictReasons(merged);
@@ -88,6 +92,26 @@ async function mergedLeak(stats: StatsSource, merged: MergedResult): Promise<Lea
     return { status: 'error', reasons: [(err as Error).message], leaks: null, before: null, after: null, settleMs: 0 };
   }
   return (await checkTargetLeaks(stats, merged.target, first, null, FLOOD_DEFAULTS.settleTimeoutMs, merged.connections.connected)).leak;
+}
+
+/** When the first shard that opened a connection began (wall clock), or null when no shard tells. */
+function firstStart(shards: ShardInput[]): number | null {
+  const starts = shards.filter((s) => s.result.connections.started > 0).map((s) => runStart(s.result));
+  return starts.length > 0 && starts.every((t) => t !== null) ? Math.min(...(starts as number[])) : null;
+}
+
+/**
+ * Connections the server reset on arrival (sessions.rejected: its session or descriptor limit),
+ * which the flood warns of from its own before-and-after readings. Merge has only a reading from
+ * after the run, so it counts them since the server started, and says how long before the first
+ * shard that was: a server left running across runs counts earlier runs' rejections too.
+ */
+export function mergedRejections(after: ServerStats, readAt: number, first: number | null): string | null {
+  const n = after.sessions.rejected;
+  if (n <= 0) return null;
+  const started = readAt - after.uptimeMs;
+  const when = first !== null && first - started >= 1000 ? `, ${formatSpan(first - started)} before the first shard began (rejections of anything it served before are among them)` : '';
+  return `the server has rejected ${n} connection(s) at its session or descriptor limit since it started${when}: reset on arrival, they count among the network errors`;
 }
 
 /** How merge words a file that is not a flood result (report/readResult.ts checks it). */
