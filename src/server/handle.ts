@@ -8,6 +8,12 @@ export interface ServerHandle {
   readonly address: { host: string; port: number };
   /** `http://127.0.0.1:PORT/stats`, or null when the stats endpoint is off. */
   readonly statsUrl: string | null;
+  /**
+   * epoll: the descriptors this process could still open for sessions once it was up (its
+   * RLIMIT_NOFILE less --fd-reserve and those already open): about as many sessions fit, the rest
+   * are reset and counted as rejected. Null on the other backends.
+   */
+  readonly sessionDescriptors: number | null;
   /** A snapshot of the counters, read directly (no HTTP). */
   stats(): ServerStats;
   /**

@@ -116,8 +116,10 @@ export async function startServer(partial: Partial<ServerOptions> = {}, reports:
 
   // Everything of the server's own is open now (workers, their rings, the stats socket): a reserve
   // that leaves no descriptor above them would reset every connection in silence.
+  let sessionDescriptors: number | null = null;
   if (fds !== null) {
     const lowest = lowestFreeFd();
+    sessionDescriptors = Math.max(0, fds.ceiling - lowest);
     if (lowest >= fds.ceiling) {
       await stopCore(0, () => {});
       await stats?.close();
@@ -132,6 +134,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}, reports:
     backend,
     address,
     statsUrl: stats?.url ?? null,
+    sessionDescriptors,
     stats: () => read(),
     stopStage: () => stage,
     close() {

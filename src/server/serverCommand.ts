@@ -193,6 +193,12 @@ async function runServerCommand(f: Flags): Promise<number> {
         `iocp-bench server: warning: the stats endpoint listens on ${opts.statsHost}, beyond this machine; ` +
           'it has no authentication (anyone who can reach it reads the counters)\n',
       );
+    if (server.sessionDescriptors !== null && server.sessionDescriptors < opts.maxSessions)
+      process.stderr.write(
+        `iocp-bench server: warning: this process may open ${server.sessionDescriptors} more descriptor(s) for sessions, ` +
+          `fewer than --max-sessions ${opts.maxSessions}: connections beyond them are reset and counted as rejected ` +
+          '(raise the hard limit: ulimit -Hn, LimitNOFILE=)\n',
+      );
     const started = server.stats();
     // Each epoll worker opens its own ring (where io_uring passes its probe) before it is ready.
     const ioUring = (started.extra.ioUringWorkers ?? 0) > 0;

@@ -16,8 +16,9 @@ describe.runIf(process.platform === 'linux')('--fd-reserve against the descripto
     expect(r.stderr).toMatch(new RegExp(`^iocp-bench: --fd-reserve: leaves no descriptor for sessions: this process may open ${LIMIT}, and the lowest free one is number \\d+ \\(got "${reserve}"\\)\\n$`));
   });
 
+  // Room for --max-sessions too: a limit that holds fewer is a warning (fd-limit-warning.test.ts).
   it('a reserve that leaves room starts', async () => {
-    const r = await runProcess('prlimit', [`--nofile=${LIMIT}:${LIMIT}`, process.execPath, CLI, 'server', '--backend', 'epoll', '--port', '0', '--fd-reserve', '100', '--duration', '300ms']);
+    const r = await runProcess('prlimit', [`--nofile=${LIMIT}:${LIMIT}`, process.execPath, CLI, 'server', '--backend', 'epoll', '--port', '0', '--fd-reserve', '100', '--max-sessions', '50', '--duration', '300ms']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
