@@ -40,10 +40,16 @@ export class EpollSet {
   private readonly ctlAddr: number;
   private readonly i32: Int32Array;
 
+  /**
+   * `fdCeiling`: descriptors from this number up are --fd-reserve's (accept.ts), which a send's
+   * dup() must not take either: a slow reader's dup there would starve the stats endpoint and the
+   * stop, and at the limit itself fail and reset sessions the reserve was kept for.
+   */
   constructor(
     private readonly libc: Libc,
     private readonly epfd: number,
     private readonly table: SessionTable,
+    private readonly fdCeiling: number,
   ) {
     const bytes = (MAX_EVENTS + 1) * EPOLL_EVENT_SIZE;
     this.mem = allocArena(bytes);
@@ -68,13 +74,20 @@ export class EpollSet {
     return this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, this.ctlAddr) === 0;
   }
 
-  /** Arm the send registration, on a dup() of the socket made the first time it is needed. */
+  /**
+   * Arm the send registration, on a dup() of the socket made the first time it is needed; false
+   * (the send fails, the session is reset) when none is left below the reserve.
+   */
   armSend(slot: number, gen: number): boolean {
     const b = this.table.base(slot);
     let dupFd = this.i32[b + F_AUX];
     if (dupFd < 0) {
       dupFd = this.libc.fcntl(this.i32[b + F_HANDLE], F_DUPFD_CLOEXEC, 0);
       if (dupFd < 0) return false;
+      if (dupFd >= this.fdCeiling) {
+        this.libc.close(dupFd);
+        return false;
+      }
       this.i32[b + F_AUX] = dupFd;
     }
     const op = firstSendRegistration(this.i32, b) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;

@@ -82,7 +82,8 @@ class EpollPort implements PortBackend {
     const rings = new EchoRings(init.native.arena as number, init.options.bufferSize);
     const ring = this.naive || !init.options.ioUring ? null : UringBatch.openRing();
     if (ring) counters[C_RING_WORKERS] = 1;
-    this.epoll = new EpollSet(libc, init.native.epfd as number, table);
+    const fdCeiling = init.native.fdCeiling as number;
+    this.epoll = new EpollSet(libc, init.native.epfd as number, table, fdCeiling);
     this.turns = new RunTurns(new RunTokens(init.native.runTokens as SharedArrayBuffer));
     this.scratch = new ScratchEcho(libc, rings, table.capacity, !this.naive, ring ? BATCHED_SCRATCH_BYTES : 0);
     this.receiver = new Receiver(libc, table, rings, this.scratch, this.naive);
@@ -90,7 +91,7 @@ class EpollPort implements PortBackend {
     this.uring = ring && new UringBatch(ring, libc, table, rings, this.scratch, this.receiver, counters);
     const listenFd = init.native.listenFd as number;
     this.acceptor = new Acceptor(libc, listenFd, init.options.acceptDepth, table, this.epoll, counters, {
-      fdCeiling: init.native.fdCeiling as number,
+      fdCeiling,
       reset: (fd) => this.reject(fd),
     });
     this.optMem = allocArena(16);
