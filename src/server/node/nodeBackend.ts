@@ -58,7 +58,12 @@ export async function startNodeEcho(options: ServerOptions): Promise<NodeEcho> {
       const n = chunk.length;
       // write() keeps the chunk until it is flushed; pause while the kernel refuses more
       // (the same bounded-buffer backpressure the completion backends apply).
-      if (!socket.write(chunk, () => (c[C_BYTES_OUT] += n))) socket.pause();
+      // Counted once the kernel took them: a write dropped at a reset or a destroy (its callback
+      // gets the error) never went out.
+      const sent = (err?: Error | null) => {
+        if (!err) c[C_BYTES_OUT] += n;
+      };
+      if (!socket.write(chunk, sent)) socket.pause();
     });
     socket.on('drain', () => socket.resume());
     socket.on('end', () => socket.end());
@@ -70,7 +75,8 @@ export async function startNodeEcho(options: ServerOptions): Promise<NodeEcho> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new SysError('listen', err.code ?? 'EIO', err.errno ?? 0, `on ${options.host}:${options.port}`)),
+      // libuv's errno is negated (-98); the other backends show the system's (98).
+      reject(new SysError('listen', err.code ?? 'EIO', Math.abs(err.errno ?? 0), `on ${options.host}:${options.port}`)),
     );
     server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => resolve());
   });
