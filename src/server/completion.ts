@@ -109,6 +109,8 @@ export interface BackendHost {
   readonly address: { host: string; port: number };
   /** Backend-specific part of WorkerInit. */
   readonly native: NativeInit;
+  /** Workers allowed to run at once: --concurrency as this backend resolves it (0: its default). */
+  readonly concurrency: number;
   /** Queue `count` control packets (CONTROL_*) that wake that many workers. */
   postControl(code: number, count: number): void;
   /**

@@ -14,6 +14,8 @@ export interface ServerHandle {
    * are reset and counted as rejected. Null on the other backends.
    */
   readonly sessionDescriptors: number | null;
+  /** Workers allowed to run at once (--concurrency, resolved): 1 on the node backend. */
+  readonly concurrency: number;
   /** A snapshot of the counters, read directly (no HTTP). */
   stats(): ServerStats;
   /**

@@ -52,6 +52,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}, reports:
   let stopCore: (drainMs: number, onStage: (stage: string) => void) => Promise<unknown>;
   /** epoll: an accepted descriptor at or above `ceiling` is reset (--fd-reserve); null elsewhere. */
   let fds: { ceiling: number; limit: number } | null = null;
+  let concurrency = 1;
   let snapshot: () => ServerStats;
   let address: { host: string; port: number };
 
@@ -72,6 +73,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}, reports:
     const counters = new Counters(options.workers + 1);
     const host = await createHost({ options, table, counters }, backend).catch((e: unknown) => Promise.reject(withPortHint(e, '--port')));
     address = host.address;
+    concurrency = host.concurrency;
     const { fdCeiling, fdLimit } = host.native;
     if (typeof fdCeiling === 'number' && typeof fdLimit === 'number') fds = { ceiling: fdCeiling, limit: fdLimit };
     let fatal: string | null = null;
@@ -135,6 +137,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}, reports:
     address,
     statsUrl: stats?.url ?? null,
     sessionDescriptors,
+    concurrency,
     stats: () => read(),
     stopStage: () => stage,
     close() {

@@ -86,9 +86,10 @@ export function addServerCommand(program: Command): void {
     .option('--interval <time>', 'length of one sample of --out (1s, 500ms)', '1s')
     .addHelpText(
       'after',
-      '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: closes every session, waits until\n' +
-        'no operation is outstanding (at most 4 s), and exits 0 when every session was freed, once, and no\n' +
-        'completion found its session gone (1 otherwise: a lifetime bug, as --lifetime naive shows).\n' +
+      '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: resets every session (echoes in\n' +
+        'flight are dropped), waits until no operation is outstanding (at most 4 s), and exits 0 when\n' +
+        'every session was freed, once, and no completion found its session gone (1 otherwise: a\n' +
+        'lifetime bug, as --lifetime naive shows).\n' +
         'A second signal during the stop, or a stop still running after --stop-timeout, prints what\n' +
         'was left (sessions live, operations outstanding) and exits 1 at once.',
     )
@@ -209,8 +210,9 @@ async function runServerCommand(f: Flags): Promise<number> {
     const samples = out ? sampleServer(() => server.stats(), Math.round(intervalMs), out) : null;
     log(
       'listening',
-      { backend: server.backend, workers: started.workers, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
-      `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} worker${started.workers === 1 ? '' : 's'}, ` +
+      { backend: server.backend, workers: started.workers, concurrency: server.concurrency, lifetime: opts.lifetime, ioUring, listen: server.address, stats: server.statsUrl },
+      `iocp-bench server: ${server.backend}${ioUring ? ' (recv/send batched through io_uring)' : ''}, ${started.workers} worker${started.workers === 1 ? '' : 's'}` +
+        `${server.concurrency < started.workers ? ` (${server.concurrency} running at a time, --concurrency)` : ''}, ` +
         `lifetime ${opts.lifetime}, echo on ${shown}, stats ${server.statsUrl ?? 'off'}`,
     );
 
@@ -248,7 +250,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       if (counts(sig)) giveUp(`${sig} during the stop`);
     };
     const live = server.stats().sessions.live;
-    log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): closing ${live} sessions`);
+    log('stopping', { reason, sessions: live }, `iocp-bench server: stopping (${reason}): resetting ${live} sessions`);
     const stopped = (async () => {
       const stats = await server.close();
       // A stop given up (from code) has said all it will.

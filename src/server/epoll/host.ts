@@ -70,11 +70,13 @@ export function createEpollHost(ctx: HostContext): BackendHost {
       // (or another load generator); on two cores, two running workers beside a two-thread
       // client made every echo dearer (more migrations and preemptions) than one did.
       const running = options.concurrency || Math.max(1, Math.floor(availableParallelism() / 2));
-      const runTokens = RunTokens.create(Math.min(options.workers, running));
+      const concurrency = Math.min(options.workers, running);
+      const runTokens = RunTokens.create(concurrency);
       let disposed = false;
       return {
         name: 'epoll',
         address: { host: options.host, port },
+        concurrency,
         native: {
           epfd, listenFd: lfd, closeAllFd, arena: arena.address, runTokens: runTokens.sab,
           // Linux hands out the lowest free descriptor: one accepted at or above this number

@@ -68,6 +68,7 @@ export function createIocpHost(ctx: HostContext, win32: Win32 = loadWin32()): Ba
     return {
       name: 'iocp',
       address: { host: options.host, port: boundPort },
+      concurrency: Math.min(options.workers, options.concurrency || options.workers),
       native: {
         port,
         listenSocket: lsock,
