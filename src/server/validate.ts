@@ -15,6 +15,9 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
     if (!Number.isInteger(v) || v < min || v > max) throw usageError(name, `must be a whole number in ${min}..${max}`, v);
   };
   if (!isIP(o.host)) throw usageError('--host', 'must be an IP address, like 127.0.0.1 or ::1', o.host);
+  // The completion backends' sockaddr_in6 carries no scope id: a link-local address's bind fails.
+  if (o.host.includes('%') && o.backend !== 'node')
+    throw usageError('--host', 'a scoped IPv6 address (%zone) needs --backend node', o.host);
   int('--port', o.port, 0, 65535);
   int('--workers', o.workers, 1, 64);
   int('--max-sessions', o.maxSessions, 1, 1_000_000);
@@ -50,11 +53,20 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   }
   if (o.statsPort !== null) int('--stats-port', o.statsPort, 0, 65535);
   if (!isIP(o.statsHost)) throw usageError('--stats-host', 'must be an IP address, like 127.0.0.1 or ::1', o.statsHost);
+  // The second bind would fail with EADDRINUSE, which reads as another process's.
+  if (o.statsPort !== null && o.statsPort !== 0 && o.statsPort === o.port && sameAddress(o.host, o.statsHost))
+    throw usageError('--stats-port', "is the echo listener's port (--port): give another, or 0 to pick one", o.statsPort);
   return o;
 }
 
 const COMPLETION = 'needs a completion backend (epoll or iocp)';
 const ONE_THREAD = "the node backend runs one thread, Node's own";
+
+/** Whether two listen addresses can hold the same port only once: the same, or either a wildcard. */
+function sameAddress(a: string, b: string): boolean {
+  const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
+  return a === b || wildcard(a) || wildcard(b);
+}
 
 /**
  * The options the node backend cannot honour (nodeBackend.ts takes only the address,

@@ -25,6 +25,8 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
     [['--stop-timeout', '0'], /--stop-timeout: must be a duration in 1ms\.\.576h \(got "0ms"\)$/],
     [['--duration', '600h'], /--duration: must be a duration in 1ms\.\.576h \(got "600h"\)$/],
     [['--bogus'], /unknown option '--bogus'/],
+    [['--port', '7788', '--stats-port', '7788'], /--stats-port: is the echo listener's port \(--port\): give another, or 0 to pick one \(got "7788"\)$/],
+    [['--host', 'fe80::1%lo'], /--host: a scoped IPv6 address \(%zone\) needs --backend node \(got "fe80::1%lo"\)$/],
   ])('server %j exits 2', async (args, pattern) => {
     const r = await LAUNCHER.run(['server', ...args]);
     expect(r.code).toBe(2);
@@ -47,6 +49,6 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
     const [other, needs] = LAUNCHER.platform === 'win32' ? ['epoll', 'Linux'] : ['iocp', 'Windows'];
     const r = await LAUNCHER.run(['server', '--backend', other, '--port', '0']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`iocp-bench: --backend ${other} needs ${needs}; this is ${LAUNCHER.platform}`);
+    expect(r.stderr.trim()).toBe(`iocp-bench: --backend ${other} needs ${needs} on x86-64; this is ${LAUNCHER.platform} on x64`);
   });
 });
