@@ -5,7 +5,8 @@
  * `-` is stdout. A file is checked before the run without being touched (a command that fails
  * before it runs leaves an existing file as it was, and creates none), created or truncated once the
  * run starts (start()), and written with writeSync, so a run that is killed keeps every sample it
- * finished.
+ * finished. A write to stdout that fails (EPIPE: its reader went away, as `| head -1` does) loses
+ * the samples as a full disk does: the same lines on stderr, and lost() says so at the end.
  */
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import nodePath from 'node:path';
@@ -22,11 +23,18 @@ export interface SampleOut {
   start(): void;
   write(sample: object): void;
   /**
-   * After a write failed (a full disk): one line saying what the file lacks, for the end of the
-   * run, whose exit code is then 1 (the samples are lost, as a report that cannot be written is).
-   * null while every sample was written.
+   * After a write failed (a full disk; for stdout, a reader that went away): one line saying what
+   * the file lacks, for the end of the run, whose exit code is then 1 (the samples are lost, as a
+   * report that cannot be written is). null while every sample was written. For stdout, asked
+   * once settled() resolved.
    */
   lost(): string | null;
+  /**
+   * Resolves once every write to stdout has ended, written or failed: a pipe takes a sample after
+   * write() returns, and says that its reader went away (EPIPE) only then. At once for a file
+   * (written with writeSync) and once nothing is pending.
+   */
+  settled(): Promise<void>;
   close(): void;
 }
 
@@ -111,60 +119,92 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
     const code = unwritable(path);
     if (code !== null) throw new UsageError(`${flag}: cannot open ${path} for writing: ${code}`);
   }
+  // What the lines on stderr call it.
+  const name = toStdout ? 'stdout' : path;
   let fd = -1;
   let started = false;
-  let broken = false;
+  let closed = false;
   let written = 0;
   let failure: string | null = null;
-  const put = (text: string): boolean => {
-    if (broken) return false;
+  // A failed write (a full disk, a reader gone): say so once, and let the run finish without its samples.
+  const fail = (err: unknown) => {
+    if (failure !== null) return;
+    const code = errorCode(err);
+    failure = `${flag}: ${name} holds only the first ${written} sample(s): a write failed (${code})`;
+    process.stderr.write(`iocp-bench: ${flag}: cannot write ${name}: ${code}; no more samples written\n`);
+  };
+  // stdout is written asynchronously (a pipe): the writes not yet ended, and who waits for them.
+  // Any 'error' on stdout while it carries the samples (from start() until closed and settled)
+  // fails them too; the command's own listener (cli.ts) keeps it from being unhandled after. After
+  // a failed write the listener stays: the stream emits its 'error' a tick after the write's callback.
+  let pending = 0;
+  const waiting: (() => void)[] = [];
+  const onStdoutError = (err: Error) => fail(err);
+  const release = () => {
+    if (pending > 0) return;
+    for (const resolve of waiting.splice(0)) resolve();
+    if (closed && failure === null) process.stdout.off('error', onStdoutError);
+  };
+  const put = (text: string, sample: boolean): boolean => {
+    if (closed || failure !== null) return false;
     try {
-      if (toStdout) process.stdout.write(text);
-      else {
+      if (toStdout) {
+        pending++;
+        try {
+          process.stdout.write(text, (err) => {
+            pending--;
+            if (err) fail(err);
+            else if (sample) written++;
+            release();
+          });
+        } catch (err) {
+          pending--;
+          throw err;
+        }
+      } else {
         const bytes = Buffer.from(text);
         // A disk that fills up mid-line writes part of it: the line is lost as much as unwritten.
         if (writeSync(fd, bytes) < bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        if (sample) written++;
       }
       return true;
     } catch (err) {
-      // A full disk: say so once, and let the run finish without its samples.
-      broken = true;
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      failure = `${flag}: ${path} holds only the first ${written} sample(s): a write failed (${code})`;
-      process.stderr.write(`iocp-bench: ${flag}: cannot write ${path}: ${code}; no more samples written\n`);
+      fail(err);
       return false;
     }
   };
   const start = () => {
     if (started) return;
     started = true;
-    if (broken) return; // closed before the run started: the file stays as it was
-    if (!toStdout) {
+    if (closed) return; // closed before the run started: the file stays as it was
+    if (toStdout) process.stdout.on('error', onStdoutError);
+    else {
       try {
         fd = openSync(path, 'w');
       } catch (err) {
         // Writable at the check, not now (removed, its permissions changed): as a write that fails.
-        broken = true;
         const code = errorCode(err);
         failure = `${flag}: ${path} holds no samples: it could not be opened (${code})`;
         process.stderr.write(`iocp-bench: ${flag}: cannot open ${path} for writing: ${code}; no samples written\n`);
         return;
       }
     }
-    if (csv) put(columns.join(',') + '\n');
+    if (csv) put(columns.join(',') + '\n', false);
   };
   return {
     toStdout,
     start,
     write(sample) {
       start();
-      if (put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n')) written++;
+      put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n', true);
     },
     lost: () => failure,
+    settled: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     close() {
       if (fd >= 0) closeSync(fd);
       fd = -1;
-      broken = true;
+      closed = true;
+      release();
     },
   };
 }

@@ -262,7 +262,9 @@ async function runServerCommand(f: Flags): Promise<number> {
       const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
       const t = timing();
       log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean));
-      // Samples --out could not write are lost: exit 1, as for a stop that did not drain.
+      // Samples --out could not write are lost: exit 1, as for a stop that did not drain. On stdout a
+      // write that failed (its reader gone) says so after the write: its last sample's included.
+      await out?.settled();
       const lost = out?.lost() ?? null;
       if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
       // A session that outlived its rules is a bug the server itself saw (--lifetime naive, a zoo fault): exit 1.

@@ -94,6 +94,8 @@ async function runAndRender(target: string | undefined, flags: FloodFlags, signa
         code = 1;
       }
     }
+    // On stdout (--out -) a write that failed (its reader gone) says so after the write: the last sample's included.
+    await out?.settled();
     const lost = out?.lost() ?? null;
     if (lost !== null) {
       process.stderr.write(`iocp-bench: ${lost}\n`);
