@@ -34,3 +34,22 @@ export function runProcess(
 export function runCliProcess(args: string[], timeoutMs = 30_000): Promise<ProcessResult> {
   return runProcess(process.execPath, [CLI, ...args], timeoutMs);
 }
+
+/** Runs the CLI with `args`, closes its stdout after the first line, and waits (bounded) for its end. */
+export function readFirstLineThenClose(args: string[], timeoutMs: number): Promise<{ code: number | null; first: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) child.stdout.destroy(); // the reader is gone: the next write gets EPIPE
+    });
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, first: out.split('\n')[0]!, stderr });
+    });
+  });
+}

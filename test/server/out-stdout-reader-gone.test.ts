@@ -1,28 +1,8 @@
 // `server --out -` whose stdout reader goes away (`| head -1`): the samples it could not write are
 // lost as on a full disk (--out /dev/full): one line when the write fails, the server still drains,
 // and at the end one line saying how many samples got out, exit 1; no stack trace, no crash.
-import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { CLI } from '../helpers/serverProcess.js';
-
-/** Runs the CLI with `args`, closes its stdout after the first line, and waits (bounded) for its end. */
-function readFirstLineThenClose(args: string[], timeoutMs: number): Promise<{ code: number | null; first: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdout.on('data', (c) => {
-      out += c;
-      if (out.includes('\n')) child.stdout.destroy(); // the reader is gone: the next write gets EPIPE
-    });
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, first: out.split('\n')[0]!, stderr });
-    });
-  });
-}
+import { readFirstLineThenClose } from '../helpers/cli.js';
 
 // Windows reports a write to a closed pipe with its own code.
 const CODE = process.platform === 'win32' ? '[A-Z_]+' : 'EPIPE';
