@@ -31,6 +31,7 @@ describe.runIf(process.platform === 'linux')(`slow readers against a ${LIMIT}-de
   it('keeps the reserve free: stats answer, what does not fit is reset, and the stop is clean', async () => {
     const server = await startServerProcess(['--send-buffer', '4k', '--fd-reserve', String(RESERVE)], 15_000, ['prlimit', `--nofile=${LIMIT}:${LIMIT}`, '--']);
     const clients = Array.from({ length: CLIENTS }, () => slowReader(server.port));
+    let stopped = false;
     try {
       // Every connection dealt with, and every session held has its echo waiting on a slow
       // reader or has failed for want of a descriptor.
@@ -46,14 +47,18 @@ describe.runIf(process.platform === 'linux')(`slow readers against a ${LIMIT}-de
       const fds = readdirSync(`/proc/${server.child.pid}/fd`).map(Number);
       expect(fds.filter((fd) => fd >= LIMIT - RESERVE).length).toBeLessThanOrEqual(2);
       expect((await server.stats()).sessions.live).toBe(s.sessions.live);
+      closeAll(clients);
+      const after = await settle(server.stats, quiescent);
+      expect(after.sessions.live).toBe(0);
+      expect(after.ops.outstanding).toBe(0);
+      expect(after.sessions.accepted).toBe(after.sessions.freed);
+      expect(after.staleCompletions).toBe(0);
+      stopped = true;
+      expect((await server.stop('SIGTERM', 5000)).code).toBe(0);
     } finally {
       closeAll(clients);
+      // A failed assertion leaves no server behind.
+      if (!stopped) await server.stop('SIGKILL', 5000);
     }
-    const after = await settle(server.stats, quiescent);
-    expect(after.sessions.live).toBe(0);
-    expect(after.ops.outstanding).toBe(0);
-    expect(after.sessions.accepted).toBe(after.sessions.freed);
-    expect(after.staleCompletions).toBe(0);
-    expect((await server.stop('SIGTERM', 5000)).code).toBe(0);
   }, 60_000);
 });
