@@ -1,10 +1,13 @@
 // deploy/: the Kubernetes manifests validate against the Kubernetes object schemas (offline,
 // kubernetes-models) and hold together where the schemas cannot tell: selectors select the pods,
 // named ports exist, the Job lets every shard finish, the pods spread over the nodes, and the pods
-// meet the "restricted" Pod Security Standard. The Indexed Job's pod command, rendered by a shell
-// for index 2 of 4, is a flood command line this CLI accepts, running shard 3/4; the Dockerfile
-// parses, FROM first, every instruction known, an ENTRYPOINT or CMD present, every COPY source in
-// the repository, a numeric user. (kubernetes-echo-server.test.ts runs the server's arguments.)
+// meet the "restricted" Pod Security Standard; the pods run only on x86-64 nodes, the server's
+// readiness probe is a TCP connect to its stats port, the flood's client threads are its CPU
+// request, and memory is limited to the request, CPU not at all. The Indexed Job's pod command,
+// rendered by a shell for index 2 of 4, is a flood command line this CLI accepts, running shard
+// 3/4 on one client thread; the Dockerfile parses, FROM first and each FROM linux/amd64, every
+// instruction known, an ENTRYPOINT or CMD present, every COPY source in the repository, a numeric
+// user. (kubernetes-echo-server.test.ts runs the server's arguments.)
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Service } from 'kubernetes-models/v1/Service';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { resolveFloodOptions } from '../../src/client/options.js';
@@ -28,6 +32,24 @@ type Labels = Record<string, string> | undefined;
 /** Whether a non-empty equality selector selects `labels`. */
 const selects = (selector: Labels, labels: Labels): boolean =>
   selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** CPUs of a Kubernetes CPU quantity: `2`, `0.5`, `1500m`. */
+function cpus(q: string | number | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(q));
+  if (!m) throw new Error(`not a CPU quantity: ${q}`);
+  return Number(m[1]) / (m[2] ? 1000 : 1);
+}
+
+/**
+ * An env variable's value in the container as the kubelet sets it: `value`, or for a
+ * `resourceFieldRef` of the container's CPU request the request in whole `divisor`s, rounded up.
+ */
+function envValue(c: IContainer, e: IEnvVar): string {
+  if (e.value !== undefined) return e.value;
+  const ref = e.valueFrom?.resourceFieldRef;
+  if (ref?.resource !== 'requests.cpu') throw new Error(`${e.name}: no value this test can render`);
+  return String(Math.ceil(cpus(c.resources?.requests?.cpu as string) / cpus((ref.divisor as string | undefined) ?? '1')));
+}
 
 /** Every port a probe of `c` names, by name or number. */
 function probePorts(c: IContainer): (string | number)[] {
@@ -177,6 +199,48 @@ describe('deploy/kubernetes', () => {
     expect(away?.podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
   });
 
+  it('runs its pods on x86-64 nodes only', () => {
+    // The native backends read the kernel's structures at x86-64's offsets; the image is linux/amd64.
+    for (const file of ['echo-server.deployment.json', 'flood.job.json'])
+      expect((read(file).spec.template.spec as IPodSpec).nodeSelector, file).toEqual({ 'kubernetes.io/arch': 'amd64' });
+  });
+
+  it("keeps the server ready under load: a TCP connect to its stats port, given time; no liveness probe", () => {
+    const server: IContainer = read('echo-server.deployment.json').spec.template.spec.containers[0];
+    const probe = server.readinessProbe!;
+    // An HTTP GET of /stats is answered by the server's event loop, which a heavy load can keep
+    // past the probe's timeout: the kernel completes a connect from the listen queue. On the
+    // stats port, not the echo port, where each probe would be a session in the counters.
+    expect(probe.httpGet).toBeUndefined();
+    expect(probe.exec).toBeUndefined();
+    expect(probe.tcpSocket?.port).toBe('stats');
+    expect(server.ports!.find((p) => p.name === 'stats')?.containerPort).not.toBe(server.ports!.find((p) => p.name === 'echo')?.containerPort);
+    // Not ready (and out of the Service, which ends a run) only after 3 failed connects of 5 s each.
+    expect(probe.timeoutSeconds ?? 1).toBeGreaterThanOrEqual(5);
+    expect(probe.failureThreshold ?? 3).toBeGreaterThanOrEqual(3);
+    // A failed liveness probe would restart the server mid-run, its counters with it.
+    expect(server.livenessProbe).toBeUndefined();
+  });
+
+  it('sizes the flood\'s threads by its CPU request; limits memory to the request and CPU not at all', () => {
+    const flood: IContainer = read('flood.job.json').spec.template.spec.containers[0];
+    // --workers is the pod's CPU request, through the downward API: without it the flood counts
+    // the node's CPUs, which a request does not limit.
+    const workers = flood.env!.find((e) => e.name === 'WORKERS')!;
+    expect(workers.value).toBeUndefined();
+    expect(workers.valueFrom?.resourceFieldRef).toMatchObject({ resource: 'requests.cpu', divisor: '1' });
+    expect(flood.args![0]).toContain('--workers "$WORKERS"');
+    expect(Number(envValue(flood, workers))).toBe(cpus(flood.resources!.requests!.cpu as string));
+    for (const file of ['echo-server.deployment.json', 'flood.job.json']) {
+      const c: IContainer = read(file).spec.template.spec.containers[0];
+      // A CPU limit throttles the threads for the rest of each period once spent: stalls that
+      // would be measured as latency.
+      expect(c.resources?.limits?.cpu, file).toBeUndefined();
+      expect(c.resources?.requests?.memory, file).toBeDefined();
+      expect(c.resources?.limits?.memory, file).toBe(c.resources?.requests?.memory);
+    }
+  });
+
   // The pod's command is a POSIX shell's, as in the image: run it where sh is.
   it.skipIf(process.platform === 'win32')("renders the pod command for index 2 of 4 as a flood of shard 3/4 this CLI accepts", () => {
     const container = read('flood.job.json').spec.template.spec.containers[0];
@@ -188,7 +252,7 @@ describe('deploy/kubernetes', () => {
       writeFileSync(fake, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
       chmodSync(fake, 0o755);
       const env: Record<string, string> = { PATH: `${dir}${path.delimiter}${process.env.PATH}`, JOB_COMPLETION_INDEX: '2' };
-      for (const e of container.env) env[e.name] = e.value;
+      for (const e of container.env) env[e.name] = envValue(container, e);
       const startAt = new Date(Date.now() + 3600e3).toISOString();
       env.START_AT = startAt;
       const out = execFileSync('sh', ['-c', container.args[0]], { env, encoding: 'utf8' });
@@ -201,6 +265,9 @@ describe('deploy/kubernetes', () => {
       expect(o.startAt).toBe(Date.parse(startAt));
       expect(o.plan.connections).toBe(24_000);
       expect(o.connections).toBe(6000);
+      // One client thread for the one CPU the pod requests (the default would count the node's).
+      expect(argv.slice(argv.indexOf('--workers'), argv.indexOf('--workers') + 2)).toEqual(['--workers', '1']);
+      expect(o.workers).toBe(cpus(container.resources.requests.cpu));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -230,6 +297,8 @@ describe('deploy/Dockerfile', () => {
   it('parses: FROM first, every instruction known, an entry point, COPY sources present', () => {
     const steps = parseDockerfile(readFileSync(path.join(REPO, 'deploy', 'Dockerfile'), 'utf8'));
     expect(steps[0]!.op).toBe('FROM');
+    // x86-64 only: every stage is linux/amd64, whatever machine builds it.
+    for (const f of steps.filter((s) => s.op === 'FROM')) expect(f.args.split(/\s+/)[0], f.args).toBe('--platform=linux/amd64');
     for (const s of steps) expect(INSTRUCTIONS.has(s.op), s.op).toBe(true);
     expect(steps.some((s) => s.op === 'ENTRYPOINT' || s.op === 'CMD')).toBe(true);
     const entry = steps.filter((s) => s.op === 'ENTRYPOINT' || s.op === 'CMD').map((s) => JSON.parse(s.args) as string[]);

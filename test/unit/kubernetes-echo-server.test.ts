@@ -1,9 +1,11 @@
 // deploy/kubernetes/echo-server.deployment.json: the server container's arguments go through the
 // real `iocp-bench server` command (commander, the flag parsing, validateServerOptions), hold the
-// flood Job's whole load, listen where the container's ports and the Service say; and the real
-// CLI starts with them on loopback and exits 0.
+// flood Job's whole load, listen where the container's ports and the Service say, the readiness
+// probe's port among them; and the real CLI starts with them on loopback, takes a TCP connect on
+// its stats port as the probe makes one, and exits 0.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
@@ -70,6 +72,9 @@ describe('deploy/kubernetes echo server', () => {
     const port = (name: string) => container.ports!.find((p) => p.name === name)?.containerPort;
     expect(o.port).toBe(port('echo'));
     expect(o.statsPort).toBe(port('stats'));
+    // The readiness probe connects to the stats port the server listens on, not to the echo port.
+    const probed = container.readinessProbe!.tcpSocket!.port;
+    expect(typeof probed === 'string' ? port(probed) : probed).toBe(o.statsPort);
     // Every connection the Job's shards hold at once has a session.
     const job = read('flood.job.json').spec.template.spec.containers[0] as IContainer;
     const env = (name: string) => job.env!.find((e) => e.name === name)!.value!;
@@ -96,11 +101,31 @@ describe('deploy/kubernetes echo server', () => {
     set('--stats-host', '127.0.0.1');
     set('--port', '0');
     set('--stats-port', '0');
-    const run = await promisify(execFile)(process.execPath, [CLI, ...args, '--duration', '300ms'], { timeout: 30_000 }).then(
+    const exec = promisify(execFile)(process.execPath, [CLI, ...args, '--duration', '1s'], { timeout: 30_000 });
+    // The readiness probe's connect, as the kubelet makes it: open, then close with no request.
+    const probes = new Promise<number>((resolve, reject) => {
+      let out = '';
+      const stdout = exec.child.stdout!;
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /stats http:\/\/127\.0\.0\.1:(\d+)\/stats/.exec(out);
+        if (!m) return;
+        stdout.off('data', onData);
+        const connectOnce = () =>
+          new Promise<void>((done, fail) => {
+            const socket = connect(Number(m[1]), '127.0.0.1', () => socket.end(done));
+            socket.on('error', fail);
+          });
+        connectOnce().then(connectOnce).then(connectOnce).then(() => resolve(3), reject);
+      };
+      stdout.on('data', onData);
+    });
+    const run = await exec.then(
       (r) => ({ code: 0, ...r }),
       (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
     );
     expect(run, 'the server exits 0').toMatchObject({ code: 0 });
     expect(run.stdout).toMatch(/echo on 127\.0\.0\.1:\d+, stats http:\/\/127\.0\.0\.1:\d+\/stats/);
+    expect(await probes, 'TCP connects to the stats port, each accepted').toBe(3);
   });
 });
