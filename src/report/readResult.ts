@@ -146,14 +146,19 @@ export interface ResultReader {
 
 const REPORT: ResultReader = { verb: 'report', code: 'E_NOT_RESULT' };
 
+/** For the ERROR result of a flood that did not run (flood --json on an error): the error that says why; else null. */
+export function didNotRun(value: unknown, name: string, reader: ResultReader = REPORT): UsageError | null {
+  if (!isObject(value) || value.verdict !== 'ERROR') return null;
+  const why = Array.isArray(value.reasons) && value.reasons.length ? String(value.reasons[0]).replace(/\s+/g, ' ') : 'unknown error';
+  return new UsageError(`${name}: holds a flood that did not run (${why}), nothing to ${reader.verb}`, reader.code);
+}
+
 /** Checks that `value` is a flood result the report (or the merge) can read; `name` is the file, for the message. */
 export function asFloodResult(value: unknown, name: string, reader: ResultReader = REPORT): ReportResult {
   const notResult = (why: string) => new UsageError(`${name}: not a flood result (the output of iocp-bench flood --json): ${why}`, reader.code);
   if (!isObject(value)) throw notResult('not a JSON object');
-  if (value.verdict === 'ERROR') {
-    const why = Array.isArray(value.reasons) && value.reasons.length ? String(value.reasons[0]).replace(/\s+/g, ' ') : 'unknown error';
-    throw new UsageError(`${name}: holds a flood that did not run (${why}), nothing to ${reader.verb}`, reader.code);
-  }
+  const notRun = didNotRun(value, name, reader);
+  if (notRun) throw notRun;
   if (value.verdict !== 'PASS' && value.verdict !== 'FAIL') throw notResult('no PASS or FAIL verdict');
   const bad: string[] = [];
   for (const [k, shape] of Object.entries(RESULT)) shape(value[k], k, bad);

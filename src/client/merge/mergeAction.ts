@@ -7,14 +7,14 @@
  */
 import { inputName, parseLastJson, readInputText } from '../../inputFile.js';
 import { Chalk } from 'chalk';
-import { usageError } from '../../errors.js';
+import { usageError, type UsageError } from '../../errors.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
 import { checkTargetLeaks, statsFromUrl, type LeakVerdict, type StatsSource } from '../verdict/leakCheck.js';
 import { measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, useColor } from '../cli/report.js';
-import { asFloodResult, type ResultReader } from '../../report/readResult.js';
+import { asFloodResult, didNotRun, type ResultReader } from '../../report/readResult.js';
 import { formatSpan, startOffsetText } from '../../units.js';
 import { mergeResults, runStart, type MergedResult, type ShardInput } from './mergeResults.js';
 import type { ServerStats } from '../../server/index.js';
@@ -44,8 +44,14 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   // The HTML report (and uPlot) load only with --report; its path is checked before any work.
   const report = flags.report === undefined ? null : await import('../../report/write.js');
   report?.checkReportPath('--report', flags.report!, !flags.json);
-  const shards = files.map(readShard);
+  const read = files.map(readShard);
+  const shards = read.filter((r): r is ShardInput => !('didNotRun' in r));
+  const notRun = read.filter((r): r is NotRun => 'didNotRun' in r);
+  // A file of a flood that did not run (an ERROR result: a usage error, an unreachable target)
+  // fails the merge of the others, which still come out; with nothing else there is nothing to merge.
+  if (shards.length === 0) throw notRun[0]!.didNotRun;
   const merged = mergeResults(shards);
+  merged.merge.problems.unshift(...notRun.map((r) => r.didNotRun.message.replace(/, nothing to merge$/, ': not merged')));
   if (flags.stats !== undefined) {
     const leak = await mergedLeak(statsFromUrl(flags.stats), merged);
     merged.leak = { status: leak.status, reasons: leak.reasons, leaks: leak.leaks, settleMs: leak.settleMs, before: null, after: leak.after };
@@ -117,8 +123,14 @@ export function mergedRejections(after: ServerStats, readAt: number, first: numb
 /** How merge words a file that is not a flood result (report/readResult.ts checks it). */
 const MERGE_READER: ResultReader = { verb: 'merge', code: 'E_USAGE' };
 
+/** A file that holds the ERROR result of a flood that did not run: the error that says so. */
+interface NotRun {
+  file: string;
+  didNotRun: UsageError;
+}
+
 /** One shard's result file (the last line holding a JSON object, so a log with lines before it works too). */
-function readShard(file: string): ShardInput {
+function readShard(file: string): ShardInput | NotRun {
   const text = readInputText(file);
   let value: unknown;
   try {
@@ -126,6 +138,8 @@ function readShard(file: string): ShardInput {
   } catch {
     throw usageError('merge', `${inputName(file)} holds no JSON result (the output of flood --json)`);
   }
+  const notRun = didNotRun(value, inputName(file), MERGE_READER);
+  if (notRun) return { file, didNotRun: notRun };
   const r = value as Partial<FloodResult> | null;
   if ((r?.verdict === 'PASS' || r?.verdict === 'FAIL') && r.connections && (!r.histograms || !Array.isArray(r.samples)))
     throw usageError('merge', `${inputName(file)} has no latency histograms or samples: a flood older than merge`);
