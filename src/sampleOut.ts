@@ -12,6 +12,9 @@ import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 
 import nodePath from 'node:path';
 import { UsageError } from './errors.js';
 
+/** How long the end of a run waits for stdout's pending sample writes (settled()) at the most. */
+const SETTLE_LIMIT_MS = 2000;
+
 export interface SampleOut {
   /** Samples go to stdout (`--out -`): the command's own output goes to stderr then. */
   readonly toStdout: boolean;
@@ -32,7 +35,7 @@ export interface SampleOut {
   /**
    * Resolves once every write to stdout has ended, written or failed: a pipe takes a sample after
    * write() returns, and says that its reader went away (EPIPE) only then. At once for a file
-   * (written with writeSync) and once nothing is pending.
+   * (written with writeSync) and once nothing is pending; after SETTLE_LIMIT_MS at the latest.
    */
   settled(): Promise<void>;
   close(): void;
@@ -135,15 +138,16 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
   };
   // stdout is written asynchronously (a pipe): the writes not yet ended, and who waits for them.
   // Any 'error' on stdout while it carries the samples (from start() until closed and settled)
-  // fails them too; the command's own listener (cli.ts) keeps it from being unhandled after. After
-  // a failed write the listener stays: the stream emits its 'error' a tick after the write's callback.
+  // fails them too; the command's own listener (cli.ts) keeps it from being unhandled after. Once
+  // closed and settled it goes, a turn of the event loop later: after a failed write the stream
+  // emits its 'error' a tick after the write's callback.
   let pending = 0;
   const waiting: (() => void)[] = [];
   const onStdoutError = (err: Error) => fail(err);
   const release = () => {
     if (pending > 0) return;
     for (const resolve of waiting.splice(0)) resolve();
-    if (closed && failure === null) process.stdout.off('error', onStdoutError);
+    if (closed) setImmediate(() => process.stdout.off('error', onStdoutError));
   };
   const put = (text: string, sample: boolean): boolean => {
     if (closed || failure !== null) return false;
@@ -199,7 +203,15 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
       put(csv ? columns.map((c) => csvCell(valueAt(sample, c))).join(',') + '\n' : JSON.stringify(sample) + '\n', true);
     },
     lost: () => failure,
-    settled: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
+    // Bounded: a reader that stays but stops reading holds the writes; their outcome is then not
+    // known by the end (no failure so far), and Node's exit still waits for them.
+    settled: () =>
+      pending === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            setTimeout(resolve, SETTLE_LIMIT_MS).unref();
+          }),
     close() {
       if (fd >= 0) closeSync(fd);
       fd = -1;

@@ -9,9 +9,18 @@ export function captureOutput(): { all: () => string; stdout: () => string; stde
   let all = '';
   let out = '';
   let err = '';
+  // As a stream's write(): the chunk taken, then its callback (when given) called, a tick later.
+  const taking = (keep: (text: string) => void) =>
+    ((chunk: unknown, ...rest: unknown[]) => {
+      all += String(chunk);
+      keep(String(chunk));
+      const done = rest.find((a) => typeof a === 'function') as (() => void) | undefined;
+      if (done) process.nextTick(done);
+      return true;
+    }) as typeof process.stdout.write;
   const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((all += String(chunk)), (out += String(chunk)), true)),
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((all += String(chunk)), (err += String(chunk)), true)),
+    vi.spyOn(process.stdout, 'write').mockImplementation(taking((t) => (out += t))),
+    vi.spyOn(process.stderr, 'write').mockImplementation(taking((t) => (err += t))),
   ];
   return { all: () => all, stdout: () => out, stderr: () => err, restore: () => spies.forEach((s) => s.mockRestore()) };
 }

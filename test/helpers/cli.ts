@@ -35,13 +35,17 @@ export function runCliProcess(args: string[], timeoutMs = 30_000): Promise<Proce
   return runProcess(process.execPath, [CLI, ...args], timeoutMs);
 }
 
-/** Runs the CLI with `args`, closes its stdout after the first line, and waits (bounded) for its end. */
-export function readFirstLineThenClose(args: string[], timeoutMs: number): Promise<{ code: number | null; first: string; stderr: string }> {
+/**
+ * Runs the CLI with `args`, closes its stdout after the first line (`atOnce`: before any), and
+ * waits (bounded) for its end.
+ */
+export function readFirstLineThenClose(args: string[], timeoutMs: number, atOnce = false): Promise<{ code: number | null; first: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
+    if (atOnce) child.stdout.destroy();
     child.stdout.on('data', (c) => {
       out += c;
       if (out.includes('\n')) child.stdout.destroy(); // the reader is gone: the next write gets EPIPE

@@ -19,3 +19,11 @@ it('server --out - | head -1: drained, then what stdout lacks, exit 1', async ()
   expect(r.stderr).not.toMatch(/^\s+at |Unhandled|ERR_/m);
   expect(r.code).toBe(1);
 }, 60_000);
+
+// The one sample is the last, at the stop: its write fails after the server has judged, unless
+// it waits for the write's outcome.
+it('server --out - with its reader gone at once and one sample, at the stop: exit 1', async () => {
+  const r = await readFirstLineThenClose(['server', '--port', '0', '--no-stats', '--duration', '500ms', '--interval', '10s', '--out', '-'], 30_000, true);
+  expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^iocp-bench: --out: stdout holds only the first 0 sample\\(s\\): a write failed \\(${CODE}\\)$`));
+  expect(r.code).toBe(1);
+}, 60_000);
