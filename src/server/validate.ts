@@ -62,10 +62,13 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
 const COMPLETION = 'needs a completion backend (epoll or iocp)';
 const ONE_THREAD = "the node backend runs one thread, Node's own";
 
-/** Whether two listen addresses can hold the same port only once: the same, or either a wildcard. */
+/**
+ * Whether two listen addresses can hold the same port only once: the same address; `::`, which
+ * takes IPv4 too (no IPV6_V6ONLY), beside any; `0.0.0.0` beside an IPv4 address.
+ */
 function sameAddress(a: string, b: string): boolean {
-  const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
-  return a === b || wildcard(a) || wildcard(b);
+  const covers = (wild: string, h: string) => (wild === '::' ? true : wild === '0.0.0.0' && isIP(h) === 4);
+  return a === b || covers(a, b) || covers(b, a);
 }
 
 /**
