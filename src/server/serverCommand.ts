@@ -197,7 +197,8 @@ async function runServerCommand(f: Flags): Promise<number> {
     if (server.sessionDescriptors !== null && server.sessionDescriptors < opts.maxSessions)
       process.stderr.write(
         `iocp-bench server: warning: this process may open ${server.sessionDescriptors} more descriptor(s) for sessions, ` +
-          `fewer than --max-sessions ${opts.maxSessions}: connections beyond them are reset and counted as rejected ` +
+          `fewer than --max-sessions ${opts.maxSessions} (a session takes one, two while its echo waits on a slow reader): ` +
+          'connections beyond them are reset and counted as rejected ' +
           '(raise the hard limit: ulimit -Hn, LimitNOFILE=)\n',
       );
     const started = server.stats();

@@ -33,10 +33,6 @@ export interface NodeServerProcess extends ServerProcess {
 }
 
 /**
- * `wrap`: a command the server runs under, which execs it in the same process (e.g.
- * ['prlimit', '--nofile=256:256', '--'] for a descriptor limit without root).
- */
-/**
  * Server processes started here that have not exited: killed once the test file's own after-all
  * hooks have run (this one is registered first, at import, so it runs last), so that a test that
  * fails before its stop leaves no server running.
@@ -46,6 +42,10 @@ afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * `wrap`: a command the server runs under, which execs it in the same process (e.g.
+ * ['prlimit', '--nofile=256:256', '--'] for a descriptor limit without root).
+ */
 export async function startServerProcess(args: string[], timeoutMs = 15_000, wrap: string[] = []): Promise<NodeServerProcess> {
   const argv = [process.execPath, CLI, 'server', '--port', '0', '--stats-port', '0', '--json', ...args];
   const child = spawn(wrap[0] ?? argv[0]!, [...wrap.slice(1), ...(wrap.length > 0 ? argv : argv.slice(1))], {

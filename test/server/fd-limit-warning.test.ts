@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { startServerProcess } from '../helpers/serverProcess.js';
 
-const WARNING = /^iocp-bench server: warning: this process may open (\d+) more descriptor\(s\) for sessions, fewer than --max-sessions (\d+): connections beyond them are reset and counted as rejected \(raise the hard limit: ulimit -Hn, LimitNOFILE=\)$/m;
+const WARNING = /^iocp-bench server: warning: this process may open (\d+) more descriptor\(s\) for sessions, fewer than --max-sessions (\d+) \(a session takes one, two while its echo waits on a slow reader\): connections beyond them are reset and counted as rejected \(raise the hard limit: ulimit -Hn, LimitNOFILE=\)$/m;
 
 // prlimit and the descriptor reserve are Linux's (the epoll backend's).
 describe.runIf(process.platform === 'linux')('a descriptor limit below --max-sessions', () => {

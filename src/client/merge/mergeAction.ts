@@ -47,7 +47,7 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   const read = files.map(readShard);
   const shards = read.filter((r): r is ShardInput => !('didNotRun' in r));
   const notRun = read.filter((r): r is NotRun => 'didNotRun' in r);
-  // A file of a flood that did not run (an ERROR result: a usage error, an unreachable target)
+  // A file of a flood that did not run (an ERROR result: an option it refused)
   // fails the merge of the others, which still come out; with nothing else there is nothing to merge.
   if (shards.length === 0) throw notRun[0]!.didNotRun;
   const merged = mergeResults(shards);
