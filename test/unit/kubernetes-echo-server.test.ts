@@ -120,6 +120,8 @@ describe('deploy/kubernetes echo server', () => {
       };
       stdout.on('data', onData);
     });
+    // Handled here too: it may fail while the run is still awaited (its rejection is asserted below).
+    probes.catch(() => {});
     const run = await exec.then(
       (r) => ({ code: 0, ...r }),
       (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
