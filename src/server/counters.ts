@@ -29,7 +29,9 @@ export const C_ZERO_READS = 16;
 export const C_RING_WORKERS = 17;
 export const C_RING_CALLS = 18;
 export const C_RING_OPS = 19;
-export const ROW = 20;
+/** epoll: sessions reset because a send that had to wait found no descriptor below --fd-reserve for its registration. */
+export const C_SEND_NO_DESCRIPTOR = 20;
+export const ROW = 21;
 
 /** Names of the counters reported under `extra`. */
 const EXTRA: Array<[string, number]> = [
@@ -41,6 +43,7 @@ const EXTRA: Array<[string, number]> = [
   ['ioUringWorkers', C_RING_WORKERS],
   ['ioUringCalls', C_RING_CALLS],
   ['ioUringOps', C_RING_OPS],
+  ['sendDescriptorResets', C_SEND_NO_DESCRIPTOR],
 ];
 
 export class Counters {

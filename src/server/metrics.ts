@@ -34,6 +34,7 @@ const DEFS: Def[] = [
   { name: 'received_bytes_total', kind: 'counter', help: 'Bytes received from clients.', value: (s) => s.bytes.in },
   { name: 'echoed_bytes_total', kind: 'counter', help: 'Bytes echoed back to clients.', value: (s) => s.bytes.out },
   { name: 'sends_pending_total', kind: 'counter', help: "Sends that had to wait for room in the socket's send buffer.", value: x('sendBackpressure') },
+  { name: 'send_descriptor_resets_total', kind: 'counter', help: 'Sessions reset because a send that had to wait found no descriptor below --fd-reserve to wait on (epoll).', value: x('sendDescriptorResets') },
   { name: 'zero_byte_reads_total', kind: 'counter', help: 'Receives posted as zero-byte reads (IOCP).', value: x('zeroByteReads') },
   { name: 'accept_failures_total', kind: 'counter', help: 'Accepts that failed (a client reset while queued, or out of descriptors).', value: x('acceptFailures') },
   { name: 'accepts_pending', kind: 'gauge', help: 'AcceptEx operations posted and not yet completed (IOCP).', value: x('acceptPending') },

@@ -42,6 +42,10 @@ describe.runIf(process.platform === 'linux')(`slow readers against a ${LIMIT}-de
       );
       expect(s.sessions.accepted + s.sessions.rejected).toBe(CLIENTS);
       expect(s.extra.sendBackpressure).toBeGreaterThan(0);
+      // The sessions reset for want of a descriptor are counted as such.
+      expect(s.extra.sendDescriptorResets).toBeGreaterThan(0);
+      expect(s.extra.sendDescriptorResets).toBeLessThanOrEqual(s.ops.failed);
+      expect(s.extra.sendDescriptorResets).toBe(s.sessions.accepted - s.sessions.live);
       // The reserve is free: the process holds no descriptor at or above the ceiling but the
       // stats endpoint's (one connection at a time here).
       const fds = readdirSync(`/proc/${server.child.pid}/fd`).map(Number);

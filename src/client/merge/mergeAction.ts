@@ -12,7 +12,7 @@ import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { FLOOD_DEFAULTS } from '../defaults.js';
 import { evaluateAssertions, parseAssertions } from '../verdict/assertions.js';
 import { checkTargetLeaks, statsFromUrl, type LeakVerdict, type StatsSource } from '../verdict/leakCheck.js';
-import { measure, type FloodResult } from '../verdict/result.js';
+import { DESCRIPTOR_RESETS, measure, type FloodResult } from '../verdict/result.js';
 import { renderReport, useColor } from '../cli/report.js';
 import { asFloodResult, didNotRun, type ResultReader } from '../../report/readResult.js';
 import { formatSpan, startOffsetText } from '../../units.js';
@@ -59,8 +59,12 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
     // target's own stats, that is: not those of another server).
     const judged = leak.status === 'clean' || leak.status === 'leak';
     if (merged.target.backend === null && judged && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
-    const rejected = judged && leak.after ? mergedRejections(leak.after, Date.now(), firstStart(shards)) : null;
-    if (rejected) merged.warnings.push(rejected);
+    if (judged && leak.after) {
+      const readAt = Date.now();
+      for (const w of [mergedRejections(leak.after, readAt, firstStart(shards)), mergedDescriptorResets(leak.after, readAt, firstStart(shards))]) {
+        if (w) merged.warnings.push(w);
+      }
+    }
   }
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
   merged.reasons = verdictReasons(merged);
@@ -115,9 +119,20 @@ function firstStart(shards: ShardInput[]): number | null {
 export function mergedRejections(after: ServerStats, readAt: number, first: number | null): string | null {
   const n = after.sessions.rejected;
   if (n <= 0) return null;
+  return `the server has rejected ${n} connection(s) at its session or descriptor limit since it started${sinceStart(after, readAt, first, 'rejections')}: reset on arrival, they count among the network errors`;
+}
+
+/** Sessions reset for want of a descriptor (extra.sendDescriptorResets), counted since the server started, as mergedRejections(). */
+export function mergedDescriptorResets(after: ServerStats, readAt: number, first: number | null): string | null {
+  const n = after.extra.sendDescriptorResets ?? 0;
+  if (n <= 0) return null;
+  return `the server has reset ${n} session(s) ${DESCRIPTOR_RESETS} since it started${sinceStart(after, readAt, first, 'resets')}: they count among the network errors`;
+}
+
+/** How long before the first shard the server started, when a second or more: its counts since then include earlier runs'. */
+function sinceStart(after: ServerStats, readAt: number, first: number | null, what: string): string {
   const started = readAt - after.uptimeMs;
-  const when = first !== null && first - started >= 1000 ? `, ${formatSpan(first - started)} before the first shard began (rejections of anything it served before are among them)` : '';
-  return `the server has rejected ${n} connection(s) at its session or descriptor limit since it started${when}: reset on arrival, they count among the network errors`;
+  return first !== null && first - started >= 1000 ? `, ${formatSpan(first - started)} before the first shard began (${what} of anything it served before are among them)` : '';
 }
 
 /** How merge words a file that is not a flood result (report/readResult.ts checks it). */

@@ -230,6 +230,17 @@ function rejections(leak: LeakVerdict): string | null {
   return n > 0 ? `the server rejected ${n} connection(s) at its session or descriptor limit: reset on arrival, they count among the network errors` : null;
 }
 
+/** What a session reset for want of a descriptor is (the server's extra.sendDescriptorResets). */
+export const DESCRIPTOR_RESETS = 'whose echo had to wait on a slow reader with no descriptor left to wait on (its descriptor limit)';
+
+/** Sessions the server reset during the run because a waiting send found no descriptor (epoll): network errors too. */
+export function descriptorResets(leak: LeakVerdict): string | null {
+  if (leak.status !== 'clean' && leak.status !== 'leak') return null;
+  const count = (s: ServerStats | null) => s?.extra.sendDescriptorResets ?? 0;
+  const n = leak.before && leak.after ? count(leak.after) - count(leak.before) : 0;
+  return n > 0 ? `the server reset ${n} session(s) ${DESCRIPTOR_RESETS}: they count among the network errors` : null;
+}
+
 /** Connections of these modes never wait for an echo: they complete whatever the server does. */
 const NO_ECHO: readonly DisconnectMode[] = ['connect-rst', 'connect-abort', 'rst-send-pending'];
 
@@ -265,6 +276,7 @@ export function buildResult(
       lateStart(o.startAt, realStart),
       uncaughtFault(target.lifetime ?? null),
       rejections(leak),
+      descriptorResets(leak),
     ].filter((w): w is string => w !== null),
     target: { ...target, embedded: o.embedded },
     options: {

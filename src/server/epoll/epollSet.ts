@@ -5,6 +5,7 @@
  * has to wait; the listener EPOLLONESHOT, so one worker at a time accepts.
  */
 import { OP_ACCEPT, OP_RECV, OP_SEND } from '../completion.js';
+import { C_SEND_NO_DESCRIPTOR } from '../counters.js';
 import { F_AUX, F_HANDLE, type SessionTable } from '../sessionTable.js';
 import {
   EPOLL_CTL_ADD,
@@ -50,6 +51,7 @@ export class EpollSet {
     private readonly epfd: number,
     private readonly table: SessionTable,
     private readonly fdCeiling: number,
+    private readonly counters: Float64Array,
   ) {
     const bytes = (MAX_EVENTS + 1) * EPOLL_EVENT_SIZE;
     this.mem = allocArena(bytes);
@@ -83,9 +85,9 @@ export class EpollSet {
     let dupFd = this.i32[b + F_AUX];
     if (dupFd < 0) {
       dupFd = this.libc.fcntl(this.i32[b + F_HANDLE], F_DUPFD_CLOEXEC, 0);
-      if (dupFd < 0) return false;
-      if (dupFd >= this.fdCeiling) {
-        this.libc.close(dupFd);
+      if (dupFd < 0 || dupFd >= this.fdCeiling) {
+        if (dupFd >= 0) this.libc.close(dupFd);
+        this.counters[C_SEND_NO_DESCRIPTOR]++;
         return false;
       }
       this.i32[b + F_AUX] = dupFd;

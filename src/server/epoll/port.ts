@@ -83,7 +83,7 @@ class EpollPort implements PortBackend {
     const ring = this.naive || !init.options.ioUring ? null : UringBatch.openRing();
     if (ring) counters[C_RING_WORKERS] = 1;
     const fdCeiling = init.native.fdCeiling as number;
-    this.epoll = new EpollSet(libc, init.native.epfd as number, table, fdCeiling);
+    this.epoll = new EpollSet(libc, init.native.epfd as number, table, fdCeiling, counters);
     this.turns = new RunTurns(new RunTokens(init.native.runTokens as SharedArrayBuffer));
     this.scratch = new ScratchEcho(libc, rings, table.capacity, !this.naive, ring ? BATCHED_SCRATCH_BYTES : 0);
     this.receiver = new Receiver(libc, table, rings, this.scratch, this.naive);
