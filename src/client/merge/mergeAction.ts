@@ -47,8 +47,8 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   const read = files.map(readShard);
   const shards = read.filter((r): r is ShardInput => !('didNotRun' in r));
   const notRun = read.filter((r): r is NotRun => 'didNotRun' in r);
-  // A file of a flood that did not run (an ERROR result: an option it refused)
-  // fails the merge of the others, which still come out; with nothing else there is nothing to merge.
+  // A file of a flood that did not run (an ERROR result: an option it refused) fails the merge of
+  // the others, which still come out; with nothing else there is nothing to merge.
   if (shards.length === 0) throw notRun[0]!.didNotRun;
   const merged = mergeResults(shards);
   merged.merge.problems.unshift(...notRun.map((r) => r.didNotRun.message.replace(/, nothing to merge$/, ': not merged')));
@@ -60,10 +60,8 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
     const judged = leak.status === 'clean' || leak.status === 'leak';
     if (merged.target.backend === null && judged && leak.after) merged.target = { ...merged.target, backend: leak.after.backend };
     if (judged && leak.after) {
-      const readAt = Date.now();
-      for (const w of [mergedRejections(leak.after, readAt, firstStart(shards)), mergedDescriptorResets(leak.after, readAt, firstStart(shards))]) {
-        if (w) merged.warnings.push(w);
-      }
+      const [readAt, first] = [Date.now(), firstStart(shards)];
+      for (const w of [mergedRejections(leak.after, readAt, first), mergedDescriptorResets(leak.after, readAt, first)]) if (w) merged.warnings.push(w);
     }
   }
   merged.assertions = evaluateAssertions(assertions, (m) => measure(merged, m));
