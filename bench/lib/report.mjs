@@ -119,8 +119,10 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     ['epoll', 'epoll-plain', 'epoll ÷ plain', 'what batching each worker\'s recv/send calls through io_uring buys'],
   ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
   if (servers.includes('epoll') && servers.includes('c') && o.runs > 1) {
-    const pr = pairedRatios(result.raw.cells, cells.filter((c) => c.mode === 'echo'), 'epoll', 'c');
-    out.push(`epoll ×C paired (median over rounds of epoll ÷ C in the same round; each round in order): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
+    for (const [b, label] of [['c', 'C'], ['c-uring', 'uring']].filter(([b]) => servers.includes(b))) {
+      const pr = pairedRatios(result.raw.cells, cells, 'epoll', b);
+      out.push(`epoll ×${label} paired (median over rounds of epoll ÷ ${b} in the same round; each round in order): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
+    }
   }
   if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
     out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
@@ -202,6 +204,31 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     im === undefined ? 'not measured' : `${kib(im)} KiB${idle.node ? ` (node backend ${kib(idle.node.perSessionBytes)} KiB)` : ''}`,
   );
   add('zero data faults in every run', faults.length === 0, faults.length ? `${faults.length} fault(s), see below` : 'none');
+
+  // Against the fastest C server this box runs: rate and CPU per echo (µs) beside c-uring and C,
+  // and the flood's rate and CPU per verified message beside echo_client's.
+  const both = echoCells.concat(cells.filter((c) => c.mode === 'churn'));
+  const rates = (den) => both.map((c) => ({ id: c.id, r: ratio(ep[c.id]?.rate, den?.[c.id]?.rate) }));
+  add('epoll >= 1.0x c-uring in every echo cell and under churn', hasUring ? all(rates(med['c-uring']), 1) : null, hasUring ? list(rates(med['c-uring'])) : 'c-uring not run');
+  add('epoll >= 1.0x C in every echo cell and under churn', all(rates(med.c), 1), list(rates(med.c)));
+  const cpu = echoCells.map((c) => ({ id: c.id, r: ratio(perEcho(ep[c.id]), perEcho(med['c-uring']?.[c.id])) }));
+  add(
+    "epoll CPU per echo <= 1.0x c-uring's in every echo cell",
+    hasUring ? (cpu.some((x) => x.r === null) ? null : cpu.every((x) => x.r <= 1)) : null,
+    hasUring ? list(cpu) : 'c-uring not run',
+  );
+  for (const [kind, what] of [['echo', 'closed loop'], ['churn', 'churn']]) {
+    const f = floodMed[`${kind}/flood`];
+    const b = floodMed[`${kind}/echo_client`];
+    const r = ratio(f?.rate, b?.rate);
+    const c = ratio(f?.cpuUs, b?.cpuUs);
+    add(
+      `flood >= 1.0x echo_client (${what}, whole run) at <= 1.0x its CPU per verified message`,
+      r === null || c === null ? null : r >= 1 && c <= 1,
+      r === null || c === null ? flood.reason ?? 'no data' : `rate ${fmtRatio3(r)}, CPU ${fmtRatio3(c)}`,
+    );
+  }
+  add('19,000 concurrent sessions, clean leak verdict, server RSS <= 1 KiB per session', null, 'npm run bench:sessions measures it');
   out.push('');
   out.push('performance targets:');
   for (const x of targets) out.push(`  ${x.status === 'met' ? 'MET    ' : x.status === 'not met' ? 'NOT MET' : 'N/A    '}  ${x.name}  [${x.detail}]`);

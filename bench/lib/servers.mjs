@@ -42,13 +42,14 @@ export function serverDefs({ root, refDir, cBin, ioUring = false, uringFloor = f
  * The servers of a cell-round in the order they are measured. This machine's speed drifts by
  * 10-30% over a minute or so, and a round of six servers lasts about a minute, so a ratio is
  * only as good as the distance between its two samples. The order is a fixed chain in which each
- * ratio the targets judge is between neighbours (`node`, `epoll`, `c`: ×node and ×C), the floor
- * sits near C (floor ×C), the io_uring floor next to c-uring (uring-floor ×uring) and the plain
- * `net` server next to the node backend; odd rounds walk the chain forwards and even rounds
+ * ratio judged to within a few percent is between neighbours (`c`, `epoll`, `c-uring`: ×C and
+ * ×uring), the floor sits next to C (floor ×C), the io_uring floor next to c-uring (uring-floor
+ * ×uring) and the plain `net` server next to the node backend, which is two places from epoll
+ * (its ×node target, 2×, has a margin of 25% or more that the drift does not undo); odd rounds walk the chain forwards and even rounds
  * backwards, so that neither server of a pair is always measured first. Names outside the chain
  * follow it, in the order given.
  */
-const MEASURE_CHAIN = ['node-ref', 'node', 'epoll', 'c', 'c-uring', 'uring-floor', 'floor', 'c-shared', 'epoll-plain'];
+const MEASURE_CHAIN = ['node-ref', 'node', 'floor', 'c', 'epoll', 'c-uring', 'uring-floor', 'c-shared', 'epoll-plain'];
 
 export function measureOrder(names, run) {
   const chain = MEASURE_CHAIN.filter((n) => names.includes(n));
