@@ -15,6 +15,7 @@ import {
   EPOLL_CTL_ADD,
   EPOLLIN,
   EPOLLONESHOT,
+  IPPROTO_TCP,
   RLIMIT_NOFILE,
   SO_REUSEADDR,
   SOCK_CLOEXEC,
@@ -22,6 +23,7 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   SOMAXCONN,
+  TCP_NODELAY,
   check,
   loadLibc,
   type Libc,
@@ -48,6 +50,8 @@ export function createEpollHost(ctx: HostContext): BackendHost {
     try {
       dv.setInt32(0, 1, true);
       check('setsockopt', libc.setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, scratch.address, 4));
+      // Accepted sockets inherit it on Linux: no setsockopt per connection (port.ts checks).
+      check('setsockopt', libc.setsockopt(lfd, IPPROTO_TCP, TCP_NODELAY, scratch.address, 4));
       check('bind', libc.bind(lfd, addr, addr.length), `to ${options.host}:${options.port}`);
       check('listen', libc.listen(lfd, SOMAXCONN));
       const out = Buffer.alloc(28);

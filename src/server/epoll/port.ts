@@ -68,6 +68,11 @@ class EpollPort implements PortBackend {
   /** Option values for setsockopt, and the count a close-all eventfd read returns. */
   private readonly optMem: { ptr: bigint; address: number };
   private readonly opt: DataView;
+  /**
+   * Whether accepted sockets come with the listener's TCP_NODELAY (Linux copies it into each):
+   * null until this worker's first accepted socket has been looked at; false sets it on each.
+   */
+  private nodelayInherited: boolean | null = null;
 
   constructor(
     init: WorkerInit,
@@ -158,8 +163,11 @@ class EpollPort implements PortBackend {
     const b = this.table.base(slot);
     this.i32[b + F_HANDLE] = handle;
     this.i32[b + F_AUX] = -1;
-    this.opt.setInt32(0, 1, true);
-    this.libc.setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, this.optMem.address, 4);
+    if (this.nodelayInherited === null) this.nodelayInherited = this.hasNodelay(handle);
+    if (!this.nodelayInherited) {
+      this.opt.setInt32(0, 1, true);
+      this.libc.setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, this.optMem.address, 4);
+    }
     if (this.sendBuffer > 0) {
       this.opt.setInt32(0, this.sendBuffer, true);
       this.libc.setsockopt(handle, SOL_SOCKET, SO_SNDBUF, this.optMem.address, 4);
@@ -227,6 +235,14 @@ class EpollPort implements PortBackend {
     this.epoll.dispose();
     this.scratch.dispose();
     freeArena(this.optMem.ptr);
+  }
+
+  /** Whether TCP_NODELAY is on for the socket (false when it cannot be read). */
+  private hasNodelay(fd: number): boolean {
+    this.opt.setInt32(0, 0, true);
+    this.opt.setUint32(8, 4, true);
+    const r = this.libc.getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, this.optMem.address, this.optMem.address + 8);
+    return r === 0 && this.opt.getInt32(0, true) !== 0;
   }
 
   /** SO_LINGER {1, 0}: close() sends RST instead of FIN. */
