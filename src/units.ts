@@ -79,9 +79,17 @@ export function startOffsetText(ms: number): string {
   return ms === 0 ? 'on time' : `${amount} ${ms > 0 ? 'late' : 'early'}`;
 }
 
-/** A measured time for people: 2480 -> "2.5 s", 86 -> "86 ms". */
+/**
+ * A measured time for people: 86 -> "86 ms", 2480 -> "2.5 s", 979400 -> "16 min 19 s",
+ * 7500000 -> "2 h 05 min" (to the second under an hour, to the minute above).
+ */
 export function formatSpan(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  const m = Math.round(ms / 60_000);
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 /** `16-4096`, `1k-4k` or a single value `64` -> {min, max}, each parsed by `one` (in any order). */

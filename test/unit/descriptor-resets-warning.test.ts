@@ -30,7 +30,7 @@ describe('merge: resets since the server started', () => {
   it('with how long before the first shard the server started', () => {
     expect(mergedDescriptorResets(stats(4, 3_600_000), 3_700_000, 3_000_000)).toBe(
       'the server has reset 4 session(s) whose echo had to wait on a slow reader with no descriptor left to wait on (its descriptor limit) since it started, ' +
-        '2900.0 s before the first shard began (resets of anything it served before are among them): they count among the network errors',
+        '48 min 20 s before the first shard began (resets of anything it served before are among them): they count among the network errors',
     );
   });
 
