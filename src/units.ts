@@ -84,6 +84,7 @@ export function startOffsetText(ms: number): string {
  * 7500000 -> "2 h 05 min" (to the second under an hour, to the minute above).
  */
 export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
   if (ms < 999.5) return `${Math.round(ms)} ms`;
   if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);

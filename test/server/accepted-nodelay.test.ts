@@ -1,6 +1,7 @@
 // Every session's socket has TCP_NODELAY on (an echo must not wait behind Nagle for the peer's
-// ACK), on IPv4 and IPv6, for the first connection a worker accepts and for later ones: the
-// epoll backend sets it on the listener and leaves accepted sockets with what they inherit.
+// ACK), on IPv4 and IPv6, connection after connection. The epoll backend sets it on the listener;
+// accepted sockets inherit it, and a worker whose first accepted socket has not inherited it sets
+// it on each. This test sees the option, not which of the two put it there.
 // The server runs in this process, so the test can read the option on the server's own socket.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';

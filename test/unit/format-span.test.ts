@@ -23,4 +23,9 @@ describe('formatSpan', () => {
   ])('%d ms -> %s', (ms, text) => {
     expect(formatSpan(ms)).toBe(text);
   });
+
+  it('shows a value that is not a time as it is', () => {
+    expect(formatSpan(Number.NaN)).toBe('NaN');
+    expect(formatSpan(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
 });
