@@ -44,8 +44,9 @@ export function serverDefs({ root, refDir, cBin, ioUring = false, uringFloor = f
  * only as good as the distance between its two samples. The order is a fixed chain in which each
  * ratio judged to within a few percent is between neighbours (`c`, `epoll`, `c-uring`: ×C and
  * ×uring), the floor sits next to C (floor ×C), the io_uring floor next to c-uring (uring-floor
- * ×uring) and the plain `net` server next to the node backend, which is two places from epoll
- * (its ×node target, 2×, has a margin of 25% or more that the drift does not undo); odd rounds walk the chain forwards and even rounds
+ * ×uring) and the plain `net` server next to the node backend, which has two servers between it
+ * and epoll (its ×node target, 2×, had margins of 17% and more in runs 19-20, beyond the
+ * drift); odd rounds walk the chain forwards and even rounds
  * backwards, so that neither server of a pair is always measured first. Names outside the chain
  * follow it, in the order given.
  */
