@@ -118,11 +118,13 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     ['epoll', 'c-shared', 'epoll ÷ c-shared', 'our server against C with a shared port'],
     ['epoll', 'epoll-plain', 'epoll ÷ plain', 'what batching each worker\'s recv/send calls through io_uring buys'],
   ].filter(([a, b]) => servers.includes(a) && servers.includes(b));
-  if (servers.includes('epoll') && o.runs > 1) {
-    for (const [b, label] of [['c', 'C'], ['c-uring', 'uring']].filter(([b]) => servers.includes(b))) {
-      const pr = pairedRatios(result.raw.cells, cells, 'epoll', b);
-      out.push(`epoll ×${label} paired (median over rounds of epoll ÷ ${b} in the same round; each round in order): ${pr.map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
-    }
+  // epoll ÷ C and ÷ c-uring round by round, per cell, when both ran and there are rounds to pair
+  // (printed here, and beside the targets' ratios below).
+  const paired = {};
+  for (const b of ['c', 'c-uring'])
+    if (servers.includes('epoll') && servers.includes(b) && o.runs > 1) paired[b] = pairedRatios(result.raw.cells, cells, 'epoll', b);
+  for (const [b, label] of [['c', 'C'], ['c-uring', 'uring']].filter(([b]) => paired[b])) {
+    out.push(`epoll ×${label} paired (median over rounds of epoll ÷ ${b} in the same round; each round in order): ${paired[b].map((x) => `${x.id.replace('echo ', '')}: ${fmtRatio(x.r)} [${x.rounds.join(' ')}]`).join(', ')}`);
   }
   if (split.some(([a, b]) => a !== 'epoll' || b !== 'c')) {
     out.push(`where the gap to C comes from (rate ratios per echo cell: ${echoIds.map((id) => id.replace('echo ', '')).join(', ')}):`);
@@ -209,12 +211,11 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
   // and the flood's rate and CPU per verified message beside echo_client's.
   // Judged on the ratio of medians, as the table shows it; each cell's paired median (over rounds
   // of epoll ÷ that server in the same round) is given beside it when there are rounds to pair.
-  const both = echoCells.concat(cells.filter((c) => c.mode === 'churn'));
+  // (The cells are the echo cells and the churn cell.)
   const vsRef = (name, label) => {
     if (!servers.includes(name)) return add(`epoll >= 1.0x ${label} in every echo cell and under churn`, null, `${name} not run`);
-    const paired = o.runs > 1 ? pairedRatios(result.raw.cells, both, 'epoll', name) : [];
-    const xs = both.map((c) => ({ id: c.id, r: ratio(ep[c.id]?.rate, med[name]?.[c.id]?.rate) }));
-    const detail = xs.map((x, i) => `${x.id.replace('echo ', '')}: ${fmtRatio3(x.r)}${paired[i]?.r != null ? ` (paired ${fmtRatio(paired[i].r)})` : ''}`).join(', ');
+    const xs = cells.map((c) => ({ id: c.id, r: ratio(ep[c.id]?.rate, med[name]?.[c.id]?.rate) }));
+    const detail = xs.map((x, i) => `${x.id.replace('echo ', '')}: ${fmtRatio3(x.r)}${paired[name]?.[i]?.r != null ? ` (paired ${fmtRatio(paired[name][i].r)})` : ''}`).join(', ');
     add(`epoll >= 1.0x ${label} in every echo cell and under churn`, all(xs, 1), detail);
   };
   vsRef('c-uring', 'c-uring');

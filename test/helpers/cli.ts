@@ -35,6 +35,9 @@ export function runCliProcess(args: string[], timeoutMs = 30_000): Promise<Proce
   return runProcess(process.execPath, [CLI, ...args], timeoutMs);
 }
 
+/** The code a write to a pipe whose reader is gone fails with, as a pattern: EPIPE; Windows has its own. */
+export const CLOSED_PIPE_CODE = process.platform === 'win32' ? '[A-Z_]+' : 'EPIPE';
+
 /**
  * Runs the CLI with `args`, closes its stdout after the first line (`atOnce`: before any), and
  * waits (bounded) for its end.

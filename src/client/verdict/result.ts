@@ -225,8 +225,7 @@ export function unsentWarning(unsent: number): string | null {
  * Only from counters judged to be the target's (the leak check ran on them).
  */
 function rejections(leak: LeakVerdict): string | null {
-  if (leak.status !== 'clean' && leak.status !== 'leak') return null;
-  const n = leak.before && leak.after ? leak.after.sessions.rejected - leak.before.sessions.rejected : 0;
+  const n = duringRun(leak, (s) => s.sessions.rejected);
   return n > 0 ? `the server rejected ${n} connection(s) at its session or descriptor limit: reset on arrival, they count among the network errors` : null;
 }
 
@@ -235,10 +234,17 @@ export const DESCRIPTOR_RESETS = 'whose echo had to wait on a slow reader with n
 
 /** Sessions the server reset during the run because a waiting send found no descriptor (epoll): network errors too. */
 export function descriptorResets(leak: LeakVerdict): string | null {
-  if (leak.status !== 'clean' && leak.status !== 'leak') return null;
-  const count = (s: ServerStats | null) => s?.extra.sendDescriptorResets ?? 0;
-  const n = leak.before && leak.after ? count(leak.after) - count(leak.before) : 0;
+  const n = duringRun(leak, (s) => s.extra.sendDescriptorResets ?? 0);
   return n > 0 ? `the server reset ${n} session(s) ${DESCRIPTOR_RESETS}: they count among the network errors` : null;
+}
+
+/**
+ * How much a server counter grew between the leak check's readings before and after the run;
+ * 0 unless both readings exist and were judged to be the target's (the leak check ran on them).
+ */
+function duringRun(leak: LeakVerdict, count: (s: ServerStats) => number): number {
+  if (leak.status !== 'clean' && leak.status !== 'leak') return 0;
+  return leak.before && leak.after ? count(leak.after) - count(leak.before) : 0;
 }
 
 /** Connections of these modes never wait for an echo: they complete whatever the server does. */

@@ -28,7 +28,8 @@ export function createIocpHost(ctx: HostContext, win32: Win32 = loadWin32()): Ba
   try {
     // --concurrency 0: every worker may run at once (the LIFO release of a port limited to the
     // CPU count would leave workers past it idle under light load).
-    const port = w.CreateIoCompletionPort(w.INVALID_HANDLE_VALUE, 0, 0, options.concurrency || options.workers);
+    const concurrentThreads = options.concurrency || options.workers;
+    const port = w.CreateIoCompletionPort(w.INVALID_HANDLE_VALUE, 0, 0, concurrentThreads);
     if (port === 0) throw win32Error('CreateIoCompletionPort', w.GetLastError());
     cleanups.push(() => w.CloseHandle(port));
 
@@ -68,7 +69,8 @@ export function createIocpHost(ctx: HostContext, win32: Win32 = loadWin32()): Ba
     return {
       name: 'iocp',
       address: { host: options.host, port: boundPort },
-      concurrency: Math.min(options.workers, options.concurrency || options.workers),
+      // More than the workers cannot run at once, whatever the port allows.
+      concurrency: Math.min(options.workers, concurrentThreads),
       native: {
         port,
         listenSocket: lsock,
