@@ -8,6 +8,9 @@ export interface ProcessResult {
   stderr: string;
 }
 
+/** How long output is still read after a process exits, where something else holds its pipes open (ms). */
+export const EXIT_GRACE_MS = 2000;
+
 /** Runs `cmd args` (killed after `timeoutMs`) with stdout and stderr collected. */
 export function runProcess(
   cmd: string,
@@ -22,10 +25,26 @@ export function runProcess(
     let stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));
     child.stderr!.on('data', (c) => (stderr += c));
+    let exitCode: number | null = null;
+    let grace: NodeJS.Timeout | undefined;
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
+    const finish = () => {
       clearTimeout(t);
-      resolve({ code, stdout, stderr });
+      clearTimeout(grace);
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      resolve({ code: exitCode, stdout, stderr });
+    };
+    // 'exit' can come before the last of the output has been read; 'close' comes once both pipes
+    // have ended. A child of the child may hold them open: then the output ends EXIT_GRACE_MS on.
+    child.once('exit', (code) => {
+      exitCode = code;
+      clearTimeout(t);
+      grace = setTimeout(finish, EXIT_GRACE_MS);
+    });
+    child.once('close', (code) => {
+      exitCode ??= code;
+      finish();
     });
   });
 }
