@@ -4,7 +4,8 @@
  * the result (`kubectl logs` with stderr, `flood --json 2>&1`): its last line holding a JSON
  * object is the result.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 const WHY: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'a directory', EACCES: 'permission denied' };
@@ -39,5 +40,21 @@ export function parseLastJson(text: string): unknown {
     } catch {
       throw whole;
     }
+  }
+}
+
+/**
+ * Whether two paths named on the command line are the same file: the same path once resolved,
+ * or, both existing, the same file on disk (a link or another spelling of it). `-` (stdin or
+ * stdout) is only ever itself.
+ */
+export function namesSameFile(a: string, b: string): boolean {
+  if (a === '-' || b === '-') return a === b;
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [sa, sb] = [statSync(a), statSync(b)];
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false; // one of them does not exist yet: not the same file
   }
 }

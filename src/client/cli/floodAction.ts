@@ -10,6 +10,7 @@ import { errorJsonLine, usageError } from '../../errors.js';
 import { signalCounter } from '../../signals.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { openSampleOut } from '../../sampleOut.js';
+import { namesSameFile } from '../../inputFile.js';
 import type { FloodRun } from '../flood.js';
 import type { FloodFlags } from './floodFlags.js';
 import { tuneCompilerForFlood } from './compilerTuning.js';
@@ -57,6 +58,9 @@ async function runAndRender(target: string | undefined, flags: FloodFlags, signa
   // The HTML report (and uPlot) load only with --report; its path is checked before the run.
   const report = flags.report === undefined ? null : await import('../../report/write.js');
   report?.checkReportPath('--report', flags.report!, false);
+  if (flags.out !== undefined && flags.report !== undefined && namesSameFile(flags.out, flags.report)) {
+    throw usageError('--report', 'is the --out file too: the page would replace the samples', flags.report);
+  }
   const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
   tuneCompilerForFlood();
   let code = 1;
