@@ -101,6 +101,11 @@ export interface PortBackend {
   stopAccepting(): void;
   /** The worker leaves: free this thread's native scratch memory. No call may follow. */
   dispose(): void;
+  /**
+   * The worker is dying of an error: give up what the other workers wait for (the epoll backend's
+   * run token), and free nothing, as its state may be half-made. No call may follow.
+   */
+  abandon(): void;
 }
 
 /** The main-thread half: owns the port, the listener and the native arena. */

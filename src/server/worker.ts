@@ -22,11 +22,18 @@ async function main(): Promise<void> {
   const batch = makeBatch(BATCH);
   const scans = init.index === 0 && init.options.idleTimeoutMs > 0;
   parentPort!.postMessage({ type: 'ready' });
-  for (;;) {
-    const n = port.wait(batch, WAIT_MS);
-    if (!engine.dispatch(batch, n)) break;
-    if (scans) engine.scanIdle();
-    if (table.stopping()) port.stopAccepting();
+  try {
+    for (;;) {
+      const n = port.wait(batch, WAIT_MS);
+      if (!engine.dispatch(batch, n)) break;
+      if (scans) engine.scanIdle();
+      if (table.stopping()) port.stopAccepting();
+    }
+  } catch (err) {
+    // The other workers serve on (the failure is reported as workerFailures): they must not wait
+    // for anything this one held.
+    port.abandon();
+    throw err;
   }
   port.dispose();
 }

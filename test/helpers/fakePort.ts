@@ -91,6 +91,7 @@ export class FakePort implements PortBackend {
   }
   stopAccepting(): void {}
   dispose(): void {}
+  abandon(): void {}
 
   private record(call: Call): void {
     this.calls.push(call);

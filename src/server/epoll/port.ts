@@ -229,6 +229,10 @@ class EpollPort implements PortBackend {
     this.acceptor.stop();
   }
 
+  abandon(): void {
+    this.turns.abandon();
+  }
+
   dispose(): void {
     this.acceptor.dispose();
     this.uring?.close();

@@ -118,4 +118,17 @@ export class RunTurns {
     this.holding = false;
     this.tokens.giveBack();
   }
+
+  /**
+   * This worker is dying (an error it cannot handle): its token, or the token its ticket would be
+   * granted, must not die with it, or with one token the whole server stops. A ticket cannot leave
+   * the queue, so one token is given back for it now; when its turn comes the token it is granted
+   * is that one.
+   */
+  abandon(): void {
+    if (!this.holding && !this.hasTicket) return;
+    this.holding = false;
+    this.hasTicket = false;
+    this.tokens.giveBack();
+  }
 }

@@ -282,6 +282,8 @@ export function createIocpPort(init: WorkerInit, table: SessionTable, counters: 
       w.CancelIoEx(listenSocket, 0); // every pending AcceptEx completes with STATUS_CANCELLED
     },
 
+    // A thread that ends stops counting against the port's concurrency: nothing to give up.
+    abandon() {},
     dispose() {
       freeArena(scratch.ptr); // only GetQueuedCompletionStatusEx writes here, during the call
     },

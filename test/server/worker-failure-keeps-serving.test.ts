@@ -1,0 +1,76 @@
+// A worker that fails (here: its io_uring descriptor closed under it, so its next io_uring_enter
+// fails) does not take the server with it: its run token passes on, the other workers keep
+// serving, and the failure is in the stats. With one run token (--concurrency 1), a token that
+// died with its worker would leave every other worker parked for good.
+// The server runs in this process, so the test can close the rings of its workers.
+import { readdirSync, readlinkSync } from 'node:fs';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { loadLibc } from '../../src/native/linux/libc.js';
+import { startServer } from '../../src/server/index.js';
+import { settle } from '../helpers/serverProcess.js';
+import { uringAvailable } from '../../src/native/linux/uring.js';
+
+/** This process's io_uring descriptors. */
+function rings(): Set<number> {
+  const out = new Set<number>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[io_uring]') out.add(Number(fd));
+    } catch {
+      // closed since the listing
+    }
+  }
+  return out;
+}
+
+/** One echo of 1 KiB on a new connection: true when it came back whole within `ms`. */
+function echoOnce(port: number, ms: number): Promise<boolean> {
+  const payload = Buffer.alloc(1024, 0x5a);
+  return new Promise((resolve) => {
+    const c = net.connect({ host: '127.0.0.1', port });
+    let got = 0;
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      c.destroy();
+      resolve(ok);
+    };
+    const t = setTimeout(() => done(false), ms);
+    c.on('connect', () => c.write(payload));
+    c.on('data', (d) => {
+      got += d.length;
+      if (got >= payload.length) done(true);
+    });
+    c.on('error', () => done(false));
+  });
+}
+
+describe.runIf(process.platform === 'linux' && uringAvailable())('a worker that fails', () => {
+  it('leaves the others serving, its run token passed on', async () => {
+    const before = rings();
+    const server = await startServer({ backend: 'epoll', host: '127.0.0.1', port: 0, workers: 5, concurrency: 1, statsPort: null });
+    try {
+      const own = [...rings()].filter((fd) => !before.has(fd));
+      expect(own).toHaveLength(5);
+      expect(server.stats().extra.ioUringWorkers).toBe(5);
+      // Four of the five workers lose their ring: each fails at its next batch of calls.
+      const libc = loadLibc();
+      for (const fd of own.slice(0, 4)) expect(libc.close(fd)).toBe(0);
+      // A busy worker keeps its token; one whose wait finds nothing for 250 ms hands it on. So
+      // between echoes the test waits (for a failure, at most 400 ms) and the turns go round to a
+      // worker without a ring, which fails at its next echo and may take that echo with it. Then
+      // the turns must still reach the working one. Bounded: 40 tries of at most 1.4 s each.
+      const failed = async () => (await settle(async () => server.stats(), (s) => s.extra.workerFailures === 1, 400)).extra.workerFailures === 1;
+      const outcomes: boolean[] = [];
+      for (let i = 0; i < 40; i++) {
+        outcomes.push(await echoOnce(server.address.port, 1000));
+        if ((await failed()) && outcomes.slice(-3).join() === 'true,true,true') break;
+      }
+      expect(server.stats().extra.workerFailures).toBe(1);
+      expect(outcomes.filter((ok) => !ok).length).toBeGreaterThan(0); // a worker failed, with an echo in hand
+      expect(outcomes.slice(-3)).toEqual([true, true, true]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
