@@ -1,8 +1,11 @@
 // A --stats URL without the server's /stats path (the endpoint's bare address, a typo) answers 404:
-// the error says where the counters are, with the URL to use. A 404 from a URL that already ends
-// in /stats (a proxy's path that does not exist) gets no such guess. A port that fetch() will not
-// connect to (the Fetch standard's blocked ports, which curl reads) says so.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// the error says where the counters are, with the URL to use: the endpoint's own 404 says it is
+// the endpoint, whose counters are at /stats on its origin; behind something else (a proxy), the
+// guess is /stats under the path given, and a path that already ends in /stats gets none. A port
+// that fetch() will not connect to (the Fetch standard's blocked ports, which curl reads) says so.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statsFromUrl } from '../../src/client/verdict/leakCheck.js';
 import type { ServerStats } from '../../src/server/index.js';
 import { startStatsEndpoint, type StatsEndpoint } from '../../src/server/statsServer.js';
@@ -23,16 +26,38 @@ afterAll(() => endpoint.close());
 it.each([
   ['', '/stats'],
   ['/', '/stats'],
-  ['/stat', '/stat/stats'],
-  ['/api/?x=1', '/api/stats'],
-])('%s: 404, and where the counters are', async (path, suggested) => {
-  await expect(statsFromUrl(`${base}${path}`, 2000)()).rejects.toThrow(
-    `server stats ${base}${path} answered HTTP 404: the server's counters are at /stats: try ${base}${suggested}`,
-  );
+  ['/stats/', '/stats'],
+  ['/stat', '/stats'],
+  ['/api/?x=1', '/stats'],
+  ['/nope/stats', '/stats'],
+])('%s on the stats endpoint: 404, and where its counters are', async (path, suggested) => {
+  await expect(statsFromUrl(`${base}${path}`, 2000)()).rejects.toMatchObject({
+    message: `server stats ${base}${path} answered HTTP 404: the server's counters are at /stats: try ${base}${suggested}`,
+  });
 });
 
-it('a 404 from a path that ends in /stats gets no guess', async () => {
-  await expect(statsFromUrl(`${base}/proxy/stats`, 2000)()).rejects.toThrow(new RegExp(`^server stats ${base}/proxy/stats answered HTTP 404$`));
+describe('a 404 from something else (a proxy in front of the endpoint)', () => {
+  let proxy: Server;
+  let at = '';
+  beforeAll(async () => {
+    proxy = createServer((_req, res) => res.writeHead(404).end('Not Found\n'));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    at = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+  it.each([
+    ['/api/', '/api/stats'],
+    ['/iocp?x=1', '/iocp/stats'],
+  ])('%s: the guess is under the path given', async (path, suggested) => {
+    await expect(statsFromUrl(`${at}${path}`, 2000)()).rejects.toMatchObject({
+      message: `server stats ${at}${path} answered HTTP 404: the server's counters are at /stats: try ${at}${suggested}`,
+    });
+  });
+
+  it.each(['/proxy/stats', '/proxy/stats/'])('%s: a path that ends in /stats gets no guess', async (path) => {
+    await expect(statsFromUrl(`${at}${path}`, 2000)()).rejects.toThrow(new RegExp(`^server stats ${at}${path} answered HTTP 404$`));
+  });
 });
 
 it('a port that fetch() refuses (the Fetch standard blocks 10080) says so, and what to do', async () => {

@@ -56,7 +56,10 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
       const blocked = why === 'bad port' ? ': fetch() does not connect to this port (the Fetch standard blocks it); serve the stats on another --stats-port' : '';
       throw new IocpBenchError('E_STATS', `cannot read server stats from ${url}: ${why}${blocked}`);
     }
-    if (!res.ok) throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}${statsPathHint(url, res.status)}`);
+    if (!res.ok) {
+      const body = res.status === 404 ? await res.text().catch(() => '') : '';
+      throw new IocpBenchError('E_STATS', `server stats ${url} answered HTTP ${res.status}${statsPathHint(url, res.status, body)}`);
+    }
     let text: string;
     try {
       text = await res.text();
@@ -80,8 +83,15 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
   };
 }
 
-/** A 404 from a URL that does not end in /stats: where the server's counters are. */
-function statsPathHint(url: string, status: number): string {
+/** The body of the stats endpoint's own 404 (statsServer.ts): the server is ours, and serves /stats only. */
+const OWN_NOT_FOUND = 'try /stats or /metrics';
+
+/**
+ * A 404: where the server's counters are. From the stats endpoint itself (its 404 says so), at
+ * /stats on the same origin; from something else in front of it (a proxy), under the path given.
+ * A path that already ends in /stats gets no guess.
+ */
+function statsPathHint(url: string, status: number, body: string): string {
   if (status !== 404) return '';
   let u: URL;
   try {
@@ -89,9 +99,14 @@ function statsPathHint(url: string, status: number): string {
   } catch {
     return '';
   }
-  if (u.pathname.endsWith('/stats')) return '';
-  u.pathname = `${u.pathname.replace(/\/+$/, '')}/stats`;
   u.search = '';
+  u.hash = '';
+  if (body.trim() === OWN_NOT_FOUND) u.pathname = '/stats';
+  else {
+    const path = u.pathname.replace(/\/+$/, '');
+    if (path.endsWith('/stats')) return '';
+    u.pathname = `${path}/stats`;
+  }
   return `: the server's counters are at /stats: try ${u.href}`;
 }
 
