@@ -10,7 +10,7 @@
  */
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import nodePath from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError, usageError } from './errors.js';
 
 /** How long the end of a run waits for stdout's pending sample writes (settled()) at the most. */
 const SETTLE_LIMIT_MS = 2000;
@@ -118,6 +118,7 @@ function unwritable(path: string): string | null {
 export function openSampleOut(flag: string, path: string, columns: string[]): SampleOut {
   const csv = path.toLowerCase().endsWith('.csv');
   const toStdout = path === '-';
+  if (path.trim() === '') throw usageError(flag, 'needs a file name (- for stdout)', path);
   if (!toStdout) {
     const code = unwritable(path);
     if (code !== null) throw new UsageError(`${flag}: cannot open ${path} for writing: ${code}`);

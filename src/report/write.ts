@@ -12,6 +12,7 @@ import type { ReportResult } from './types.js';
  * `stdoutOk`. Checked before a flood runs, so a typo or a read-only folder does not waste the run.
  */
 export function checkReportPath(flag: string, file: string, stdoutOk = true): void {
+  if (file.trim() === '') throw usageError(flag, stdoutOk ? 'needs a file name (- for stdout)' : 'needs a file name', file);
   if (file === '-') {
     if (stdoutOk) return;
     throw usageError(flag, 'needs a file name (stdout carries the result)', file);
