@@ -22,8 +22,9 @@ const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6 };
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
 const MS_UNITS: Record<string, number> = { us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, min: 60e3, h: 3600e3 };
 
-function parseWithUnit(name: string, raw: string, units: Record<string, number>, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ]*)\s*$/i.exec(raw);
+/** `raw` as a number in `units`; `text` (by default `raw`) is what is parsed, where it is not what was given. */
+function parseWithUnit(name: string, raw: string, units: Record<string, number>, what: string, text = raw): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ]*)\s*$/i.exec(text);
   const mult = m ? units[m[2]!.toLowerCase()] : undefined;
   if (!m || mult === undefined) throw usageError(name, `not ${what}`, raw);
   return Number(m[1]) * mult;
@@ -53,14 +54,15 @@ export function parseDurationMs(name: string, raw: string, bareUnit: 'ms' | 's' 
   const withUnit = /^[\d.]+$/.test(trimmed) ? trimmed + bareUnit : trimmed;
   // Compound durations, largest unit first as written: 1m30s, 1h5m, 2s500ms.
   const parts = /^(?:\d+(?:\.\d+)?[a-zµ]+){2,}$/i.test(withUnit) ? withUnit.match(/\d+(?:\.\d+)?[a-zµ]+/gi)! : [withUnit];
-  const values = parts.map((p) => parseWithUnit(name, p, MS_UNITS, 'a duration like 30s, 500ms or 1m30s'));
+  // An error names the value as given (`1.2.3`), not with the bare unit added (`1.2.3s`).
+  const values = parts.map((p) => parseWithUnit(name, raw, MS_UNITS, 'a duration like 30s, 500ms or 1m30s', p));
   // Each part in a smaller unit than the one before: `1m1m` or `30s1m` is a slip, not 2m or 90s.
   const units = parts.map((p) => MS_UNITS[p.replace(/^[\d.]+/, '').toLowerCase()]!);
   if (units.some((u, i) => i > 0 && u >= units[i - 1]!)) {
     throw usageError(name, 'not a duration: a compound one goes from the largest unit down, each once (1h5m, 1m30s, 2s500ms)', raw);
   }
   const v = values.reduce((sum, x) => sum + x, 0);
-  if (v < min || v > max) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, formatMs(v));
+  if (v < min || v > max) throw usageError(name, `must be a duration in ${formatMs(min)}..${formatMs(max)}`, raw);
   return v;
 }
 

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
+import { formatMs } from '../units.js';
 import { LIFETIME_FAULTS, isFault } from './bugZoo.js';
 import { OP_STRIDE } from './iocp/layout.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './types.js';
@@ -21,7 +22,9 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   int('--port', o.port, 0, 65535);
   int('--workers', o.workers, 1, 64);
   int('--max-sessions', o.maxSessions, 1, 1_000_000);
-  int('--idle-timeout', o.idleTimeoutMs, 0, 2 ** 31 - 1);
+  // A time, not a count: the limit and the value in its units (250us is 0.25ms, not "0.25").
+  if (!Number.isInteger(o.idleTimeoutMs) || !(o.idleTimeoutMs >= 0 && o.idleTimeoutMs <= 2 ** 31 - 1))
+    throw usageError('--idle-timeout', `must be whole milliseconds in 0ms..${formatMs(2 ** 31 - 1)}`, formatMs(o.idleTimeoutMs));
   int('--buffer-size', o.bufferSize, 256, 16 * 1024 * 1024);
   int('--send-buffer', o.sendBuffer, 0, 64 * 1024 * 1024);
   int('--accept-depth', o.acceptDepth, 1, 4096);
