@@ -22,7 +22,7 @@ describe(`server command: bad input${LAUNCHER.label}`, () => {
     [['--buffer-size', 'lots'], /--buffer-size: not a size like 4096 or 4k \(got "lots"\)$/],
     [['--host', 'example.com'], /--host: must be an IP address, like 127\.0\.0\.1 or ::1 \(got "example\.com"\)$/],
     [['--buffer-size', '4m'], /--max-sessions, --buffer-size: their session buffers need 39\.1 GiB, over the 2 GiB limit; lower one of them \(got "10000, 4194304"\)$/],
-    [['--stop-timeout', '0'], /--stop-timeout: must be a duration in 1ms\.\.576h \(got "0ms"\)$/],
+    [['--stop-timeout', '0'], /--stop-timeout: must be a duration in 1ms\.\.576h \(got "0"\)$/],
     [['--duration', '600h'], /--duration: must be a duration in 1ms\.\.576h \(got "600h"\)$/],
     [['--bogus'], /unknown option '--bogus'/],
     [['--port', '7788', '--stats-port', '7788'], /--stats-port: is the echo listener's port \(--port\): give another, or 0 to pick one \(got "7788"\)$/],
