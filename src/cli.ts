@@ -19,9 +19,14 @@ export function createProgram(): Command {
         "thousands of verifying, abruptly disconnecting clients, and a leak verdict from the server's counters.",
     )
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    // Commander's parse errors in the form of the command's own: `iocp-bench: <one line>`.
-    .configureOutput({ outputError: (text, write) => write(`iocp-bench: ${commanderMessage(text)}\n`) });
+    // Commander's parse errors in the form of the command's own, one line: `iocp-bench: <error>`,
+    // and where commander has no better guess (Did you mean ...?), a pointer to the help.
+    .configureOutput({
+      outputError: (text, write) => {
+        const message = commanderMessage(text);
+        write(`iocp-bench: ${/Did you mean/.test(message) ? message : `${message.replace(/\.$/, '')} (see --help)`}\n`);
+      },
+    });
   addServerCommand(program);
   addFloodCommand(program);
   addMergeCommand(program);
@@ -90,7 +95,11 @@ async function runProgram(argv: string[], ownsProcess: boolean): Promise<number>
     if (err instanceof CommanderError) {
       // No command at all: commander shows the help (on stderr) as an error, and a script that
       // lost its subcommand must not pass for one that ran.
-      if (err.code === 'commander.help' && err.exitCode !== 0) return 2;
+      if (err.code === 'commander.help' && err.exitCode !== 0) {
+        // `help <name>` for a command there is not: the help, then what was wrong with the ask.
+        if (argv[0] === 'help' && argv[1] !== undefined) process.stderr.write(`iocp-bench: unknown command '${argv[1]}' (see --help)\n`);
+        return 2;
+      }
       // Help and version asked for are "errors" to commander; anything else is a usage error.
       const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
       if (asked.includes(err.code)) return 0;

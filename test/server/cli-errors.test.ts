@@ -4,7 +4,7 @@ import { useBusyPort } from '../helpers/ports.js';
 import { LAUNCHER } from '../helpers/serverLaunchers.js';
 
 function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+  const lines = stderr.trim().split('\n').filter((l) => l !== '');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
