@@ -202,7 +202,9 @@ export class EchoEngine {
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen, echoAtOnce);
     if (finish) this.finish(slot);
     else if (status !== 0) {
-      this.closeSession(slot, false);
+      // A failed operation cuts the echo short: a reset says so (a FIN would pass for a clean end),
+      // whether the peer's reset or a local failure (no descriptor to wait on) made it fail.
+      this.closeSession(slot, true);
       if (this.zoo.doubleRelease) this.release(slot);
     }
     this.release(slot); // this operation's reference
