@@ -4,7 +4,7 @@
  * the result (`kubectl logs` with stderr, `flood --json 2>&1`): its last line holding a JSON
  * object is the result.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -44,17 +44,28 @@ export function parseLastJson(text: string): unknown {
 }
 
 /**
- * Whether two paths named on the command line are the same file: the same path once resolved,
- * or, both existing, the same file on disk (a link or another spelling of it). `-` (stdin or
- * stdout) is only ever itself.
+ * Whether two paths named on the command line are the same file: the same path once resolved
+ * (letter case aside where file names ignore it: Windows, macOS), or, both existing, the same
+ * file on disk (a link or another spelling of it). `-` (stdin, stdout) is only ever itself.
  */
 export function namesSameFile(a: string, b: string): boolean {
   if (a === '-' || b === '-') return a === b;
-  if (resolve(a) === resolve(b)) return true;
+  const fold = process.platform === 'win32' || process.platform === 'darwin' ? (p: string) => p.toLowerCase() : (p: string) => p;
+  if (fold(resolve(a)) === fold(resolve(b))) return true;
+  return sameFile(() => statSync(a, { bigint: true }), b);
+}
+
+/** Whether stdin is read from `file` (`< run.json`). */
+export function stdinIsFile(file: string): boolean {
+  return file !== '-' && sameFile(() => fstatSync(0, { bigint: true }), file);
+}
+
+/** Whether `file` exists and is the file `first` describes (device and inode, as bigints: Windows' file ids pass 2^53). */
+function sameFile(first: () => BigIntStats, file: string): boolean {
   try {
-    const [sa, sb] = [statSync(a), statSync(b)];
-    return sa.dev === sb.dev && sa.ino === sb.ino;
+    const [sa, sb] = [first(), statSync(file, { bigint: true })];
+    return sa.isFile() && sa.dev === sb.dev && sa.ino === sb.ino;
   } catch {
-    return false; // one of them does not exist yet: not the same file
+    return false; // one of them does not exist (yet): not the same file
   }
 }

@@ -1,6 +1,6 @@
 /** What `iocp-bench report` does: read the saved result, check it, render it, write it. */
 import { usageError } from '../errors.js';
-import { namesSameFile } from '../inputFile.js';
+import { namesSameFile, stdinIsFile } from '../inputFile.js';
 import { readResultFile } from './readResult.js';
 import { checkReportPath, writeReportFile } from './write.js';
 
@@ -16,7 +16,9 @@ export function reportOutput(output: string | undefined, stdoutIsTerminal: boole
 
 export function runReportCommand(resultFile: string, output: string | undefined, stdoutIsTerminal: boolean): void {
   const to = reportOutput(output, stdoutIsTerminal);
-  if (resultFile !== '-' && namesSameFile(resultFile, to)) throw usageError('--output', 'is the result file itself: the page would replace the result', to);
+  if (resultFile === '-' ? stdinIsFile(to) : namesSameFile(resultFile, to)) {
+    throw usageError('--output', 'is the result file itself: the page would replace the result', to);
+  }
   checkReportPath('--output', to);
   writeReportFile(readResultFile(resultFile), to);
 }

@@ -1,12 +1,13 @@
 // A page written over the file it was made from would lose the data for good: `report -o`
-// naming the result itself (or a link to it), `merge --report` naming one of the shards, and
+// naming the result itself (or a link to it, or the file stdin is read from), `merge --report` naming one of the shards, and
 // `flood --report` naming its own --out are usage errors before anything is read or run, and the
 // file is left as it was.
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliProcess, runProcess } from '../helpers/cli.js';
+import { CLI } from '../helpers/serverProcess.js';
 import { syntheticResult } from '../helpers/reportFixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-not-input-'));
@@ -24,6 +25,20 @@ describe('an output that names an input is refused', () => {
       const r = await runCliProcess(['report', saved, '-o', out]);
       expect(r.stderr).toBe(`iocp-bench: --output: is the result file itself: the page would replace the result (got "${out}")\n`);
       expect(r.code).toBe(2);
+      expect(readFileSync(saved, 'utf8')).toBe(text);
+    }
+  });
+
+  it('report - -o naming the file stdin is read from, and merge - --report the same', async () => {
+    for (const args of [['report', '-', '-o', saved], ['merge', '-', '--report', saved]]) {
+      const fd = openSync(saved, 'r');
+      try {
+        const r = await runProcess(process.execPath, [CLI, ...args], 30_000, { stdin: fd });
+        expect(r.stderr).toMatch(/^iocp-bench: --(output|report): is (the result file itself|one of the files being merged): the page would replace/);
+        expect(r.code).toBe(2);
+      } finally {
+        closeSync(fd);
+      }
       expect(readFileSync(saved, 'utf8')).toBe(text);
     }
   });

@@ -1,6 +1,7 @@
 // A --stats URL without the server's /stats path (the endpoint's bare address, a typo) answers 404:
 // the error says where the counters are, with the URL to use: the endpoint's own 404 says it is
-// the endpoint, whose counters are at /stats on its origin; behind something else (a proxy), the
+// the endpoint, and the guess is `stats` in place of the path's last part (which also finds it
+// behind a proxy that serves it under a path); behind something else (a proxy's own 404), the
 // guess is /stats under the path given, and a path that already ends in /stats gets none. A port
 // that fetch() will not connect to (the Fetch standard's blocked ports, which curl reads) says so.
 import { createServer, type Server } from 'node:http';
@@ -28,8 +29,11 @@ it.each([
   ['/', '/stats'],
   ['/stats/', '/stats'],
   ['/stat', '/stats'],
-  ['/api/?x=1', '/stats'],
   ['/nope/stats', '/stats'],
+  // Through a proxy that serves the endpoint under a path (its 404 comes through as it is).
+  ['/iocp/', '/iocp/stats'],
+  ['/iocp/stat', '/iocp/stats'],
+  ['/api/?x=1', '/api/stats'],
 ])('%s on the stats endpoint: 404, and where its counters are', async (path, suggested) => {
   await expect(statsFromUrl(`${base}${path}`, 2000)()).rejects.toMatchObject({
     message: `server stats ${base}${path} answered HTTP 404: the server's counters are at /stats: try ${base}${suggested}`,

@@ -1,6 +1,6 @@
 // `server --json` logs JSON lines; when it stops before "listening" (a bad flag, a port in use) its
-// last line is an error event with the same message as the one line on stderr, and the exit code
-// says which kind (2 usage, 1 runtime).
+// last line is an error event with the message of the one line on stderr (which adds, for the
+// parser's errors, the pointer to --help), and the exit code says which kind (2 usage, 1 runtime).
 import { expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
 import { useBusyPort } from '../helpers/ports.js';

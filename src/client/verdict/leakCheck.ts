@@ -87,9 +87,11 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
 const OWN_NOT_FOUND = 'try /stats or /metrics';
 
 /**
- * A 404: where the server's counters are. From the stats endpoint itself (its 404 says so), at
- * /stats on the same origin; from something else in front of it (a proxy), under the path given.
- * A path that already ends in /stats gets no guess.
+ * A 404: where the server's counters are. From the stats endpoint itself (its 404 says so, also
+ * through a proxy that serves it under a path): `stats` in place of the path's last part, or
+ * after a path that ends in `/` (`/stat` and `/stats/` -> `/stats`, `/iocp/` -> `/iocp/stats`),
+ * and /stats on the origin for a path that already ends in /stats. From something else (a
+ * proxy's own page): /stats under the path given, and no guess for a path that ends in /stats.
  */
 function statsPathHint(url: string, status: number, body: string): string {
   if (status !== 404) return '';
@@ -101,8 +103,10 @@ function statsPathHint(url: string, status: number, body: string): string {
   }
   u.search = '';
   u.hash = '';
-  if (body.trim() === OWN_NOT_FOUND) u.pathname = '/stats';
-  else {
+  if (body.trim() === OWN_NOT_FOUND) {
+    const path = u.pathname.replace(/(\/stats)\/+$/, '$1');
+    u.pathname = path.endsWith('/stats') ? '/stats' : path.replace(/[^/]*$/, 'stats');
+  } else {
     const path = u.pathname.replace(/\/+$/, '');
     if (path.endsWith('/stats')) return '';
     u.pathname = `${path}/stats`;

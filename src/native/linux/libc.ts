@@ -85,6 +85,7 @@ function bind() {
     write: lib.func('intptr_t write(int fd, uintptr_t buf, size_t count)'),
     shutdown: lib.func('int shutdown(int sockfd, int how)'),
     close: lib.func('int close(int fd)'),
+    dup2: lib.func('int dup2(int oldfd, int newfd)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, int arg)'),
     setsockopt: lib.func(
       'int setsockopt(int sockfd, int level, int optname, uintptr_t optval, uint32_t optlen)',

@@ -122,8 +122,9 @@ export class RunTurns {
   /**
    * This worker is dying (an error it cannot handle): its token, or the token its ticket would be
    * granted, must not die with it, or with one token the whole server stops. A ticket cannot leave
-   * the queue, so one token is given back for it now; when its turn comes the token it is granted
-   * is that one.
+   * the queue, so one token is given back for it now: it goes to the oldest ticket waiting, which
+   * may be one ahead of the dead one. Then one worker more than N may run, until the dead ticket's
+   * turn comes and takes that token out of the ring again. No token is ever lost.
    */
   abandon(): void {
     if (!this.holding && !this.hasTicket) return;
