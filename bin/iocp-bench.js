@@ -13,7 +13,26 @@ const dist = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(dist)) await buildInClone();
 const { runCli } = await import(dist.href);
 // The bin owns its process: the flood may set the process's compiler flags (compilerTuning.ts).
-process.exitCode = await runCli(argv, { ownsProcess: true });
+const code = await runCli(argv, { ownsProcess: true });
+process.exitCode = code;
+// The process ends here, once what is queued for stdout and stderr is written, rather than after
+// Node's own teardown (worker threads, native libraries): a signal during that (timeout's, as a
+// run of the same length ends) would end it with the signal's status instead of the result's.
+await Promise.all([process.stdout, process.stderr].map(flushed));
+process.exit(code);
+
+/** Resolves once nothing waits to be written on `stream` (or it failed, or 2 s passed). */
+function flushed(stream) {
+  if (stream.writableLength === 0) return null;
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 2000);
+    const done = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    stream.once('drain', done).once('error', done).once('close', done);
+  });
+}
 
 /** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */
 async function buildInClone() {

@@ -132,9 +132,9 @@ export class FloodRun extends EventEmitter<FloodEvents> {
   /** --start-at: wait for it (stop() or abort() ends the wait; the threads then start with nothing to do). */
   private async waitForStart(): Promise<void> {
     const at = this.options.startAt;
-    if (at === null) return;
+    // Stopped during the set-up: no wait, and none announced.
+    if (at === null || this.stopped) return;
     this.emit('wait', { at, inMs: at - Date.now() });
-    if (this.stopped) return;
     const wait = waitUntil(at);
     this.cancelWait = wait.cancel;
     await wait.done;

@@ -241,9 +241,10 @@ async function runServerCommand(f: Flags): Promise<number> {
           `${s.ops.outstanding} operations outstanding); ${ownsProcess ? 'exiting' : 'giving up'}\n`,
       );
       const t = timing();
-      log('stopped', { reason, drained: false, abandoned: why, stage, ...t, lifetimeBroken: lifetimeBroken(s), stats: s }, summary(reason, s, t, false));
-      if (ownsProcess) process.exit(1);
+      log('stopped', { reason, drained: false, abandoned: why, stage, ...t, lifetimeBroken: lifetimeBroken(s), stats: s }, summary(reason, s, t, `given up while ${stage}`));
+      // The counters as the stop was given up are the file's last sample, also when the process ends now.
       samples?.finish(s);
+      if (ownsProcess) process.exit(1);
       abandon(1);
     };
     watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
@@ -262,7 +263,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       onSignal = () => undefined;
       const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
       const t = timing();
-      log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean));
+      log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean ? null : 'NOT drained'));
       // Samples --out could not write are lost: exit 1, as for a stop that did not drain. On stdout a
       // write that failed (its reader gone) says so after the write: its last sample's included.
       await out?.settled();
@@ -281,13 +282,14 @@ async function runServerCommand(f: Flags): Promise<number> {
   }
 }
 
-function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: number }, clean: boolean): string {
+/** The stop's lines; `unfinished` says how the stop fell short (NOT drained, given up while ...), null when it did not. */
+function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: number }, unfinished: string | null): string {
   const head =
     `iocp-bench server: stopped (${reason}) after serving ${formatSpan(t.servedMs)}, the stop took ${formatSpan(t.stopMs)}: ` +
     `${s.sessions.accepted} accepted, ${s.sessions.freed} freed, ${s.sessions.rejected} rejected, ` +
     `${s.staleCompletions} stale completions, ${doubleFrees(s)} freed twice, ${formatBytes(s.bytes.in)} in, ${formatBytes(s.bytes.out)} out`;
   const lines = [head];
-  if (!clean) lines.push(`iocp-bench server: NOT drained: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`);
+  if (unfinished !== null) lines.push(`iocp-bench server: ${unfinished}: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`);
   const broken = lifetimeBroken(s);
   if (broken) lines.push(`iocp-bench server: lifetime rules broken: ${broken}`);
   return lines.join('\n');

@@ -39,7 +39,11 @@ export async function runFloodCommand(target: string | undefined, flags: Flags):
     if (flags.json) process.stdout.write(errorJsonLine(err));
     throw err;
   } finally {
-    signals.dispose();
+    // The bin's process ends with the command: a signal in its last moments (`timeout` sends one
+    // as a flood of the same length ends) must not turn the result into death by that signal, so
+    // from here one ends the process with the code it has (runCli sets it before the next task).
+    if (flags.cliRun?.ownsProcess) signals.endProcess();
+    else signals.dispose();
   }
 }
 
@@ -121,6 +125,8 @@ interface StopSignals {
   last(): NodeJS.Signals;
   /** Stops listening. */
   dispose(): void;
+  /** From now on a signal ends the process (with process.exitCode) instead of stopping a run. */
+  endProcess(): void;
 }
 
 /**
@@ -158,6 +164,12 @@ function stopOnSignals(bar: boolean): StopSignals {
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    },
+    // The new listeners come before the old ones go: with none at all for a moment, Node would
+    // give the signal back its default action, death.
+    endProcess: () => {
+      const end = () => process.exit();
+      process.on('SIGINT', end).on('SIGTERM', end).off('SIGINT', onSignal).off('SIGTERM', onSignal);
     },
   };
 }

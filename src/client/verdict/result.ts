@@ -370,10 +370,12 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
     // Connections cut off by the server's death end short or reset: their faults and errors are
     // its symptom, not findings of their own.
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const refused = `${gone.refused} connect${gone.refused === 1 ? '' : 's'} refused`;
     const what = gone.finalConnectRefused
-      ? `${gone.refused} connects refused after ${s(gone.lastProgressMs)} into the run, and one more after the run`
-      : `nothing verified since ${s(gone.lastProgressMs)} into the run, then ${gone.refused} connects refused`;
-    reasons.push(`server went away: ${what} (run ended at ${s(gone.detectedMs)}; ${r.faults.total} faults and ${r.errors.total} errors of cut-off connections not judged)`);
+      ? `last progress ${s(gone.lastProgressMs)} into the run, then ${refused}, and one more after the run`
+      : `nothing verified since ${s(gone.lastProgressMs)} into the run, then ${refused}`;
+    const cut = `${r.faults.total} fault${r.faults.total === 1 ? '' : 's'} and ${r.errors.total} error${r.errors.total === 1 ? '' : 's'}`;
+    reasons.push(`server went away: ${what} (run ended at ${s(gone.detectedMs)}; ${cut} of cut-off connections not judged)`);
     return [...reasons, ...assertionReasons(r)];
   }
   if (r.faults.total > 0) {
