@@ -28,6 +28,13 @@ export const POST_QUEUED = -3;
 /** Failed at once: no completion will come; the caller releases the reference itself. */
 export const POST_FAILED = -2;
 
+/**
+ * The status of an operation that failed here, not on the wire: a post that failed at once (no
+ * descriptor for a send to wait on), or a call that failed without saying why (errno 0). The
+ * session it ends is reset: its echo was cut short, and a FIN would pass for a clean end.
+ */
+export const STATUS_LOCAL_FAILURE = -1;
+
 /** Completions dequeued by one wait(), struct-of-arrays so the hot path allocates nothing. */
 export interface CompletionBatch {
   readonly slot: Int32Array;

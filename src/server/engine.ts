@@ -21,6 +21,7 @@ import {
   OP_RECV,
   OP_SEND,
   POST_FAILED,
+  STATUS_LOCAL_FAILURE,
   POST_PENDING,
   POST_QUEUED,
   type CompletionBatch,
@@ -202,9 +203,10 @@ export class EchoEngine {
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen, echoAtOnce);
     if (finish) this.finish(slot);
     else if (status !== 0) {
-      // A failed operation cuts the echo short: a reset says so (a FIN would pass for a clean end),
-      // whether the peer's reset or a local failure (no descriptor to wait on) made it fail.
-      this.closeSession(slot, true);
+      // A failure here cuts the echo short: a reset says so, where a FIN would pass for a clean
+      // end. One the peer caused (its reset) needs none: that connection is gone already, and a
+      // reset would cost a system call for each of them.
+      this.closeSession(slot, status === STATUS_LOCAL_FAILURE);
       if (this.zoo.doubleRelease) this.release(slot);
     }
     this.release(slot); // this operation's reference
@@ -335,7 +337,7 @@ export class EchoEngine {
     }
     // No packet will come for an inline result: complete it here.
     const bytes = r >= 0 ? r : 0;
-    const status = r === POST_FAILED ? -1 : 0;
+    const status = r === POST_FAILED ? STATUS_LOCAL_FAILURE : 0;
     this.onCompletion(op, slot, gen, bytes, status);
   }
 

@@ -38,7 +38,7 @@ export const SLOT_INTS = 16;
 export const FL_RECV_POSTED = 1;
 export const FL_SEND_POSTED = 2;
 export const FL_EOF = 4;
-export const FL_RST = 8; // close with RST (idle timeout, shutdown, a failed operation)
+export const FL_RST = 8; // close with RST (idle timeout, shutdown, an operation that failed here)
 export const FL_SHUT_WR = 16; // our FIN has been sent
 
 // Global header (int32 units) before the slots.

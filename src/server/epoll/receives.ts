@@ -4,7 +4,7 @@
  * edges: receives posted on sockets already known to be readable, which no kernel edge will
  * announce, run at this worker's next wait() like edges from the kernel.
  */
-import { OP_RECV, type CompletionBatch } from '../completion.js';
+import { OP_RECV, STATUS_LOCAL_FAILURE, type CompletionBatch } from '../completion.js';
 import { F_HANDLE, F_RECV_LEN, F_RECV_OFF, type SessionTable } from '../sessionTable.js';
 import { errno, type Libc } from '../../native/linux/libc.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
@@ -13,7 +13,7 @@ import { claimOnEdge, noteRead, rearmAfterEmptyRead } from './edges.js';
 import { NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
 /** The status of a call that failed with errno 0: failed all the same. */
-export const STATUS_NO_ERRNO = -1;
+export const STATUS_NO_ERRNO = STATUS_LOCAL_FAILURE;
 
 /** Describe the receive posted on the slot; a negative length marks it echoAtOnce. */
 export function describeReceive(i32: Int32Array, b: number, offset: number, len: number, echoAtOnce: boolean): void {

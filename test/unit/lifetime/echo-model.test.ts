@@ -459,7 +459,7 @@ class World {
     const fail = mustFail || (op.cancelled ? x < 0.75 : x < 0.03);
     if (fail) {
       this.count(C.C_FAILED);
-      if (this.isOpen(c)) c.closedBy = 'rst';
+      if (this.isOpen(c)) c.closedBy = 'plain';
       // A failed op's byte count means nothing (Wine reports bytes already sent).
       return [this.pick(op.len + 1), op.cancelled ? STATUS_CANCELLED : STATUS_RESET];
     }
