@@ -21,17 +21,13 @@ process.exitCode = code;
 await Promise.all([process.stdout, process.stderr].map(flushed));
 process.exit(code);
 
-/** Resolves once nothing waits to be written on `stream` (or it failed, or 2 s passed). */
+/**
+ * Resolves once what was written to `stream` before is written (or failed): an empty write's
+ * callback comes after theirs. As long as Node's own exit would wait, and no longer.
+ */
 function flushed(stream) {
-  if (stream.writableLength === 0) return null;
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, 2000);
-    const done = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    stream.once('drain', done).once('error', done).once('close', done);
-  });
+  if (stream.writableLength === 0 || stream.destroyed) return null;
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 /** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */

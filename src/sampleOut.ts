@@ -205,7 +205,7 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
     },
     lost: () => failure,
     // Bounded: a reader that stays but stops reading holds the writes; their outcome is then not
-    // known by the end (no failure so far), and Node's exit still waits for them.
+    // known by the end (no failure so far), and the bin's exit still waits for them (bin/iocp-bench.js).
     settled: () =>
       pending === 0
         ? Promise.resolve()

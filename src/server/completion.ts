@@ -29,9 +29,11 @@ export const POST_QUEUED = -3;
 export const POST_FAILED = -2;
 
 /**
- * The status of an operation that failed here, not on the wire: a post that failed at once (no
- * descriptor for a send to wait on), or a call that failed without saying why (errno 0). The
- * session it ends is reset: its echo was cut short, and a FIN would pass for a clean end.
+ * The status of an operation that failed as it was posted, whatever the call's reason (the peer's
+ * reset, too), or for want of a descriptor for a send to wait on; also of a call that failed
+ * without saying why (errno 0). The session it ends is reset: a FIN would pass for a clean end of
+ * its cut-short echo. An operation that completed with an error (mostly the peer's reset, with
+ * the connection gone already) has the OS's status instead, and its session closes without.
  */
 export const STATUS_LOCAL_FAILURE = -1;
 

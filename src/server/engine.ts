@@ -203,9 +203,9 @@ export class EchoEngine {
     if (recvOff >= 0) this.startRecv(slot, gen, recvOff, recvLen, echoAtOnce);
     if (finish) this.finish(slot);
     else if (status !== 0) {
-      // A failure here cuts the echo short: a reset says so, where a FIN would pass for a clean
-      // end. One the peer caused (its reset) needs none: that connection is gone already, and a
-      // reset would cost a system call for each of them.
+      // A post that failed at once cuts the echo short: a reset says so, where a FIN would pass for
+      // a clean end. A completion with the OS's error (mostly the peer's reset: the connection is
+      // gone already) closes without; the reset would cost a system call for each (STATUS_LOCAL_FAILURE).
       this.closeSession(slot, status === STATUS_LOCAL_FAILURE);
       if (this.zoo.doubleRelease) this.release(slot);
     }

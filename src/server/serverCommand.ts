@@ -242,9 +242,9 @@ async function runServerCommand(f: Flags): Promise<number> {
       );
       const t = timing();
       log('stopped', { reason, drained: false, abandoned: why, stage, ...t, lifetimeBroken: lifetimeBroken(s), stats: s }, summary(reason, s, t, `given up while ${stage}`));
-      // The counters as the stop was given up are the file's last sample, also when the process ends now.
+      // The counters as the stop was given up are the file's last sample. The command returns at
+      // once; the bin then ends the process once stdout (maybe the samples) is written.
       samples?.finish(s);
-      if (ownsProcess) process.exit(1);
       abandon(1);
     };
     watchdog = setTimeout(() => giveUp(`the stop did not finish within ${f.stopTimeout}`), stopLimitMs);
