@@ -44,16 +44,19 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export interface RunCliOptions {
   /**
    * The caller owns this process (the command's bin): the flood may then set process-wide V8
-   * flags (src/client/cli/compilerTuning.ts), process.exitCode is set to the code, and a server
-   * stop that outlasts --stop-timeout (or a second signal during it) ends the process at once. Off
-   * by default, so that a program that embeds the CLI keeps its flags, its exit code and its process.
+   * flags (src/client/cli/compilerTuning.ts), process.exitCode is set to the code, and the
+   * commands keep listening for signals to the end (a late one changes nothing, or after a flood's
+   * result ends the process with its code); the bin then ends the process as soon as its output is
+   * written, also where a stop given up left workers running. Off by default, so that a program
+   * that embeds the CLI keeps its flags, its exit code and its process.
    */
   ownsProcess?: boolean;
 }
 
 /**
  * Runs the CLI on `argv` (the arguments after the command's name) and resolves with its exit
- * code; it never calls process.exit, unless `ownsProcess` is set (see RunCliOptions). From code,
+ * code; it never calls process.exit but for a signal after a flood's result with `ownsProcess`
+ * set (see RunCliOptions). From code,
  * the process is left as it was found: process.exitCode untouched, the server's signal listeners
  * removed when it ends. Once per process, stdout and stderr get an 'error' listener that drops what
  * cannot be written (a reader that went away).

@@ -145,11 +145,11 @@ function statsHost(f: Flags): string {
 
 /**
  * Serves until a stop signal or --duration, then stops; resolves with the exit code. The stop
- * signals are listened for from the start to the end. When the caller owns the process (the bin),
- * a stop that outlasts --stop-timeout, or a second signal during it, ends the process at once
- * (exit 1), and the listeners stay until the exit, so that a late signal changes nothing. From
- * code (runCli() without ownsProcess), such a stop resolves with 1 instead, once the same line and
- * "stopped" event are out; the server is left as it is (its close() still runs, bounded by the
+ * signals are listened for from the start to the end. A stop that outlasts --stop-timeout, or a
+ * second signal during it, resolves with 1 at once, once its line and "stopped" event are out;
+ * when the caller owns the process (the bin), which then ends it once the output is written, the
+ * listeners stay until the exit, so that a late signal changes nothing. From code (runCli()
+ * without ownsProcess) the server is left as it is (its close() still runs, bounded by the
  * drain and the join of its workers, and frees its threads, sockets and memory when it ends, if
  * it ever does), and the listeners are removed whenever the command ends, on an error too.
  */
