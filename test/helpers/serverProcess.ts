@@ -3,6 +3,7 @@
  * Every wait is bounded in time. (test/windows/wineServer.ts starts the same CLI under Wine.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
@@ -155,4 +156,24 @@ export function useServerProcess(
     await server?.stop('SIGKILL');
   });
   return () => server!;
+}
+
+/**
+ * A stop signal and a second one during the stop, with one client connected so that there is a
+ * session to reset: both are sent while the process is stopped (SIGSTOP), so that the first
+ * starts the stop and the second lands during it (two of the same signal would merge while
+ * pending). Resolves with the exit code (null: it did not end within 10 s, and was killed). POSIX only.
+ */
+export async function secondSignalDuringStop(server: NodeServerProcess): Promise<number | null> {
+  const client = connect(server.port, '127.0.0.1');
+  client.on('error', () => {});
+  await new Promise<void>((r) => client.once('connect', () => r()));
+  const pid = server.child.pid!;
+  process.kill(pid, 'SIGSTOP');
+  process.kill(pid, 'SIGTERM');
+  process.kill(pid, 'SIGINT');
+  process.kill(pid, 'SIGCONT');
+  const { code } = await server.stop(null, 10_000);
+  client.destroy();
+  return code;
 }

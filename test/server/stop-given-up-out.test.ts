@@ -1,12 +1,11 @@
 // A stop given up (a second signal during it) still writes the counters as it was given up as
 // the --out file's last sample before the process ends: the run's last figures are not lost,
-// whatever the interval. Linux signals (SIGSTOP holds both pending, as in stop-signals).
+// whatever the interval. Linux signals (secondSignalDuringStop, as in stop-signals).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess } from '../helpers/serverProcess.js';
+import { secondSignalDuringStop, startServerProcess } from '../helpers/serverProcess.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-given-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,16 +15,7 @@ describe.skipIf(process.platform === 'win32')('a stop given up and --out', () =>
     const file = path.join(dir, 'samples.ndjson');
     // An interval longer than the run: the only sample is the one the stop writes.
     const server = await startServerProcess(['--out', file, '--interval', '1h']);
-    const client = connect(server.port, '127.0.0.1');
-    client.on('error', () => {});
-    await new Promise<void>((r) => client.once('connect', () => r()));
-    const pid = server.child.pid!;
-    process.kill(pid, 'SIGSTOP');
-    process.kill(pid, 'SIGTERM');
-    process.kill(pid, 'SIGINT');
-    process.kill(pid, 'SIGCONT');
-    const { code } = await server.stop(null, 10_000);
-    client.destroy();
+    const code = await secondSignalDuringStop(server);
     expect(code).toBe(1);
     expect(server.stdout()).toMatch(/"abandoned":"SIG(INT|TERM) during the stop"/);
     const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sessions: { accepted: number } });

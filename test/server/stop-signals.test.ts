@@ -2,10 +2,9 @@
 // left: SIGHUP stops like SIGTERM (stopping, stopped, exit 0), and a signal (another one, or the
 // same one again) that arrives while the stop runs prints a "stopped" line (not drained,
 // abandoned) and exits 1. Linux signals.
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closeAll, openIdle } from '../helpers/holders.js';
-import { settle, startServerProcess } from '../helpers/serverProcess.js';
+import { secondSignalDuringStop, settle, startServerProcess } from '../helpers/serverProcess.js';
 
 type Line = { event: string; reason?: string; drained?: boolean; abandoned?: string };
 const events = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Line);
@@ -24,18 +23,7 @@ describe.skipIf(process.platform === 'win32')('server stop signals', () => {
 
   it('a second signal during the stop exits 1 at once with what was left', async () => {
     const server = await startServerProcess([]);
-    const client = connect(server.port, '127.0.0.1');
-    client.on('error', () => {});
-    await new Promise<void>((r) => client.once('connect', () => r()));
-    // Both signals pending while the process is stopped: the first starts the stop, the second
-    // lands during it. (Two of the same signal would merge into one while pending.)
-    const pid = server.child.pid!;
-    process.kill(pid, 'SIGSTOP');
-    process.kill(pid, 'SIGTERM');
-    process.kill(pid, 'SIGINT');
-    process.kill(pid, 'SIGCONT');
-    const { code } = await server.stop(null, 10_000);
-    client.destroy();
+    const code = await secondSignalDuringStop(server);
     expect(code).toBe(1);
     const lines = events(server.stdout());
     expect(lines.map((l) => l.event)).toEqual(['listening', 'stopping', 'stopped']);
