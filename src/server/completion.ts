@@ -112,7 +112,8 @@ export interface PortBackend {
   dispose(): void;
   /**
    * The worker is dying of an error: give up what the other workers wait for (the epoll backend's
-   * run token), and free nothing, as its state may be half-made. No call may follow.
+   * run token, and its listener when this worker left it disarmed), and free nothing, as its
+   * state may be half-made. No call may follow.
    */
   abandon(): void;
 }

@@ -92,6 +92,16 @@ export class Acceptor {
     this.rearm();
   }
 
+  /**
+   * This worker is dying of an error: a listener it left disarmed (parked for want of a spare
+   * descriptor, or taken by ONESHOT in a wake-up the error cut short) would otherwise stay so,
+   * and no worker would accept again. Re-arming an armed listener changes nothing.
+   */
+  abandon(): void {
+    this.parkedAt = -1;
+    this.rearm();
+  }
+
   /** No new connections: the listener stays disarmed once the current burst is done. */
   stop(): void {
     this.accepting = false;

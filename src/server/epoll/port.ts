@@ -231,6 +231,7 @@ class EpollPort implements PortBackend {
 
   abandon(): void {
     this.turns.abandon();
+    this.acceptor.abandon();
   }
 
   dispose(): void {
