@@ -6,7 +6,7 @@
  */
 import { fstatSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError, usageError } from './errors.js';
 
 const WHY: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'a directory', EACCES: 'permission denied' };
 
@@ -15,14 +15,24 @@ export function inputName(file: string): string {
   return file === '-' ? 'stdin' : file;
 }
 
-/** The whole text of `file` (`-`: stdin), or a UsageError (code) `<file>: cannot read it (<why>)`. */
+/**
+ * The whole text of `file` (`-`: stdin), or a UsageError (code) `<file>: cannot read it (<why>)`.
+ * UTF-8, or UTF-16 with its byte-order mark: what Windows PowerShell 5.1's `>` writes.
+ */
 export function readInputText(file: string, code = 'E_USAGE'): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return decodeText(readFileSync(file === '-' ? 0 : file));
   } catch (err) {
     const e = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`${inputName(file)}: cannot read it (${(e && WHY[e]) ?? e ?? String(err)})`, code);
   }
+}
+
+/** Bytes as text, by their byte-order mark: UTF-16 little- or big-endian, else UTF-8 (its mark dropped). */
+export function decodeText(bytes: Uint8Array): string {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  // TextDecoder drops the mark (as BOM sniffing would), and decodes what is not valid as U+FFFD.
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 /**
@@ -58,6 +68,20 @@ export function namesSameFile(a: string, b: string): boolean {
 /** Whether stdin is read from `file` (`< run.json`). */
 export function stdinIsFile(file: string): boolean {
   return file !== '-' && sameFile(() => fstatSync(0, { bigint: true }), file);
+}
+
+/**
+ * Refuses (UsageError) an output file named for `flag` that stdout or stderr is redirected to
+ * (`--report run.json > run.json`): the stream's writes and the file's (`what`) would write over
+ * each other, and a result printed there be lost.
+ */
+export function checkNotRedirected(flag: string, file: string, what: string): void {
+  if (file === '-') return;
+  for (const [fd, stream] of [[1, 'stdout'], [2, 'stderr']] as const) {
+    if (sameFile(() => fstatSync(fd, { bigint: true }), file)) {
+      throw usageError(flag, `is where ${stream} is redirected: the ${what} and ${stream} would write over each other`, file);
+    }
+  }
 }
 
 /** Whether `file` exists and is the file `first` describes (device and inode, as bigints: Windows' file ids pass 2^53). */

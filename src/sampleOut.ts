@@ -11,6 +11,7 @@
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import nodePath from 'node:path';
 import { UsageError, usageError } from './errors.js';
+import { checkNotRedirected } from './inputFile.js';
 
 /** How long the end of a run waits for stdout's pending sample writes (settled()) at the most. */
 const SETTLE_LIMIT_MS = 2000;
@@ -122,6 +123,7 @@ export function openSampleOut(flag: string, path: string, columns: string[]): Sa
   if (!toStdout) {
     const code = unwritable(path);
     if (code !== null) throw new UsageError(`${flag}: cannot open ${path} for writing: ${code}`);
+    checkNotRedirected(flag, path, 'samples');
   }
   // What the lines on stderr call it.
   const name = toStdout ? 'stdout' : path;

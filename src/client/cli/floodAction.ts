@@ -10,7 +10,7 @@ import { errorJsonLine, usageError } from '../../errors.js';
 import { signalCounter } from '../../signals.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
 import { openSampleOut } from '../../sampleOut.js';
-import { namesSameFile } from '../../inputFile.js';
+import { checkNotRedirected, namesSameFile } from '../../inputFile.js';
 import type { FloodRun } from '../flood.js';
 import type { FloodFlags } from './floodFlags.js';
 import { tuneCompilerForFlood } from './compilerTuning.js';
@@ -65,6 +65,7 @@ async function runAndRender(target: string | undefined, flags: FloodFlags, signa
   if (flags.out !== undefined && flags.report !== undefined && namesSameFile(flags.out, flags.report)) {
     throw usageError('--report', 'is the --out file too: the page would replace the samples', flags.report);
   }
+  if (flags.report !== undefined) checkNotRedirected('--report', flags.report, 'page');
   const out = flags.out === undefined ? null : openSampleOut('--out', flags.out, floodSampleColumns());
   tuneCompilerForFlood();
   let code = 1;

@@ -5,7 +5,7 @@
  * the HTML report of the merged run (`-`: on stdout, in place of the text report). Exit 0 on PASS,
  * 1 on FAIL, 2 on unreadable input.
  */
-import { inputName, namesSameFile, parseLastJson, readInputText, stdinIsFile } from '../../inputFile.js';
+import { checkNotRedirected, inputName, namesSameFile, parseLastJson, readInputText, stdinIsFile } from '../../inputFile.js';
 import { Chalk } from 'chalk';
 import { usageError, type UsageError } from '../../errors.js';
 import { settleExitCode, type WithCliRun } from '../../cliRun.js';
@@ -45,6 +45,7 @@ async function mergeAndPrint(files: string[], flags: MergeFlags): Promise<number
   const report = flags.report === undefined ? null : await import('../../report/write.js');
   const shardFile = flags.report === undefined ? undefined : files.find((f) => (f === '-' ? stdinIsFile(flags.report!) : namesSameFile(f, flags.report!)));
   if (shardFile !== undefined) throw usageError('--report', 'is one of the files being merged: the page would replace that shard\'s result', flags.report);
+  if (flags.report !== undefined) checkNotRedirected('--report', flags.report, 'page');
   report?.checkReportPath('--report', flags.report!, !flags.json);
   const read = files.map(readShard);
   const shards = read.filter((r): r is ShardInput => !('didNotRun' in r));
