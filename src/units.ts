@@ -154,11 +154,21 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+/** A rate as results and reports show it: whole from 100 a second, to 0.01 below (--rate 0.5 exists; a shard's share of --rate 10 is 3.33). */
+export function roundRate(r: number): number {
+  return r >= 100 ? Math.round(r) : Math.round(r * 100) / 100;
+}
+
 /** Formats a count for people: 950, 12.3k, 4.56M. */
 export function formatCount(n: number): string {
   if (n < 1e4) return String(Math.round(n));
   if (n < 1e6) return `${(n / 1e3).toFixed(1)}k`;
   return `${(n / 1e6).toFixed(2)}M`;
+}
+
+/** Formats a rate (per second) for people: 0.5, 3.33, 950, 12.3k. */
+export function formatRate(n: number): string {
+  return n < 100 ? String(roundRate(n)) : formatCount(n);
 }
 
 /** A plain integer (ports, thread counts): no unit suffix, no fraction. */

@@ -81,12 +81,20 @@ function spectrumSection(r: ReportResult, spectrum: ChartSpec | null): string {
   return `${head}<p class="note">${esc(note)}</p><div class="grid">${chartBox(spectrum)}</div>`;
 }
 
+/** Why a run with samples over time has none of the server's counters among them. */
+function noServerSamples(r: ReportResult): string {
+  // Shards do not sample the server (--stats is refused with --shard): the merge reads it once, after the run.
+  if (r.merge) return "Shards do not read the server's counters during the run; the merge reads them once, after it (merge --stats).";
+  if (r.shard) return "A shard does not read the server's counters during its run; iocp-bench merge --stats reads them once, after the run.";
+  return "The server's counters were not readable during the run (an external server without --stats).";
+}
+
 function serverSection(r: ReportResult, charts: ChartSpec[]): string {
   const chart = charts.find((c) => c.id === 'server');
   const over = chart
     ? `<div class="grid">${chartBox(chart)}</div>`
     : chartsOverTime(r)
-      ? '<p class="note">The server\'s counters were not readable during the run (an external server without --stats).</p>'
+      ? `<p class="note">${noServerSamples(r)}</p>`
       : '';
   return ['<h2>Server</h2>', leakLine(r), over, serverTable(r)].join('\n');
 }

@@ -11,6 +11,7 @@ import { inputName, parseLastJson, readInputText } from '../inputFile.js';
 import { mergeEncoded, newHistogram } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
+import { MAX_SHARDS } from '../client/shard.js';
 import { STATS_COUNTERS } from '../client/verdict/leakCheck.js';
 import type { ReportResult } from './types.js';
 
@@ -51,6 +52,10 @@ const optional =
   (v, at, bad) => {
     if (v !== undefined) shape(v, at, bad);
   };
+/** A whole number in lo..hi. */
+const whole = (lo: number, hi: number): Shape => is((v) => Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi);
+/** A time as the flood writes it (an ISO 8601 string), that Date.parse reads. */
+const time = is((v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)));
 const nums = (...keys: string[]): Shape => obj(Object.fromEntries(keys.map((k) => [k, num])));
 /** An object of numbers by any name (options.transportThreads). */
 const numsByName: Shape = (v, at, bad) => {
@@ -84,6 +89,12 @@ const range = nums('min', 'max');
 const stages = list(obj({ durationMs: num }));
 const serverStats = obj(Object.fromEntries(Object.entries(STATS_COUNTERS).map(([k, sub]) => [k, sub ? nums(...sub) : num])));
 
+/** --shard i/N as the flood checked it (shard.ts): a merge counts its shards up to N. */
+const shardShape: Shape = (v, at, bad) => {
+  obj({ index: whole(1, MAX_SHARDS), count: whole(1, MAX_SHARDS), plan: obj({ connections: num, total: orNull(num), rate: num, msgRate: num, stages, msgStages: stages }) })(v, at, bad);
+  if (isObject(v) && typeof v.index === 'number' && typeof v.count === 'number' && v.index > v.count) bad.push(`${at}.index`);
+};
+
 /** What report and merge read of a result, by field: the kind of value each must be. */
 const RESULT: Record<string, Shape> = {
   reasons: array,
@@ -95,8 +106,8 @@ const RESULT: Record<string, Shape> = {
     transportThreads: numsByName,
     sources: obj({ count: num, addresses: list(str) }),
   }),
-  shard: orNull(obj({ index: num, count: num, plan: obj({ connections: num, total: orNull(num), rate: num, msgRate: num, stages, msgStages: stages }) })),
-  startAt: optional(orNull(obj({ at: str, offsetMs: num }))),
+  shard: orNull(shardShape),
+  startAt: optional(orNull(obj({ at: time, offsetMs: num }))),
   elapsedMs: num,
   connections: obj({
     ...Object.fromEntries(['started', 'connected', 'ok', 'faulted', 'errored', 'aborted', 'peakActive', 'perSec'].map((k) => [k, num])),

@@ -1,5 +1,6 @@
 // A result file that is malformed inside (a sample without its latency, a mode missing from the
-// per-mode counts, a histogram that does not decode, a count that is not a number...) is refused by
+// per-mode counts, a histogram that does not decode, a count that is not a number, a shard count
+// beyond --shard's range, a start time that is no time...) is refused by
 // `report` and `merge` alike with one line naming the file and what is wrong: a usage error (exit
 // 2), never a JavaScript TypeError or a decoder's message with no file in it, and no report
 // written. The same result, intact, renders and merges.
@@ -61,6 +62,11 @@ const CASES: [string, (r: Json) => void, string][] = [
   ["the server's counters without bytes", (r) => delete r.leak.after.bytes, 'leak.after.bytes'],
   ['a shard without its plan', (r) => delete r.shard.plan, 'shard.plan'],
   ['no shard field at all (not even null)', (r) => delete r.shard, 'shard'],
+  ['a shard count far beyond what --shard allows', (r) => (r.shard.count = 1e9), 'shard.count'],
+  ['a shard count that is not whole', (r) => (r.shard.count = 1.5), 'shard.count'],
+  ['a shard index of 0', (r) => (r.shard.index = 0), 'shard.index'],
+  ['a shard index beyond the shard count', (r) => (r.shard.index = 2), 'shard.index'],
+  ['a start time that is no time', (r) => (r.startAt = { at: 'x', offsetMs: 0 }), 'startAt.at'],
   ['a histogram that is not base64', (r) => (r.histograms.roundTrip = 'abc'), 'histograms.roundTrip'],
   ['a histogram in an encoding it is not', (r) => (r.histograms.roundTrip = `AAAA${r.histograms.roundTrip.slice(4)}`), 'histograms.roundTrip'],
   ['a histogram that is a number', (r) => (r.histograms.connect = 7), 'histograms.connect'],

@@ -10,7 +10,7 @@ import { FAULT_CLASSES } from '../verify/diagnose.js';
 import { connectionsAtOnce, noFaultDetail, peakText, type FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
-import { formatBytes, formatCount, formatMicros, formatMs, startOffsetText } from '../../units.js';
+import { formatBytes, formatCount, formatMicros, formatMs, formatRate, roundRate, startOffsetText } from '../../units.js';
 import type { Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { FloodStartInfo } from '../flood.js';
@@ -104,9 +104,9 @@ function planText(p: { total: number | null; durationMs: number; stages: Stage[]
   // -n with -d: whichever ends first.
   const parts = [count === null ? `for ${formatMs(p.durationMs)}` : p.durationMs > 0 ? `${count} or ${formatMs(p.durationMs)}, whichever ends first` : count];
   if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
-  if (p.rate > 0) parts.push(`${p.rate} new connections/s`);
-  if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${s.rate}`).join(',')} msg/s`);
-  else parts.push(p.msgRate > 0 ? `open loop at ${p.msgRate} msg/s` : 'closed loop');
+  if (p.rate > 0) parts.push(`${roundRate(p.rate)} new connections/s`);
+  if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${roundRate(s.rate)}`).join(',')} msg/s`);
+  else parts.push(p.msgRate > 0 ? `open loop at ${roundRate(p.msgRate)} msg/s` : 'closed loop');
   return parts.join(' | ');
 }
 
@@ -216,8 +216,7 @@ function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
     `bytes out ${formatBytes(r.bytes.sent)}, in ${formatBytes(r.bytes.received)} | ${formatBytes(r.bytes.perSec)}/s`,
   ];
   const rate = (what: string, target: number | null, got: number | null, unit: string) => {
-    const show = (n: number) => (n < 100 ? String(n) : formatCount(n)); // --rate 0.5 exists
-    if (target !== null) out.push(`${what}: target ${show(target)} ${unit}, achieved ${show(got ?? 0)} ${unit}`);
+    if (target !== null) out.push(`${what}: target ${formatRate(target)} ${unit}, achieved ${formatRate(got ?? 0)} ${unit}`);
   };
   rate('open loop', r.messages.targetPerSec, r.messages.achievedPerSec, 'msg/s');
   rate('connection rate', r.connections.targetPerSec, r.connections.achievedPerSec, 'conn/s');

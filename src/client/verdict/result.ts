@@ -15,7 +15,7 @@ import { byMode, C, encodeHistogram, faultCounts, summarize, type LatencySummary
 import type { IntervalHistograms, IntervalSample } from './samples.js';
 import type { MergedReport } from '../run/threads.js';
 import type { TransportName } from '../transport/transport.js';
-import { formatCount, startOffsetText, UNLIMITED, type Range } from '../../units.js';
+import { formatCount, formatRate, roundRate, startOffsetText, UNLIMITED, type Range } from '../../units.js';
 import type { Shard, ShardedPlan } from '../shard.js';
 
 /**
@@ -178,17 +178,11 @@ function achieved(count: number, windowMs: number): number {
   return windowMs > 0 ? count / (windowMs / 1000) : 0;
 }
 
-/** A rate as the result shows it: whole above 100 a second, to 0.01 below (--rate 0.5 exists). */
-function roundRate(r: number): number {
-  return r >= 100 ? Math.round(r) : Math.round(r * 100) / 100;
-}
-
 function shortfall(what: string, target: number, got: number | null, unit: string): string | null {
   if (got === null || got >= target * (1 - RATE_SHORTFALL)) return null;
   const pct = ((1 - got / target) * 100).toFixed(1);
-  // As the report's rate line shows them (10.00M, 136.0k); below 100 a second, to 0.01 (--rate 0.5).
-  const show = (n: number) => (n < 100 ? String(roundRate(n)) : formatCount(Math.round(n)));
-  return `${what} rate fell short: ${show(got)} of the ${show(target)} ${unit} asked (${pct}% below)`;
+  // As the report's rate line shows them (10.00M, 136.0k; below 100 a second, to 0.01: --rate 0.5).
+  return `${what} rate fell short: ${formatRate(got)} of the ${formatRate(target)} ${unit} asked (${pct}% below)`;
 }
 
 /**
