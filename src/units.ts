@@ -166,9 +166,14 @@ export function formatCount(n: number): string {
   return `${(n / 1e6).toFixed(2)}M`;
 }
 
+/** A rate (per second) as a plain number for people: 0.5, 3.33, 950, 2167; 0.001 (two significant digits) where 0.01 would round it to 0. */
+export function showRate(n: number): string {
+  return n > 0 && n < 0.005 ? String(Number(n.toPrecision(2))) : String(roundRate(n));
+}
+
 /** Formats a rate (per second) for people: 0.5, 3.33, 950, 12.3k. */
 export function formatRate(n: number): string {
-  return n < 100 ? String(roundRate(n)) : formatCount(n);
+  return n < 100 ? showRate(n) : formatCount(n);
 }
 
 /** A plain integer (ports, thread counts): no unit suffix, no fraction. */

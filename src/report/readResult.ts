@@ -92,7 +92,8 @@ const serverStats = obj(Object.fromEntries(Object.entries(STATS_COUNTERS).map(([
 /** --shard i/N as the flood checked it (shard.ts): a merge counts its shards up to N. */
 const shardShape: Shape = (v, at, bad) => {
   obj({ index: whole(1, MAX_SHARDS), count: whole(1, MAX_SHARDS), plan: obj({ connections: num, total: orNull(num), rate: num, msgRate: num, stages, msgStages: stages }) })(v, at, bad);
-  if (isObject(v) && typeof v.index === 'number' && typeof v.count === 'number' && v.index > v.count) bad.push(`${at}.index`);
+  const index = `${at}.index`;
+  if (isObject(v) && typeof v.index === 'number' && typeof v.count === 'number' && v.index > v.count && !bad.includes(index)) bad.push(index);
 };
 
 /** What report and merge read of a result, by field: the kind of value each must be. */

@@ -8,7 +8,7 @@ import type { LatencySummary } from '../client/run/floodCounters.js';
 import { DISCONNECT_MODES } from '../client/run/scenarios.js';
 import { FAULT_CLASSES } from '../client/verify/diagnose.js';
 import { connectionsAtOnce, noFaultDetail, peakText } from '../client/verdict/result.js';
-import { formatBytes, formatCount, formatMicros, formatMs, roundRate, startOffsetText, type Range } from '../units.js';
+import { formatBytes, formatCount, formatMicros, formatMs, showRate, startOffsetText, type Range } from '../units.js';
 import type { ReportMerge, ReportResult } from './types.js';
 
 /** HTML-escapes text (element content and double-quoted attribute values alike). */
@@ -67,8 +67,8 @@ export function shardsSection(r: ReportResult): string {
 /** Closed loop, or the open loop's rate (or its stages, duration:rate) and pipeline. */
 function messageRate(r: ReportResult): string {
   const o = r.options;
-  if (o.msgStages.length) return `${o.msgStages.map((s) => `${formatMs(s.durationMs)}:${roundRate(s.rate)}/s`).join(', ')}, open loop, pipeline ${o.pipeline}`;
-  return o.msgRate > 0 ? `${roundRate(o.msgRate)}/s, open loop, pipeline ${o.pipeline}` : 'closed loop';
+  if (o.msgStages.length) return `${o.msgStages.map((s) => `${formatMs(s.durationMs)}:${showRate(s.rate)}/s`).join(', ')}, open loop, pipeline ${o.pipeline}`;
+  return o.msgRate > 0 ? `${showRate(o.msgRate)}/s, open loop, pipeline ${o.pipeline}` : 'closed loop';
 }
 
 /** The run's parameters, as the flood resolved them. */
@@ -85,7 +85,7 @@ export function parametersSection(r: ReportResult): string {
     ['connections in all', o.total === null ? 'unlimited' : String(o.total)],
     ['duration', o.durationMs > 0 ? formatMs(o.durationMs) : 'until the connections are done'],
     ['stages', o.stages.length ? o.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(', ') : 'none'],
-    ['connection rate', o.rate > 0 ? `${roundRate(o.rate)}/s` : 'as fast as possible'],
+    ['connection rate', o.rate > 0 ? `${showRate(o.rate)}/s` : 'as fast as possible'],
     ['message rate', messageRate(r)],
     ['messages per connection', range(o.messages)],
     ['message size', `${range(o.size)} bytes${o.split ? ', writes split' : ''}`],
@@ -112,8 +112,8 @@ export function summarySection(r: ReportResult): string {
     ['messages', `${formatCount(m.verified)} verified of ${formatCount(m.sent)} sent; ${formatCount(m.perSec)}/s`],
     ['bytes', `${formatBytes(r.bytes.sent)} out, ${formatBytes(r.bytes.received)} in; ${formatBytes(r.bytes.perSec)}/s`],
   ];
-  if (m.targetPerSec !== null) rows.push(['open loop', `target ${roundRate(m.targetPerSec)} msg/s, achieved ${m.achievedPerSec ?? 0} msg/s`]);
-  if (c.targetPerSec !== null) rows.push(['connection rate', `target ${roundRate(c.targetPerSec)}/s, achieved ${c.achievedPerSec ?? 0}/s`]);
+  if (m.targetPerSec !== null) rows.push(['open loop', `target ${showRate(m.targetPerSec)} msg/s, achieved ${showRate(m.achievedPerSec ?? 0)} msg/s`]);
+  if (c.targetPerSec !== null) rows.push(['connection rate', `target ${showRate(c.targetPerSec)}/s, achieved ${showRate(c.achievedPerSec ?? 0)}/s`]);
   const lat = (name: string, s: LatencySummary) => [name, s.count, ...[s.p50, s.p90, s.p99, s.p999, s.max].map((v) => (s.count ? formatMicros(v) : '-'))];
   const l = r.latencyUs;
   const latRows = [lat('connect', l.connect), lat(l.serviceTime ? 'round trip (from schedule)' : 'round trip', l.roundTrip)];

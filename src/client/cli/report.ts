@@ -10,7 +10,7 @@ import { FAULT_CLASSES } from '../verify/diagnose.js';
 import { connectionsAtOnce, noFaultDetail, peakText, type FloodResult } from '../verdict/result.js';
 import { DISCONNECT_MODES } from '../run/scenarios.js';
 import type { LatencySummary } from '../run/floodCounters.js';
-import { formatBytes, formatCount, formatMicros, formatMs, formatRate, roundRate, startOffsetText } from '../../units.js';
+import { formatBytes, formatCount, formatMicros, formatMs, formatRate, showRate, startOffsetText } from '../../units.js';
 import type { Stage } from '../options.js';
 import type { RateStage } from '../run/rateSchedule.js';
 import type { FloodStartInfo } from '../flood.js';
@@ -104,9 +104,9 @@ function planText(p: { total: number | null; durationMs: number; stages: Stage[]
   // -n with -d: whichever ends first.
   const parts = [count === null ? `for ${formatMs(p.durationMs)}` : p.durationMs > 0 ? `${count} or ${formatMs(p.durationMs)}, whichever ends first` : count];
   if (p.stages.length) parts.push(`stages ${p.stages.map((s) => `${formatMs(s.durationMs)}:${s.target}`).join(',')}`);
-  if (p.rate > 0) parts.push(`${roundRate(p.rate)} new connections/s`);
-  if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${roundRate(s.rate)}`).join(',')} msg/s`);
-  else parts.push(p.msgRate > 0 ? `open loop at ${roundRate(p.msgRate)} msg/s` : 'closed loop');
+  if (p.rate > 0) parts.push(`${showRate(p.rate)} new connections/s`);
+  if (p.msgStages.length) parts.push(`open loop ramping ${p.msgStages.map((s) => `${formatMs(s.durationMs)}:${showRate(s.rate)}`).join(',')} msg/s`);
+  else parts.push(p.msgRate > 0 ? `open loop at ${showRate(p.msgRate)} msg/s` : 'closed loop');
   return parts.join(' | ');
 }
 

@@ -95,7 +95,9 @@ export class Acceptor {
   /**
    * This worker is dying of an error: a listener it left disarmed (parked for want of a spare
    * descriptor, or taken by ONESHOT in a wake-up the error cut short) would otherwise stay so,
-   * and no worker would accept again. Re-arming an armed listener changes nothing.
+   * and no worker would accept again. Re-arming an armed listener changes nothing; re-arming one
+   * another worker is accepting from lets a second accept beside it for that burst (harmless:
+   * accept4 is non-blocking).
    */
   abandon(): void {
     this.parkedAt = -1;
