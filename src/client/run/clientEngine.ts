@@ -268,12 +268,14 @@ export class ClientEngine implements ConnectionHost {
   /** End every running connection now (counted as aborted, not as faults). */
   abort(): void {
     this.stop(false); // nothing more is written to sockets about to be destroyed
-    for (const conn of this.active.slice()) {
-      conn.done = true;
-      if (conn.timer) this.transport.clearTimer(conn.timer);
-      conn.socket.destroy();
-      this.finished(conn, 'aborted');
-    }
+    for (const conn of this.active.slice()) this.abortOne(conn);
+  }
+
+  private abortOne(conn: FloodConnection): void {
+    conn.done = true;
+    if (conn.timer) this.transport.clearTimer(conn.timer);
+    conn.socket.destroy();
+    this.finished(conn, 'aborted');
   }
 
   report(): EngineReport {
@@ -541,13 +543,24 @@ export class ClientEngine implements ConnectionHost {
       this.lastEchoAt = now;
     }
     const limit = this.cfg.timeoutMs;
+    // A run by time gives what is still echoing --timeout past its deadline (past the open loop's
+    // late sends) and then aborts it: a server that trickles bytes keeps each echo progressing,
+    // never stalled, and would hold the run's end for as long as it likes. Idle holders keep
+    // their --hold.
+    const windingDown = !this.claiming && this.cfg.durationMs > 0 && now - this.t0 >= this.windDownEnd();
     for (const conn of this.active.slice()) {
       if (conn.activeIndex < 0) continue; // ended by an earlier one's callbacks
       if (conn.divergedAt > 0 && now - conn.divergedAt >= Math.min(DIVERGE_GRACE_MS, limit)) conn.diagnoseNow();
       else if (conn.awaiting && now - conn.lastProgress >= limit) conn.onTimeout();
+      else if (conn.awaiting && windingDown) this.abortOne(conn);
     }
     // A duration run also has to notice its deadline when no connection ends to trigger pump().
     if (this.claiming && this.cfg.durationMs > 0) this.pump();
+  }
+
+  /** When (ms from t0) a run by time aborts what is still running: --timeout past its deadline, or past the open loop's late sends. */
+  private windDownEnd(): number {
+    return Math.max(this.cfg.durationMs, this.lateUntilMs) + this.cfg.timeoutMs;
   }
 
   private checkDone(): void {
