@@ -4,6 +4,7 @@
 // are not echoing: they keep their --hold past that point.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/client/cli/report.js';
 import { runFlood } from '../../src/client/flood.js';
 
 const servers: net.Server[] = [];
@@ -62,6 +63,7 @@ describe('a run by time, the server trickling its echoes', () => {
     expect(r.messages.verified).toBe(0);
     expect(r.elapsedMs).toBeGreaterThanOrEqual(1400);
     expect(r.elapsedMs).toBeLessThan(2500);
+    expect(renderReport(r)).toContain('2 connection(s) still echoing 1s (--timeout) after the deadline were aborted');
   }, 30_000);
 
   it('idle holders keep their --hold past that point', async () => {

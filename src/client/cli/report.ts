@@ -203,8 +203,17 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   else if (peak < 0.9 * asked)
     out.push(...wrap(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`).map((l) => c.yellow(l)));
   else out.push(peakText(r));
-  if (r.connections.aborted) out.push(`${r.connections.aborted} connection(s) were still running at the end and were aborted`);
+  if (r.connections.aborted) out.push(...wrap(abortedText(r)));
   return out;
+}
+
+/** Why connections were aborted: a stop, the server gone, or (a run by time) echoes still going --timeout after the deadline. */
+function abortedText(r: FloodResult): string {
+  const n = `${r.connections.aborted} connection(s)`;
+  if (r.stoppedEarly === null && r.serverGone === null && r.options.durationMs > 0) {
+    return `${n} still echoing ${formatMs(r.options.timeoutMs)} (--timeout) after the deadline were aborted`;
+  }
+  return `${n} were still running at the end and were aborted`;
 }
 
 function trafficSection(c: ChalkInstance, r: FloodResult): string[] {
