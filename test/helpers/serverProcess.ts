@@ -159,15 +159,17 @@ export function useServerProcess(
 }
 
 /**
- * A stop signal and a second one during the stop, with one client connected so that there is a
- * session to reset: both are sent while the process is stopped (SIGSTOP), so that the first
+ * A stop signal and a second one during the stop, with one client connected (its echo back, so
+ * that the server has accepted it) so that there is a session to reset: both are sent while the process is stopped (SIGSTOP), so that the first
  * starts the stop and the second lands during it (two of the same signal would merge while
  * pending). Resolves with the exit code (null: it did not end within 10 s, and was killed). POSIX only.
  */
 export async function secondSignalDuringStop(server: NodeServerProcess): Promise<number | null> {
   const client = connect(server.port, '127.0.0.1');
   client.on('error', () => {});
-  await new Promise<void>((r) => client.once('connect', () => r()));
+  // An echo, not just the connect: a connection still in the listen queue when the stop begins
+  // is never accepted, and there would be no session.
+  await new Promise<void>((r) => client.once('connect', () => client.write('x')).once('data', () => r()));
   const pid = server.child.pid!;
   process.kill(pid, 'SIGSTOP');
   process.kill(pid, 'SIGTERM');
