@@ -12,9 +12,6 @@ import type { EchoRings } from './echoRings.js';
 import { claimOnEdge, noteRead, rearmAfterEmptyRead } from './edges.js';
 import { NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
-/** The status of a call that failed with errno 0: failed all the same. */
-export const STATUS_NO_ERRNO = STATUS_LOCAL_FAILURE;
-
 /** Describe the receive posted on the slot; a negative length marks it echoAtOnce. */
 export function describeReceive(i32: Int32Array, b: number, offset: number, len: number, echoAtOnce: boolean): void {
   i32[b + F_RECV_OFF] = offset;
@@ -91,7 +88,7 @@ export class Receiver {
       }
       const e = errno();
       if (e !== EAGAIN && e !== EINTR) {
-        batch.status[out] = e || STATUS_NO_ERRNO;
+        batch.status[out] = e || STATUS_LOCAL_FAILURE; // errno 0: failed all the same
         return true;
       }
       if (rearmAfterEmptyRead(this.i32, b)) return false;

@@ -4,13 +4,12 @@
  * the session's dup() and completes when that fires. The echo of this wait's scratch receive goes
  * out from scratch, and only what the socket does not take is copied into the ring.
  */
-import { OP_SEND, POST_FAILED, POST_PENDING, type CompletionBatch } from '../completion.js';
+import { OP_SEND, POST_FAILED, POST_PENDING, STATUS_LOCAL_FAILURE, type CompletionBatch } from '../completion.js';
 import { F_HANDLE, F_SEND_LEN, F_SEND_OFF, type SessionTable } from '../sessionTable.js';
 import { MSG_DONTWAIT, MSG_NOSIGNAL, errno, type Libc } from '../../native/linux/libc.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
 import type { EchoRings } from './echoRings.js';
 import type { EpollSet } from './epollSet.js';
-import { STATUS_NO_ERRNO } from './receives.js';
 import { NOT_FROM_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
 const SEND_FLAGS = MSG_NOSIGNAL | MSG_DONTWAIT;
@@ -87,7 +86,7 @@ export class Sender {
     }
     const e = errno();
     if ((e === EAGAIN || e === EINTR) && this.epoll.armSend(slot, gen)) return false;
-    batch.status[out] = e || STATUS_NO_ERRNO;
+    batch.status[out] = e || STATUS_LOCAL_FAILURE; // errno 0: failed all the same
     return true;
   }
 }
