@@ -67,7 +67,7 @@ export function namesSameFile(a: string, b: string): boolean {
 
 /** Whether stdin is read from `file` (`< run.json`). */
 export function stdinIsFile(file: string): boolean {
-  return file !== '-' && sameFile(() => fstatSync(0, { bigint: true }), file);
+  return fdIsFile(0, file);
 }
 
 /**
@@ -76,12 +76,16 @@ export function stdinIsFile(file: string): boolean {
  * each other, and a result printed there be lost.
  */
 export function checkNotRedirected(flag: string, file: string, what: string): void {
-  if (file === '-') return;
   for (const [fd, stream] of [[1, 'stdout'], [2, 'stderr']] as const) {
-    if (sameFile(() => fstatSync(fd, { bigint: true }), file)) {
+    if (fdIsFile(fd, file)) {
       throw usageError(flag, `is where ${stream} is redirected: the ${what} and ${stream} would write over each other`, file);
     }
   }
+}
+
+/** Whether descriptor `fd` (0-2: a redirection) is open on `file`; `-` names a stream, never a file. */
+function fdIsFile(fd: number, file: string): boolean {
+  return file !== '-' && sameFile(() => fstatSync(fd, { bigint: true }), file);
 }
 
 /** Whether `file` exists and is the file `first` describes (device and inode, as bigints: Windows' file ids pass 2^53). */
