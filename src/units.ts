@@ -40,6 +40,11 @@ export function parseCount(name: string, raw: string): number {
   return requireInteger(name, raw, Math.round(parseWithUnit(name, raw, COUNT_UNITS, 'a count like 1000 or 10k') * 1e6) / 1e6);
 }
 
+/** `1000`, `2.5`, `0.5`, `1.5k` -> a rate per second, fractions kept (k = 1000). */
+export function parseRate(name: string, raw: string): number {
+  return parseWithUnit(name, raw, COUNT_UNITS, 'a rate like 100, 0.5 or 10k');
+}
+
 /** `4096`, `4k`, `1MiB` -> integer bytes (k = 1024). */
 export function parseBytes(name: string, raw: string): number {
   return requireInteger(name, raw, parseWithUnit(name, raw, BYTE_UNITS, 'a size like 4096 or 4k'));

@@ -208,7 +208,8 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   }
   const plan: ShardedPlan = {
     connections,
-    total: int('--total', o.total ?? (durationMs > 0 ? UNLIMITED : connections), 1),
+    // UNLIMITED itself means "no limit" (a run by time): one below it is the most a run can count.
+    total: o.total === undefined ? (durationMs > 0 ? UNLIMITED : connections) : int('--total', o.total, 1, UNLIMITED - 1),
     stages,
     rate: nonNegative('--rate', o.rate ?? FLOOD_DEFAULTS.rate),
     msgRate: openLoop.msgRate,
@@ -216,6 +217,10 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   };
   const shard = resolveShard(o, target !== null);
   const segment = shard ? shardSegment(plan, shard) : plan;
+  const mix = openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix);
+  if (given.idleHoldMs !== undefined && mix.idle === 0) {
+    throw usageError('--hold', 'no connection would hold: the --mix gives idle no weight (add idle=<weight>)');
+  }
   return {
     host,
     port: target?.port ?? 0,
@@ -234,7 +239,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     size,
     maxFrameBytes: size.max,
     split: o.split ?? false,
-    mix: openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix),
+    mix,
     seed: int('--seed', o.seed ?? Math.floor(Math.random() * 0x7fffffff), 0, 0xffffffff),
     // No more client threads than connections at once (or in all): a thread with none would idle.
     workers: Math.min(int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS), segment.connections, segment.total),
@@ -296,7 +301,21 @@ export function stageTarget(stages: Stage[], elapsedMs: number): number {
 /** `o` on top of its profile: options given win; the profile's server options only for the embedded server. */
 function applyProfile(o: FloodOptions): FloodOptions {
   const p = PROFILES[o.profile ?? 'default'];
-  const merged: FloodOptions = { ...p.flood, ...o };
+  const openLoop = (o.msgRate ?? 0) > 0 || (o.msgStages?.length ?? 0) > 0;
+  if (openLoop && (p.flood.split || p.flood.mix !== undefined)) {
+    throw usageError(
+      '--profile',
+      `${o.profile} ends connections abruptly mid-frame, which an open loop (--msg-rate) does not (it runs graceful connections, frames written whole); run it without --msg-rate`,
+      o.profile,
+    );
+  }
+  // Stages decide how many connections and for how long: the profile's count and duration step aside.
+  const preset: FloodOptions = { ...p.flood };
+  if ((o.stages?.length ?? 0) > 0) {
+    delete preset.connections;
+    delete preset.durationMs;
+  }
+  const merged: FloodOptions = { ...preset, ...o };
   if (o.target === undefined && Object.keys(p.server).length > 0) merged.server = { ...p.server, ...o.server };
   // The node backend leaves send buffers to the OS (validate.ts refuses --send-buffer there). A
   // profile's, not given explicitly, is refused here, where the profile can be named.
@@ -329,7 +348,11 @@ function checkTargetOnly(o: FloodOptions, hasTarget: boolean): void {
   }
   if (typeof o.stats === 'string' && !/^https?:\/\//.test(o.stats)) throw usageError('--stats', 'not an http:// URL', o.stats);
   if (o.server !== undefined && hasTarget) {
-    throw usageError('--backend, --lifetime, --send-buffer', 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
+    // Name the flags given: the server options set (a profile's are not applied with a target).
+    const names: Record<string, string> = { backend: '--backend', lifetime: '--lifetime', sendBuffer: '--send-buffer' };
+    const given = Object.keys(o.server).filter((k) => o.server![k as keyof typeof o.server] !== undefined).map((k) => names[k] ?? k);
+    const flags = given.length ? given.join(', ') : '--backend, --lifetime, --send-buffer';
+    throw usageError(flags, `for the embedded server only, not with a target${typeof o.target === 'string' ? ` (${o.target})` : ''}`);
   }
 }
 

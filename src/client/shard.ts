@@ -38,12 +38,12 @@ export function parseShard(flag: string, raw: string): Shard {
 }
 
 /** A shard within bounds: 1 <= index <= count <= MAX_SHARDS. Throws UsageError. */
-export function checkShard(flag: string, s: Shard): Shard {
+export function checkShard(flag: string, s: Shard, flags = { index: flag, count: flag }): Shard {
   if (!Number.isSafeInteger(s.count) || s.count < 1 || s.count > MAX_SHARDS) {
-    throw usageError(flag, `the shard count must be a whole number in 1..${MAX_SHARDS}`, s.count);
+    throw usageError(flags.count, `the shard count must be a whole number in 1..${MAX_SHARDS}`, s.count);
   }
   if (!Number.isSafeInteger(s.index) || s.index < 1 || s.index > s.count) {
-    throw usageError(flag, `the shard index must be a whole number in 1..${s.count} (1-based)`, s.index);
+    throw usageError(flags.index, `the shard index must be a whole number in 1..${s.count} (1-based)`, s.index);
   }
   return { index: s.index, count: s.count };
 }

@@ -45,7 +45,7 @@ describe('flood option defaults: command and library', () => {
 
   it.each<[string[], FloodOptions]>([
     [['-c', '1000000'], { connections: 1_000_000 }],
-    [['-n', '3000000000'], { total: 3e9 }],
+    [['-n', '2147483646'], { total: UNLIMITED - 1 }],
     [['-d', '24h'], { durationMs: 24 * 3600e3 }],
     [['--messages', '1000000'], { messages: 1_000_000 }],
     [['--size', '16-16m'], { size: { min: 16, max: 16 * 1024 * 1024 } }],
@@ -60,7 +60,7 @@ describe('flood option defaults: command and library', () => {
   it.each<[string[], FloodOptions, string]>([
     [['-c', '0'], { connections: 0 }, '--connections: must be a whole number in 1..1000000 (got "0")'],
     [['-c', '1000001'], { connections: 1_000_001 }, '--connections: must be a whole number in 1..1000000 (got "1000001")'],
-    [['-n', '0'], { total: 0 }, '--total: must be a whole number >= 1 (got "0")'],
+    [['-n', '0'], { total: 0 }, '--total: must be a whole number in 1..2147483646 (got "0")'],
     [['-d', '0'], { durationMs: 0 }, '--duration: must be a duration in 1ms..24h (got "0ms")'],
     [['-d', '25h'], { durationMs: 25 * 3600e3 }, '--duration: must be a duration in 1ms..24h (got "25h")'],
     [['--messages', '2m'], { messages: 2_000_000 }, '--messages: must be a whole number in 1..1000000 (got "2000000")'],
@@ -73,12 +73,15 @@ describe('flood option defaults: command and library', () => {
     [['--timeout', '2h'], { timeoutMs: 2 * 3600e3 }, '--timeout: must be a duration in 1ms..1h (got "2h")'],
     [['--hold', '2h'], { idleHoldMs: 2 * 3600e3 }, '--hold: must be whole milliseconds in 0ms..1h (got "2h")'],
     [['--hold', '5s-1s'], { idleHoldMs: { min: 5000, max: 1000 } }, '--hold: minimum above maximum (got "5s-1s")'],
+    [['--hold', '5s', '--mix', 'graceful=1'], { idleHoldMs: 5000, mix: { graceful: 1 } }, '--hold: no connection would hold: the --mix gives idle no weight (add idle=<weight>)'],
+    [['-n', '2147483647'], { total: UNLIMITED }, '--total: must be a whole number in 1..2147483646 (got "2147483647")'],
+    [['-n', '3000m'], { total: 3e9 }, '--total: must be a whole number in 1..2147483646 (got "3000000000")'],
     [['--mix', 'graceful=0'], { mix: { graceful: 0 } }, '--mix: at least one mode needs a weight above 0'],
     [['--mix', 'graceful=-1'], { mix: { graceful: -1 } }, '--mix: weight of graceful must be a number >= 0 (got "-1")'],
     [['--mix', 'teleport=1'], { mix: { teleport: 1 } as never }, `--mix: unknown mode; modes: ${Object.keys(DEFAULT_MIX).join(', ')} (got "teleport")`],
     [['--stats', 'http://x/stats'], { stats: 'http://x/stats' }, '--stats: needs a target: the embedded server is read directly (got "http://x/stats")'],
     [['127.0.0.1:9', '--stats', 'ftp://x'], { target: '127.0.0.1:9', stats: 'ftp://x' }, '--stats: not an http:// URL (got "ftp://x")'],
-    [['127.0.0.1:9', '--lifetime', 'naive'], { target: '127.0.0.1:9', server: { lifetime: 'naive' } }, '--backend, --lifetime, --send-buffer: for the embedded server only, not with a target (got "127.0.0.1:9")'],
+    [['127.0.0.1:9', '--lifetime', 'naive'], { target: '127.0.0.1:9', server: { lifetime: 'naive' } }, '--lifetime: for the embedded server only, not with a target (127.0.0.1:9)'],
     [['127.0.0.1:0'], { target: '127.0.0.1:0' }, 'target: port must be a whole number in 1..65535 (got "0")'],
     [['--transport', 'udp'], { transport: 'udp' as never }, '--transport: must be auto, uring, native or net (got "udp")'],
   ])('%j is refused alike', (argv, options, message) => {

@@ -68,6 +68,10 @@ describe('--shard', () => {
       [[T, '--seed', '1', '-c', '5', '-n', '2', '--shard', '1/3'], /^--shard: 3 shards need at least 3 connections in all/],
       [[T, '--seed', '1', '--shard', '1/3', '--stats', 'http://127.0.0.1:1/stats'], /^--stats: not with --shard/],
       [[T, '--seed', '1', '--shard-index', '1'], /^--shard-index: --shard-index and --shard-count go together/],
+      // The two-flag form's errors name the flag that is wrong, not --shard, which was not given.
+      [[T, '--seed', '1', '--shard-index', '0', '--shard-count', '2'], /^--shard-index: the shard index must be a whole number in 1\.\.2 \(1-based\) \(got "0"\)$/],
+      [[T, '--seed', '1', '--shard-index', '3', '--shard-count', '2'], /^--shard-index: the shard index must be a whole number in 1\.\.2/],
+      [[T, '--seed', '1', '--shard-index', '1', '--shard-count', '0'], /^--shard-count: the shard count must be a whole number in 1\.\./],
     ];
     for (const [argv, re] of bad) {
       expect(() => resolveFloodOptions(parseFloodArgv(argv as string[]))).toThrow(re);

@@ -24,7 +24,7 @@ export function addFloodCommand(program: Command): void {
     .option('-n, --total <n>', 'connections to run in all (default: --connections; unlimited with --duration)')
     .option('-d, --duration <time>', 'keep opening connections this long (30s, 2m)')
     .option('--stages <list>', 'ramp the connections open at once: duration:target stages like 10s:1000,30s:5000,10s:0, each linear from the previous target (0 at the start); instead of -c, -n and -d')
-    .option('--rate <n>', `new connections per second, 0 = as fast as possible (default: ${D.rate})`)
+    .option('--rate <n>', `new connections per second (fractions allowed: 0.5 = one every 2 s), 0 = as fast as possible (default: ${D.rate})`)
     .option(
       '--msg-rate <n|stages>',
       'open loop: messages per second over the whole run, each sent at its scheduled time whether or not earlier echoes came back; ' +

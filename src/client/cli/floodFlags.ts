@@ -5,10 +5,10 @@
  */
 import { usageError } from '../../errors.js';
 import type { BackendName, Lifetime, ServerOptions } from '../../server/index.js';
-import { parseBytes, parseCount, parseDurationMs, parseInteger, parseRange } from '../../units.js';
+import { parseBytes, parseCount, parseDurationMs, parseInteger, parseRange, parseRate } from '../../units.js';
 import type { FloodOptions } from '../options.js';
 import type { Mix } from '../run/scenarios.js';
-import { parseShard, type Shard } from '../shard.js';
+import { checkShard, parseShard, type Shard } from '../shard.js';
 import { parseSources } from '../sourceAddresses.js';
 import { parseStartAt } from '../startAt.js';
 
@@ -56,7 +56,7 @@ export function floodOptionsFromFlags(target: string | undefined, f: FloodFlags)
   if (f.total !== undefined) o.total = parseCount('--total', f.total);
   if (f.duration !== undefined) o.durationMs = parseDurationMs('--duration', f.duration, 's');
   if (f.stages !== undefined) o.stages = parseStages('--stages', f.stages);
-  if (f.rate !== undefined) o.rate = parseCount('--rate', f.rate);
+  if (f.rate !== undefined) o.rate = parseRate('--rate', f.rate);
   if (f.msgRate !== undefined) {
     // A rate (`20k`) or rate stages (`10s:1000,30s:5000,10s:0`).
     if (f.msgRate.includes(':')) o.msgStages = parseStages('--msg-rate', f.msgRate).map((s) => ({ durationMs: s.durationMs, rate: s.target }));
@@ -92,7 +92,8 @@ function shardFromFlags(f: FloodFlags): Shard | null {
   }
   if (f.shardIndex === undefined && f.shardCount === undefined) return null;
   if (f.shardIndex === undefined || f.shardCount === undefined) throw usageError('--shard-index', '--shard-index and --shard-count go together');
-  return { index: parseCount('--shard-index', f.shardIndex), count: parseCount('--shard-count', f.shardCount) };
+  const shard = { index: parseCount('--shard-index', f.shardIndex), count: parseCount('--shard-count', f.shardCount) };
+  return checkShard('--shard', shard, { index: '--shard-index', count: '--shard-count' });
 }
 
 /** `10s:1000,30s:5000,10s:0` -> stages: a duration and a count (connections, or messages a second) each. */
