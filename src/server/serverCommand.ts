@@ -37,7 +37,7 @@ interface Flags {
   fdReserve: string;
   json?: boolean;
   out?: string;
-  interval: string;
+  interval?: string;
   /** From runCli(), its share of the call (cliRun.ts); without it, the caller drives the command line itself and owns the process. */
   cliRun?: CliRun;
 }
@@ -83,7 +83,7 @@ export function addServerCommand(program: Command): void {
       "write the server's counters once per --interval as they are taken (sessions, operations outstanding, completions and bytes per second, " +
         'stale completions, RSS): NDJSON, or CSV when the file ends in .csv; - writes to stdout (the log then goes to stderr)',
     )
-    .option('--interval <time>', 'length of one sample of --out (1s, 500ms)', '1s')
+    .option('--interval <time>', 'length of one sample of --out (1s, 500ms) (default: 1s)')
     .addHelpText(
       'after',
       '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: resets every session (echoes in\n' +
@@ -148,7 +148,8 @@ function statsHost(f: Flags): string {
  * signals are listened for from the start to the end. A stop that outlasts --stop-timeout, or a
  * second signal during it, resolves with 1 at once, once its line and "stopped" event are out;
  * when the caller owns the process (the bin), which then ends it once the output is written, the
- * listeners stay until the exit, so that a late signal changes nothing. From code (runCli()
+ * listeners stay until the exit, and a late signal ends the process with the code it has (an
+ * output its reader never drains must not hold it). From code (runCli()
  * without ownsProcess) the server is left as it is (its close() still runs, bounded by the
  * drain and the join of its workers, and frees its threads, sockets and memory when it ends, if
  * it ever does), and the listeners are removed whenever the command ends, on an error too.
@@ -158,7 +159,9 @@ async function runServerCommand(f: Flags): Promise<number> {
   const options = toOptions(f);
   const durationMs = f.duration !== undefined ? parseDurationMs('--duration', f.duration, 's', 1, MAX_TIMER_MS) : null;
   const stopLimitMs = parseDurationMs('--stop-timeout', f.stopTimeout, 's', 1, MAX_TIMER_MS);
-  const intervalMs = parseDurationMs('--interval', f.interval, 's', 10, 3600e3);
+  // Given without --out it would be ignored: a usage error, as for --stats-port with --no-stats.
+  if (f.interval !== undefined && f.out === undefined) throw usageError('--interval', 'only with --out (the length of one sample written there)', f.interval);
+  const intervalMs = f.interval === undefined ? 1000 : parseDurationMs('--interval', f.interval, 's', 10, 3600e3);
   // Checked before the server starts: a file that cannot be written is a usage error, nothing ran.
   // Not touched until the server listens (out.start() below): a server that fails to start (its
   // port in use) leaves the file as it was, another server's samples included.
@@ -259,8 +262,14 @@ async function runServerCommand(f: Flags): Promise<number> {
       if (gaveUp) return 1;
       samples?.finish(stats);
       clearTimeout(watchdog);
-      // A signal after the drain changes nothing (rather than killing the process before its last line).
-      onSignal = () => undefined;
+      // From the drain to the end of the output a signal (not a repeat) ends the bin's process with
+      // 1: what was still unwritten is lost, and a reader that stalls without exiting (an
+      // unscrolled pager, a stuck log shipper) must not hold a process that ignores all but SIGKILL.
+      onSignal = (sig) => {
+        if (!ownsProcess || !counts(sig)) return;
+        process.stderr.write(`iocp-bench server: ${sig} while the output was still being written; exiting\n`);
+        process.exit(1);
+      };
       const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
       const t = timing();
       log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean ? null : 'NOT drained'));
@@ -274,9 +283,12 @@ async function runServerCommand(f: Flags): Promise<number> {
     })();
     return await Promise.race([stopped, abandoned]);
   } finally {
-    // The bin's process ends right after: still listening until then, a signal changes nothing.
-    // From code, the program that embeds the command gets its signals back.
-    onSignal = () => undefined;
+    // The bin's process ends once its output is written; a signal until then ends it at once, with
+    // the code runCli has set by the time the signal's task runs. From code, a late signal changes
+    // nothing, and the program that embeds the command gets its signals back.
+    onSignal = (sig) => {
+      if (ownsProcess && counts(sig)) process.exit();
+    };
     clearTimeout(watchdog);
     if (!ownsProcess) for (const sig of STOP_SIGNALS) process.off(sig, listener);
   }

@@ -44,12 +44,16 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   if (o.backend !== 'node') {
     // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
     // operation records) in one native allocation, which cannot exceed 2 GiB.
-    const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + o.acceptDepth * 4096 + 65536;
+    const fixed = o.acceptDepth * 4096 + 65536;
+    const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + fixed;
     if (bytes > 2 ** 31 - 1) {
-      const gib = (o.maxSessions * o.bufferSize) / 2 ** 30;
+      // The whole allocation, not just the product of the two flags: near the limit that alone
+      // would read below 2 GiB.
+      const fit = Math.max(0, Math.floor((2 ** 31 - 1 - fixed) / (o.bufferSize + OP_STRIDE)));
       throw usageError(
         '--max-sessions, --buffer-size',
-        `their session buffers need ${gib.toFixed(1)} GiB, over the 2 GiB limit; lower one of them`,
+        `their sessions need ${(bytes / 2 ** 30).toFixed(2)} GiB (each a ${o.bufferSize} B ring and ${OP_STRIDE} B of operation records), ` +
+          `over the 2 GiB limit; at this --buffer-size at most ${fit} sessions fit`,
         `${o.maxSessions}, ${o.bufferSize}`,
       );
     }
