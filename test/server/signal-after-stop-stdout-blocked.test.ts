@@ -34,7 +34,7 @@ describe.runIf(process.platform === 'linux')('a signal after the stop, with stdo
     });
     try {
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await until(() => stderr.includes('echo on'), 15_000, 'the listening line');
       // A second writer finds the FIFO full when a non-blocking write is refused.
