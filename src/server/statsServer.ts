@@ -6,7 +6,8 @@
  * an error in a handler fails that request only, and an accept error (out of descriptors) is
  * ignored, not thrown.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ServerStats } from './types.js';
 
@@ -61,7 +62,20 @@ export async function startStatsEndpoint(
   );
   server.maxConnections = STATS_MAX_CONNECTIONS;
   server.keepAliveTimeout = 1000;
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // A request Node cannot parse is answered with its status (400, or 431 for headers too large)
+  // and closed, as Node does with no listener: a misconfigured scraper sees an HTTP error it can
+  // diagnose, not an empty reply. One that sent no headers in time is dropped at once, unanswered:
+  // it is what holds the endpoint's few connections.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A peer that never closes its side is not waited for.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
