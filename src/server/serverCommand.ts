@@ -278,8 +278,9 @@ async function runServerCommand(f: Flags): Promise<number> {
       await out?.settled();
       const lost = out?.lost() ?? null;
       if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
-      // A session that outlived its rules is a bug the server itself saw (--lifetime naive, a zoo fault): exit 1.
-      return clean && lost === null && lifetimeBroken(stats) === null ? 0 : 1;
+      // A session that outlived its rules is a bug the server itself saw (--lifetime naive, a zoo
+      // fault), and a worker that failed left the server short of what it was asked to run: exit 1.
+      return clean && lost === null && lifetimeBroken(stats) === null && !stats.extra.workerFailures ? 0 : 1;
     })();
     return await Promise.race([stopped, abandoned]);
   } finally {
@@ -304,6 +305,7 @@ function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: 
   if (unfinished !== null) lines.push(`iocp-bench server: ${unfinished}: ${s.sessions.live} sessions live, ${s.ops.outstanding} operations outstanding`);
   const broken = lifetimeBroken(s);
   if (broken) lines.push(`iocp-bench server: lifetime rules broken: ${broken}`);
+  if (s.extra.workerFailures) lines.push('iocp-bench server: a worker thread failed during the run (the warning above says why); the others served on');
   return lines.join('\n');
 }
 
