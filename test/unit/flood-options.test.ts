@@ -128,6 +128,9 @@ describe('flood command line', () => {
       [['--size', '4096-16'], /--size/],
       [['--timeout', 'soon'], /--timeout/],
       [['--mix', 'graceful=x'], /--mix/],
+      // Weights are decimal: a hex or exponent form is a slip, not 16 or 10.
+      [['--mix', 'idle=0x10'], /^--mix: weight of idle must be a number >= 0 \(got "0x10"\)$/],
+      [['--mix', 'graceful=1e1'], /^--mix: weight of graceful must be a number >= 0 \(got "1e1"\)$/],
       [['--stats', 'http://x/stats'], /--stats: needs a target: the embedded server is read directly \(got "http:\/\/x\/stats"\)$/],
       [['127.0.0.1:9', '--stats', 'ftp://x'], /--stats/],
       [['127.0.0.1:9', '--lifetime', 'naive'], /^--lifetime: for the embedded server only, not with a target \(127\.0\.0\.1:9\)$/],

@@ -120,7 +120,8 @@ export function parseMix(raw: string): Partial<Mix> {
   for (const part of raw.split(',')) {
     const [name, weight, extra] = part.split('=').map((s) => s.trim());
     if (!name || extra !== undefined) throw usageError('--mix', 'not mode=weight', part);
-    const w = weight === undefined ? 1 : weight === '' ? NaN : Number(weight);
+    // Decimal only: Number() would also take 0x10 or 1e1.
+    const w = weight === undefined ? 1 : /^(\d+(\.\d*)?|\.\d+)$/.test(weight) ? Number(weight) : NaN;
     if (Number.isNaN(w)) throw usageError('--mix', `weight of ${name} must be a number >= 0`, weight);
     mix[name] = w;
   }
