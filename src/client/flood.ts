@@ -217,7 +217,13 @@ export class FloodRun extends EventEmitter<FloodEvents> {
     const target = !foreign
       ? { host, port, backend, lifetime: lifetime ?? leak.after?.lifetime ?? null }
       : { host, port, backend: serverBackend, lifetime: null };
-    const result = buildResult(o, target, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms);
+    // Nothing connected and nothing failed: only modes that never wait for their connect
+    // (connect-abort) ran, and they complete whether anything listens or not. One connect tells.
+    const ended = merged.counters;
+    const unreachable = gone === null && !o.embedded && ended[C.started]! > 0 && ended[C.connected]! === 0 && ended[C.errored]! === 0
+      ? await connectRefused(host, port)
+      : false;
+    const result = buildResult(o, target, merged, elapsed, leak, stoppedEarly, gone, samples, realStart, intervalHistograms, unreachable);
     this.emit('done', result);
     return result;
   }

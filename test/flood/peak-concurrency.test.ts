@@ -5,6 +5,9 @@ import { runFlood } from '../../src/client/flood.js';
 import { renderReport } from '../../src/client/cli/report.js';
 import { useEchoServer } from '../helpers/faultyServers.js';
 
+/** `text` as a pattern that matches it however the report wrapped it (any run of blanks and line breaks for a space). */
+const wrapped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+'));
+
 describe('peak concurrency', () => {
   const server = useEchoServer();
 
@@ -24,6 +27,12 @@ describe('peak concurrency', () => {
     const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 1000, total: 1000, mix: { 'connect-rst': 1 }, workers: 0 }).result;
     expect(r.connections.peakActive).toBeGreaterThan(0);
     expect(r.connections.peakActive).toBeLessThan(900);
-    expect(renderReport(r)).toContain(`\nreached ${r.connections.peakActive} at once of the 1000 asked: `);
+    expect(renderReport(r)).toMatch(wrapped(`\nreached ${r.connections.peakActive} at once of the 1000 asked: connections ended (or failed) faster than they could be opened\n`));
+  });
+
+  it('under --rate the pace is named as the cause, not the server', async () => {
+    const r = await runFlood({ target: `127.0.0.1:${server().port}`, connections: 50, total: 5, rate: 20, mix: { graceful: 1 }, messages: 1, workers: 0 }).result;
+    expect(r.connections.peakActive).toBeLessThan(5);
+    expect(renderReport(r)).toMatch(wrapped(`\nreached ${r.connections.peakActive} at once of the 5 asked: connections ended before --rate 20/s could open 5 at once\n`));
   });
 });

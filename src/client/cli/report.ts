@@ -200,8 +200,14 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   const asked = Math.min(r.options.connections, r.options.total ?? Infinity);
   const peak = r.connections.peakActive;
   if (r.connections.started === 0) out.push('no connection was opened');
-  else if (peak < 0.9 * asked)
-    out.push(...wrap(`reached ${peak} at once of the ${asked} asked: connections ended (or failed) faster than they could be opened`).map((l) => c.yellow(l)));
+  else if (peak < 0.9 * asked) {
+    // Under --rate the pace asked for is the cause, not the server: a connection ends long before
+    // the next ones would fill the count.
+    const why = r.options.rate > 0
+      ? `connections ended before --rate ${formatRate(r.options.rate)}/s could open ${asked} at once`
+      : 'connections ended (or failed) faster than they could be opened';
+    out.push(...wrap(`reached ${peak} at once of the ${asked} asked: ${why}`).map((l) => (r.options.rate > 0 ? l : c.yellow(l))));
+  }
   else out.push(peakText(r));
   if (r.connections.aborted) out.push(...wrap(abortedText(r)));
   return out;

@@ -125,7 +125,7 @@ export function mergedRejections(after: ServerStats, readAt: number, first: numb
 
 /** Sessions reset for want of a descriptor (extra.sendDescriptorResets), counted since the server started, as mergedRejections(). */
 export function mergedDescriptorResets(after: ServerStats, readAt: number, first: number | null): string | null {
-  const n = after.extra.sendDescriptorResets ?? 0;
+  const n = after.extra?.sendDescriptorResets ?? 0;
   if (n <= 0) return null;
   return `the server has reset ${n} session(s) ${DESCRIPTOR_RESETS} since it started${sinceStart(after, readAt, first, 'resets')}: they count among the network errors`;
 }

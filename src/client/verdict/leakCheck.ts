@@ -79,6 +79,8 @@ export function statsFromUrl(url: string, timeoutMs = 5000): StatsSource {
     // What the leak check, the reports and a saved result's readers (report, merge) read of them.
     const missing = STATS_FIELDS.filter((f) => typeof f.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== 'number');
     if (missing.length) throw new IocpBenchError('E_STATS', `${url} did not return server stats (missing or not a number: ${missing.join(', ')})`);
+    // What only some servers have (a backend's own counters): none at all reads as none of them.
+    if (typeof body.extra !== 'object' || body.extra === null) body.extra = {};
     return body;
   };
 }

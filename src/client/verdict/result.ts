@@ -28,7 +28,9 @@ export interface FloodResult {
   reasons: string[];
   /**
    * What the verdict does not judge but the reader should know, one line each: an achieved rate
-   * (--rate, --msg-rate) more than 3% short of its target; connections the server rejected.
+   * (--rate, --msg-rate) more than 3% short of its target; messages an open loop never sent; a
+   * --start-at that had passed; a target running a fault a flood is not expected to catch;
+   * connections the server rejected, and sessions it reset for want of a descriptor.
    */
   warnings: string[];
   /** lifetime: the server's --lifetime, from its stats (null where none were read). */
@@ -228,7 +230,7 @@ export const DESCRIPTOR_RESETS = 'whose echo had to wait on a slow reader with n
 
 /** Sessions the server reset during the run because a waiting send found no descriptor (epoll): network errors too. */
 export function descriptorResets(leak: LeakVerdict): string | null {
-  const n = duringRun(leak, (s) => s.extra.sendDescriptorResets ?? 0);
+  const n = duringRun(leak, (s) => s.extra?.sendDescriptorResets ?? 0);
   return n > 0 ? `the server reset ${n} session(s) ${DESCRIPTOR_RESETS}: they count among the network errors` : null;
 }
 
@@ -256,6 +258,8 @@ export function buildResult(
   samples: IntervalSample[] = [],
   realStart: number | null = null,
   intervalHistograms: IntervalHistograms[] | null = null,
+  /** Nothing connected or failed, and one connect after the run was refused: nothing listens there. */
+  unreachable = false,
 ): FloodResult {
   const c = merged.counters;
   const secs = Math.max(elapsedMs, 1) / 1000;
@@ -270,8 +274,9 @@ export function buildResult(
     verdict: 'PASS',
     reasons: [],
     warnings: [
-      o.rate > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
-      openLoop ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
+      // Nothing started (stopped during a --start-at wait) is no shortfall: the reasons say why.
+      o.rate > 0 && c[C.started]! > 0 ? shortfall('connection', o.rate, connAchieved, 'connections/s') : null,
+      openLoop && c[C.started]! > 0 ? shortfall('message', o.msgRate, msgAchieved, 'msg/s') : null,
       openLoop ? unsentWarning(c[C.messagesUnsent]!) : null,
       lateStart(o.startAt, realStart),
       uncaughtFault(target.lifetime ?? null),
@@ -351,13 +356,13 @@ export function buildResult(
     intervalHistograms,
   };
   result.assertions = evaluateAssertions(o.assertions, (m) => measure(result, m));
-  result.reasons = failReasons(result, faults, leak);
+  result.reasons = failReasons(result, faults, leak, unreachable);
   result.verdict = result.reasons.length ? 'FAIL' : 'PASS';
   return result;
 }
 
 /** Why the run fails, one line each: data faults, a leak, no connection through, failed checks. */
-function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: LeakVerdict): string[] {
+function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: LeakVerdict, unreachable: boolean): string[] {
   const reasons: string[] = [];
   const gone = r.serverGone;
   if (gone) {
@@ -381,13 +386,14 @@ function failReasons(r: FloodResult, faults: Record<FaultClass, number>, leak: L
   const conns = r.connections;
   // Nothing measured is no pass: a stop before the first connection (during a --start-at wait).
   if (conns.started === 0) reasons.push(r.stoppedEarly ? 'stopped before any connection was opened: nothing was measured' : 'no connection was opened');
-  else if (conns.connected === 0 && conns.errored > 0) {
+  else if (conns.connected === 0 && (conns.errored > 0 || unreachable)) {
     // A wrong port or a server that is down: modes that never wait for the connect (connect-abort)
-    // would otherwise pass on their own.
+    // would otherwise pass on their own, even when they are all the run has.
     const e = r.errors;
     const why = (Object.entries({ refused: e.refused, 'timed out': e.timeout, reset: e.reset, other: e.other }) as [string, number][])
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
+    if (why.length === 0) why.push('none waited for its connect, and one connect after the run was refused');
     reasons.push(`no connection reached the server (${why.join(', ')})`);
   } else if (conns.ok === 0) reasons.push('no connection completed its plan');
   else {
