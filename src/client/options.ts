@@ -33,7 +33,7 @@ export interface FloodOptions {
   server?: Partial<ServerOptions>;
   /** Connections open at the same time, 1 to 1,000,000. Default 1000. */
   connections?: number;
-  /** Connections to run in all. Default: `connections`, unless `durationMs` is given (then no limit). */
+  /** Connections to run in all, 1 to 2,147,483,646. Default: `connections`, unless `durationMs` is given (then no limit). */
   total?: number;
   /** Keep opening connections this long (ms), 1 ms to 24 h. */
   durationMs?: number;
@@ -218,9 +218,6 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   const shard = resolveShard(o, target !== null);
   const segment = shard ? shardSegment(plan, shard) : plan;
   const mix = openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix);
-  if (given.idleHoldMs !== undefined && mix.idle === 0) {
-    throw usageError('--hold', 'no connection would hold: the --mix gives idle no weight (add idle=<weight>)');
-  }
   return {
     host,
     port: target?.port ?? 0,
@@ -352,7 +349,7 @@ function checkTargetOnly(o: FloodOptions, hasTarget: boolean): void {
     const names: Record<string, string> = { backend: '--backend', lifetime: '--lifetime', sendBuffer: '--send-buffer' };
     const given = Object.keys(o.server).filter((k) => o.server![k as keyof typeof o.server] !== undefined).map((k) => names[k] ?? k);
     const flags = given.length ? given.join(', ') : '--backend, --lifetime, --send-buffer';
-    throw usageError(flags, `for the embedded server only, not with a target${typeof o.target === 'string' ? ` (${o.target})` : ''}`);
+    throw usageError(flags, 'for the embedded server only, not with a target', typeof o.target === 'string' ? o.target : undefined);
   }
 }
 

@@ -89,9 +89,11 @@ export function addServerCommand(program: Command): void {
       '\nStops on SIGINT, SIGTERM or SIGHUP, or after --duration: resets every session (echoes in\n' +
         'flight are dropped), waits until no operation is outstanding (at most 4 s), and exits 0 when\n' +
         'every session was freed, once, and no completion found its session gone (1 otherwise: a\n' +
-        'lifetime bug, as --lifetime naive shows).\n' +
+        'lifetime bug, as --lifetime naive shows; or a worker thread failed during the run; or --out\n' +
+        'could not write every sample).\n' +
         'A second signal during the stop, or a stop still running after --stop-timeout, prints what\n' +
-        'was left (sessions live, operations outstanding) and exits 1 at once.',
+        'was left (sessions live, operations outstanding) and exits 1 at once. A signal after the\n' +
+        'stop, while the output waits for its reader, exits 1 at once too.',
     )
     .action(async (flags: Flags) => {
       try {
@@ -178,6 +180,14 @@ async function runServerCommand(f: Flags): Promise<number> {
   };
   const listener = (sig: NodeJS.Signals) => onSignal(sig);
   for (const sig of STOP_SIGNALS) process.on(sig, listener);
+  // From the drain to the process's end a signal (not a repeat) ends the bin's process with 1 and
+  // a line: what was still unwritten is lost, and a reader that stalls without exiting (an
+  // unscrolled pager, a stuck log shipper) must not hold a process that ignores all but SIGKILL.
+  const endOnSignal = (sig: NodeJS.Signals): void => {
+    if (!ownsProcess || !counts(sig)) return;
+    process.stderr.write(`iocp-bench server: ${sig} while the output was still being written; exiting\n`);
+    process.exit(1);
+  };
   // Armed once the stop starts; cleared however the command ends (a close() that threw included).
   let watchdog: NodeJS.Timeout | undefined;
   try {
@@ -262,14 +272,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       if (gaveUp) return 1;
       samples?.finish(stats);
       clearTimeout(watchdog);
-      // From the drain to the end of the output a signal (not a repeat) ends the bin's process with
-      // 1: what was still unwritten is lost, and a reader that stalls without exiting (an
-      // unscrolled pager, a stuck log shipper) must not hold a process that ignores all but SIGKILL.
-      onSignal = (sig) => {
-        if (!ownsProcess || !counts(sig)) return;
-        process.stderr.write(`iocp-bench server: ${sig} while the output was still being written; exiting\n`);
-        process.exit(1);
-      };
+      onSignal = endOnSignal;
       const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
       const t = timing();
       log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean ? null : 'NOT drained'));
@@ -278,18 +281,14 @@ async function runServerCommand(f: Flags): Promise<number> {
       await out?.settled();
       const lost = out?.lost() ?? null;
       if (lost !== null) process.stderr.write(`iocp-bench: ${lost}\n`);
-      // A session that outlived its rules is a bug the server itself saw (--lifetime naive, a zoo
-      // fault), and a worker that failed left the server short of what it was asked to run: exit 1.
-      return clean && lost === null && lifetimeBroken(stats) === null && !stats.extra.workerFailures ? 0 : 1;
+      return stopExitCode(stats, lost);
     })();
     return await Promise.race([stopped, abandoned]);
   } finally {
-    // The bin's process ends once its output is written; a signal until then ends it at once, with
-    // the code runCli has set by the time the signal's task runs. From code, a late signal changes
-    // nothing, and the program that embeds the command gets its signals back.
-    onSignal = (sig) => {
-      if (ownsProcess && counts(sig)) process.exit();
-    };
+    // The bin's process ends once its output is written; a signal until then ends it at once (see
+    // endOnSignal). From code, a late signal changes nothing, and the program that embeds the
+    // command gets its signals back.
+    onSignal = endOnSignal;
     clearTimeout(watchdog);
     if (!ownsProcess) for (const sig of STOP_SIGNALS) process.off(sig, listener);
   }
@@ -307,6 +306,16 @@ function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: 
   if (broken) lines.push(`iocp-bench server: lifetime rules broken: ${broken}`);
   if (s.extra.workerFailures) lines.push('iocp-bench server: a worker thread failed during the run (the warning above says why); the others served on');
   return lines.join('\n');
+}
+
+/**
+ * The exit code of a stop that finished: 0 when every session was freed and every sample written
+ * (`lost` null); 1 otherwise, and 1 when a session outlived its rules (a bug the server itself saw:
+ * --lifetime naive, a zoo fault) or a worker thread failed (the server ran short of what was asked).
+ */
+export function stopExitCode(s: ServerStats, lost: string | null): 0 | 1 {
+  const clean = s.sessions.live === 0 && s.ops.outstanding === 0;
+  return clean && lost === null && lifetimeBroken(s) === null && !s.extra.workerFailures ? 0 : 1;
 }
 
 /** What says a session outlived its rules (a stale completion, a second free), or null: a bug, exit 1. */

@@ -44,15 +44,17 @@ export function validateServerOptions(partial: Partial<ServerOptions> = {}): Ser
   if (o.backend !== 'node') {
     // The completion backends keep every session's ring (and, on IOCP, its OP_STRIDE bytes of
     // operation records) in one native allocation, which cannot exceed 2 GiB.
+    // The whole allocation, not just the product of the two flags: near the limit that alone
+    // would read below 2 GiB. Only IOCP keeps operation records beside the rings.
+    const iocp = o.backend === 'iocp' || (o.backend === 'auto' && process.platform === 'win32');
+    const perSession = o.bufferSize + (iocp ? OP_STRIDE : 0);
     const fixed = o.acceptDepth * 4096 + 65536;
-    const bytes = o.maxSessions * (o.bufferSize + OP_STRIDE) + fixed;
+    const bytes = o.maxSessions * perSession + fixed;
     if (bytes > 2 ** 31 - 1) {
-      // The whole allocation, not just the product of the two flags: near the limit that alone
-      // would read below 2 GiB.
-      const fit = Math.max(0, Math.floor((2 ** 31 - 1 - fixed) / (o.bufferSize + OP_STRIDE)));
+      const fit = Math.max(0, Math.floor((2 ** 31 - 1 - fixed) / perSession));
       throw usageError(
         '--max-sessions, --buffer-size',
-        `their sessions need ${(bytes / 2 ** 30).toFixed(2)} GiB (each a ${o.bufferSize} B ring and ${OP_STRIDE} B of operation records), ` +
+        `their sessions need ${(bytes / 2 ** 30).toFixed(2)} GiB (each a ${o.bufferSize} B ring${iocp ? ` and ${OP_STRIDE} B of operation records` : ''}), ` +
           `over the 2 GiB limit; at this --buffer-size at most ${fit} sessions fit`,
         `${o.maxSessions}, ${o.bufferSize}`,
       );

@@ -1,9 +1,10 @@
 // A round trip starts just before the call that sends the frame, never after it returns: against
 // a server that holds every echo exactly D ms, no recorded round trip is below D, on every
 // transport. (Measured after the call, a loopback send could have the answer queued already:
-// round trips of a few µs were reported.) The median is within 10% of D: measured at 1.05-1.07 D
-// with the machine's load at 6 on its 2 cores, up to 1.13 D at 7 (the holding server's timers
-// late too), so a run may be retried twice.
+// round trips of a few µs were reported.) The median is within 25% of D, which still tells a round
+// trip timed from the wrong moment (2 D and more): measured at 1.05-1.07 D with the machine's load
+// at 6 on its 2 cores, up to 1.13 D at 7, and 1.11-1.13 D unloaded on a slow phase of this VM (the
+// holding server's timers, in the test's own process, late too); a run may be retried twice.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
@@ -47,6 +48,6 @@ describe('round trips start before the send', () => {
     expect(rtt.min).toBeGreaterThanOrEqual(D_MS * 1000);
     // On Windows a timer waits for the system clock's tick (about 15.6 ms unless some process has
     // raised its rate): the holding server's D ms there is one tick or more, so only the floor holds.
-    if (process.platform !== 'win32') expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1100);
+    if (process.platform !== 'win32') expect(rtt.p50).toBeLessThanOrEqual(D_MS * 1250);
   }, { timeout: 90_000, retry: 2 });
 });

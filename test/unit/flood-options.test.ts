@@ -133,7 +133,7 @@ describe('flood command line', () => {
       [['--mix', 'graceful=1e1'], /^--mix: weight of graceful must be a number >= 0 \(got "1e1"\)$/],
       [['--stats', 'http://x/stats'], /--stats: needs a target: the embedded server is read directly \(got "http:\/\/x\/stats"\)$/],
       [['127.0.0.1:9', '--stats', 'ftp://x'], /--stats/],
-      [['127.0.0.1:9', '--lifetime', 'naive'], /^--lifetime: for the embedded server only, not with a target \(127\.0\.0\.1:9\)$/],
+      [['127.0.0.1:9', '--lifetime', 'naive'], /^--lifetime: for the embedded server only, not with a target \(got "127\.0\.0\.1:9"\)$/],
       [['--assert', 'p99<<1'], /--assert/],
     ];
     for (const [argv, msg] of bad) expect(() => resolveFloodOptions(parseArgv(argv)), argv.join(' ')).toThrow(msg);

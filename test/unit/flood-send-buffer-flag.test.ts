@@ -13,7 +13,7 @@ it('--send-buffer 4k: the embedded server gets 4096, a flag given beside the pro
 
 it('--send-buffer with a target, or not a size: a usage error', () => {
   expect(() => resolveFloodOptions(parseFloodArgv(['127.0.0.1:9', '--send-buffer', '4k']))).toThrow(
-    '--send-buffer: for the embedded server only, not with a target (127.0.0.1:9)',
+    '--send-buffer: for the embedded server only, not with a target (got "127.0.0.1:9")',
   );
   expect(() => parseFloodArgv(['--send-buffer', 'lots'])).toThrow('--send-buffer: not a size like 4096 or 4k (got "lots")');
 });

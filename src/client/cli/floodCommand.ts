@@ -21,7 +21,7 @@ export function addFloodCommand(program: Command): void {
     )
     .argument('[target]', 'host:port of the echo server (default: start an embedded server on an ephemeral port)')
     .option('-c, --connections <n>', `connections open at the same time (default: ${D.connections})`)
-    .option('-n, --total <n>', 'connections to run in all (default: --connections; unlimited with --duration)')
+    .option('-n, --total <n>', 'connections to run in all, at most 2147483646 (default: --connections; unlimited with --duration)')
     .option('-d, --duration <time>', 'keep opening connections this long (30s, 2m)')
     .option('--stages <list>', 'ramp the connections open at once: duration:target stages like 10s:1000,30s:5000,10s:0, each linear from the previous target (0 at the start); instead of -c, -n and -d')
     .option('--rate <n>', `new connections per second (fractions allowed: 0.5 = one every 2 s), 0 = as fast as possible (default: ${D.rate})`)

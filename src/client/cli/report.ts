@@ -201,12 +201,14 @@ function connectionsSection(c: ChalkInstance, r: FloodResult): string[] {
   const peak = r.connections.peakActive;
   if (r.connections.started === 0) out.push('no connection was opened');
   else if (peak < 0.9 * asked) {
-    // Under --rate the pace asked for is the cause, not the server: a connection ends long before
-    // the next ones would fill the count.
-    const why = r.options.rate > 0
-      ? `connections ended before --rate ${formatRate(r.options.rate)}/s could open ${asked} at once`
+    // A --rate pace that was kept is the cause, not the server: had the count filled, the pace
+    // would have had to wait for it and fallen short. A pace that fell short says nothing of it.
+    const { targetPerSec, achievedPerSec } = r.connections;
+    const paced = targetPerSec !== null && achievedPerSec !== null && achievedPerSec >= 0.97 * targetPerSec;
+    const why = paced
+      ? `connections ended before the pace asked (${formatRate(targetPerSec)}/s${r.shard ? ", this shard's share of --rate" : ''}) could open ${asked} at once`
       : 'connections ended (or failed) faster than they could be opened';
-    out.push(...wrap(`reached ${peak} at once of the ${asked} asked: ${why}`).map((l) => (r.options.rate > 0 ? l : c.yellow(l))));
+    out.push(...wrap(`reached ${peak} at once of the ${asked} asked: ${why}`).map((l) => (paced ? l : c.yellow(l))));
   }
   else out.push(peakText(r));
   if (r.connections.aborted) out.push(...wrap(abortedText(r)));

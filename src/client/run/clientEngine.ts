@@ -140,6 +140,12 @@ export class ClientEngine implements ConnectionHost {
   private scheduled: number;
   private lastSendMs = -1;
   private lastStartMs = -1;
+  /**
+   * Under --rate, how long after the start this thread's pace begins (ms): its place among the
+   * threads, i / rate. Without it every thread opened its first connection at once, and a
+   * --rate 1 on two threads opened two every two seconds rather than one a second.
+   */
+  private readonly paceOffsetMs: number;
   /** Open loop: when (performance.now()) the sweep last saw an echo verified, and the count it saw. */
   private lastEchoAt = 0;
   private verifiedSeen = 0;
@@ -181,6 +187,7 @@ export class ClientEngine implements ConnectionHost {
       if (index < 0) this.poolEmpty = true;
       return index;
     };
+    this.paceOffsetMs = share.rate > 0 ? (share.index / (share.rate * share.of)) * 1000 : 0;
     this.openLoop = share.msgRate > 0;
     this.handOn = this.openLoop && share.handOn ? new RateHandOn(share.handOn) : null;
     this.takenOver = new Array<boolean>(share.of).fill(false);
@@ -285,7 +292,7 @@ export class ClientEngine implements ConnectionHost {
       rtt: encodeHistogram(this.rtt),
       serviceTime: encodeHistogram(this.serviceTime),
       connect: encodeHistogram(this.connectLatency),
-      connectWindowMs: this.share.rate > 0 && this.lastStartMs >= 0 ? this.lastStartMs + 1000 / this.share.rate : 0,
+      connectWindowMs: this.share.rate > 0 && this.lastStartMs >= 0 ? this.lastStartMs - this.paceOffsetMs + 1000 / this.share.rate : 0,
       // A ramped rate's window is its whole schedule: the pace of its last message says nothing.
       messageWindowMs:
         !this.openLoop || this.lastSendMs < 0
@@ -385,10 +392,13 @@ export class ClientEngine implements ConnectionHost {
         return;
       }
       if (this.share.rate > 0) {
-        const allowed = Math.floor(((performance.now() - this.t0) / 1000) * this.share.rate) + 1;
+        // Paced from this thread's place in the round (paceOffsetMs): thread i of n opens its k-th
+        // connection at (i + k n) / rate, so the threads' starts interleave one by one.
+        const paced = performance.now() - this.t0 - this.paceOffsetMs;
+        const allowed = paced < 0 ? 0 : Math.floor((paced / 1000) * this.share.rate) + 1;
         if (this.started >= allowed) {
           if (!this.paceTimer) {
-            const wait = Math.max(1, ((this.started / this.share.rate) * 1000) - (performance.now() - this.t0));
+            const wait = Math.max(1, ((this.started / this.share.rate) * 1000) - paced);
             this.paceTimer = this.transport.setTimer(() => {
               this.paceTimer = null;
               this.pump();
