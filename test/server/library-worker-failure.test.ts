@@ -1,6 +1,6 @@
 // A worker thread that fails: startServer() from code writes nothing to the terminal (its stats say
 // so: extra.workerFailures, worker_failures in /metrics), while `iocp-bench server` still warns on
-// stderr. The failure is put in after a real start: the pool's onFatal is called once its workers are up.
+// stderr, and exits 1. The failure is put in after a real start: the pool's onFatal is called once its workers are up.
 import { afterEach, expect, it, vi } from 'vitest';
 import { captureOutput } from '../helpers/captureOutput.js';
 
@@ -38,9 +38,12 @@ it('startServer(): no warning and no output, the failure is in its stats', async
   expect(seen.output()).toBe('');
 });
 
-it('`iocp-bench server`: the failure is still a warning on stderr', async () => {
+it('`iocp-bench server`: the failure is still a warning on stderr, and makes the exit 1', async () => {
   const seen = watch();
   const code = await runCli(['server', '--port', '0', '--workers', '1', '--no-stats', '--duration', '100ms']);
-  expect(code).toBe(0);
+  // Nothing stranded (the stop drains): the exit code is the failure's alone.
+  expect(code).toBe(1);
   expect(seen.warnings).toEqual(['iocp-bench server: worker 0: injected failure']);
+  expect(seen.output()).not.toContain('NOT drained');
+  expect(seen.output()).toContain('iocp-bench server: a worker thread failed during the run (the warning above says why); the others served on');
 });
