@@ -6,19 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { CLI } from '../helpers/serverProcess.js';
+import { waitFor } from '../helpers/waitFor.js';
 import type { IntervalSample } from '../../src/client/verdict/samples.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Polls `cond` every 50 ms, at most `ms`. */
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('a flood killed with SIGKILL keeps every sample it finished', async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'iocp-out-'));

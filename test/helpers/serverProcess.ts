@@ -112,12 +112,12 @@ export async function fetchStats(url: string): Promise<ServerStats> {
   return (await res.json()) as ServerStats;
 }
 
-/** Poll /stats until `ok` holds or the time is up; returns the last snapshot. */
-export async function settle(
-  read: () => Promise<ServerStats>,
-  ok: (s: ServerStats) => boolean,
+/** Poll /stats (or any reading) until `ok` holds or the time is up; returns the last reading. */
+export async function settle<T = ServerStats>(
+  read: () => Promise<T>,
+  ok: (s: T) => boolean,
   timeoutMs = 15_000,
-): Promise<ServerStats> {
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let s = await read();
   while (!ok(s) && Date.now() < until) {

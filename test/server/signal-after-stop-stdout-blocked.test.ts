@@ -9,18 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/serverProcess.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'iocp-bench-stdout-blocked-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Resolves once `pred` holds, polling every 20 ms, or rejects after `ms`. */
-async function until(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.runIf(process.platform === 'linux')('a signal after the stop, with stdout blocked', () => {
   it('ends the process at once, with exit 1 and a line saying why', async () => {
@@ -36,12 +28,12 @@ describe.runIf(process.platform === 'linux')('a signal after the stop, with stdo
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await until(() => stderr.includes('echo on'), 15_000, 'the listening line');
+      await waitFor(() => stderr.includes('echo on'), 15_000, 'the listening line');
       // A second writer finds the FIFO full when a non-blocking write is refused.
       const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
       let full = false;
       try {
-        await until(() => {
+        await waitFor(() => {
           try {
             writeSync(fd, Buffer.alloc(256));
             return false;
@@ -55,7 +47,7 @@ describe.runIf(process.platform === 'linux')('a signal after the stop, with stdo
       }
       expect(full).toBe(true);
       child.kill('SIGINT');
-      await until(() => stderr.includes('stopped (signal SIGINT)'), 15_000, 'the stopped line');
+      await waitFor(() => stderr.includes('stopped (signal SIGINT)'), 15_000, 'the stopped line');
       // The process is now waiting for stdout. A second signal ends it.
       child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);

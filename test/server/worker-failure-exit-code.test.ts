@@ -1,57 +1,15 @@
 // The server command exits 1 when a worker thread failed during the run, and its summary ends
 // with a line that says so: the others served on, but a soak in CI must not pass on a server short
-// of a worker. The
-// command runs in this process (runCli from code), so the test can take a worker's ring away as
+// of a worker. The command runs in this process (runCli from code), so the test can take a worker's ring away as
 // worker-failure-keeps-serving does; the stop is a SIGTERM emitted to the command's listener.
-import { closeSync, openSync, readdirSync, readlinkSync } from 'node:fs';
-import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { loadLibc } from '../../src/native/linux/libc.js';
 import { uringAvailable } from '../../src/native/linux/uring.js';
 import { captureOutput } from '../helpers/captureOutput.js';
+import { settle } from '../helpers/serverProcess.js';
+import { echoOnce, replaceWithDevNull, rings } from '../helpers/workerRings.js';
 
 afterEach(() => vi.restoreAllMocks());
-
-/** This process's io_uring descriptors. */
-function rings(): Set<number> {
-  const out = new Set<number>();
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[io_uring]') out.add(Number(fd));
-    } catch {
-      // closed since the listing
-    }
-  }
-  return out;
-}
-
-/** One small echo on a new connection, true when it came back within `ms` (a failing worker may take it). */
-function echoOnce(port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      clearTimeout(t);
-      c.destroy();
-      resolve(ok);
-    };
-    const t = setTimeout(() => done(false), ms);
-    c.on('connect', () => c.write('ping'));
-    c.on('data', () => done(true));
-    c.on('error', () => done(false));
-  });
-}
-
-/** Reads until `ok` holds or `ms` pass (every 100 ms); the last reading. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await read();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
 describe.runIf(process.platform === 'linux' && uringAvailable())('server command after a worker failed', () => {
   it('exits 1, its summary ending with a line that says so', async () => {
@@ -65,24 +23,18 @@ describe.runIf(process.platform === 'linux' && uringAvailable())('server command
       return run;
     };
     try {
-      const listening = await until(async () => out.stdout(), (s) => s.includes('echo on'), 15_000);
+      const listening = await settle(async () => out.stdout(), (s) => s.includes('echo on'), 15_000);
       const port = Number(/echo on 127\.0\.0\.1:(\d+)/.exec(listening)![1]);
       const statsUrl = /stats (http:\S+)/.exec(listening)![1]!;
       const own = [...rings()].filter((fd) => !before.has(fd));
       expect(own).toHaveLength(3);
       // Two of the three lose their ring (as in worker-failure-keeps-serving): each fails at its next batch.
-      const libc = loadLibc();
-      const devNull = openSync('/dev/null', 'r');
-      try {
-        for (const fd of own.slice(0, 2)) expect(libc.dup2(devNull, fd)).toBe(fd);
-      } finally {
-        closeSync(devNull);
-      }
+      expect(replaceWithDevNull(own.slice(0, 2))).toEqual(own.slice(0, 2));
       // Echoes, with pauses that let the run token go round, until a failure shows in /stats (bounded).
       const failures = async () => ((await (await fetch(statsUrl)).json()) as { extra: { workerFailures?: number } }).extra.workerFailures ?? 0;
       for (let i = 0; i < 40 && (await failures()) === 0; i++) {
         await echoOnce(port, 1000);
-        await until(failures, (n) => n > 0, 400);
+        await settle(failures, (n) => n > 0, 400);
       }
       expect(await failures()).toBe(1);
       // The failing worker failed on an echo, whose session it stranded (the stop says "NOT

@@ -3,47 +3,11 @@
 // serving, and the failure is in the stats. With one run token (--concurrency 1), a token that
 // died with its worker would leave every other worker parked for good.
 // The server runs in this process, so the test can take the rings of its workers away.
-import { closeSync, openSync, readdirSync, readlinkSync } from 'node:fs';
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { loadLibc } from '../../src/native/linux/libc.js';
 import { startServer } from '../../src/server/index.js';
 import { settle } from '../helpers/serverProcess.js';
+import { echoOnce, replaceWithDevNull, rings } from '../helpers/workerRings.js';
 import { uringAvailable } from '../../src/native/linux/uring.js';
-
-/** This process's io_uring descriptors. */
-function rings(): Set<number> {
-  const out = new Set<number>();
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[io_uring]') out.add(Number(fd));
-    } catch {
-      // closed since the listing
-    }
-  }
-  return out;
-}
-
-/** One echo of 1 KiB on a new connection: true when it came back whole within `ms`. */
-function echoOnce(port: number, ms: number): Promise<boolean> {
-  const payload = Buffer.alloc(1024, 0x5a);
-  return new Promise((resolve) => {
-    const c = net.connect({ host: '127.0.0.1', port });
-    let got = 0;
-    const done = (ok: boolean) => {
-      clearTimeout(t);
-      c.destroy();
-      resolve(ok);
-    };
-    const t = setTimeout(() => done(false), ms);
-    c.on('connect', () => c.write(payload));
-    c.on('data', (d) => {
-      got += d.length;
-      if (got >= payload.length) done(true);
-    });
-    c.on('error', () => done(false));
-  });
-}
 
 describe.runIf(process.platform === 'linux' && uringAvailable())('a worker that fails', () => {
   it('leaves the others serving, its run token passed on', async () => {
@@ -56,13 +20,7 @@ describe.runIf(process.platform === 'linux' && uringAvailable())('a worker that 
       // Four of the five workers lose their ring: /dev/null takes its descriptor's place (the
       // number stays taken, so nothing else of this process gets it and a later close of it by the
       // worker closes /dev/null), and each fails at its next batch of calls.
-      const libc = loadLibc();
-      const devNull = openSync('/dev/null', 'r');
-      try {
-        for (const fd of own.slice(0, 4)) expect(libc.dup2(devNull, fd)).toBe(fd);
-      } finally {
-        closeSync(devNull);
-      }
+      expect(replaceWithDevNull(own.slice(0, 4))).toEqual(own.slice(0, 4));
       // A busy worker keeps its token; one whose wait finds nothing for 250 ms hands it on. So
       // between echoes the test waits (for a failure, at most 400 ms) and the turns go round to a
       // worker without a ring, which fails at its next echo and may take that echo with it. Then
