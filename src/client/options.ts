@@ -217,7 +217,6 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
   };
   const shard = resolveShard(o, target !== null);
   const segment = shard ? shardSegment(plan, shard) : plan;
-  const mix = openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix);
   return {
     host,
     port: target?.port ?? 0,
@@ -236,7 +235,7 @@ export function resolveFloodOptions(given: FloodOptions = {}): ResolvedFloodOpti
     size,
     maxFrameBytes: size.max,
     split: o.split ?? false,
-    mix,
+    mix: openLoop.msgRate > 0 ? { ...OPEN_LOOP_MIX } : resolveMix(o.mix),
     seed: int('--seed', o.seed ?? Math.floor(Math.random() * 0x7fffffff), 0, 0xffffffff),
     // No more client threads than connections at once (or in all): a thread with none would idle.
     workers: Math.min(int('--workers', o.workers ?? defaultWorkers(), 0, MAX_WORKERS), segment.connections, segment.total),

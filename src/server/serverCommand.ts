@@ -150,8 +150,8 @@ function statsHost(f: Flags): string {
  * signals are listened for from the start to the end. A stop that outlasts --stop-timeout, or a
  * second signal during it, resolves with 1 at once, once its line and "stopped" event are out;
  * when the caller owns the process (the bin), which then ends it once the output is written, the
- * listeners stay until the exit, and a late signal ends the process with the code it has (an
- * output its reader never drains must not hold it). From code (runCli()
+ * listeners stay until the exit, and a late signal ends the process with 1 and a line (an output
+ * its reader never drains must not hold it: endOnSignal). From code (runCli()
  * without ownsProcess) the server is left as it is (its close() still runs, bounded by the
  * drain and the join of its workers, and frees its threads, sockets and memory when it ends, if
  * it ever does), and the listeners are removed whenever the command ends, on an error too.
@@ -273,7 +273,7 @@ async function runServerCommand(f: Flags): Promise<number> {
       samples?.finish(stats);
       clearTimeout(watchdog);
       onSignal = endOnSignal;
-      const clean = stats.sessions.live === 0 && stats.ops.outstanding === 0;
+      const clean = drained(stats);
       const t = timing();
       log('stopped', { reason, drained: clean, ...t, lifetimeBroken: lifetimeBroken(stats), stats }, summary(reason, stats, t, clean ? null : 'NOT drained'));
       // Samples --out could not write are lost: exit 1, as for a stop that did not drain. On stdout a
@@ -314,8 +314,12 @@ function summary(reason: string, s: ServerStats, t: { servedMs: number; stopMs: 
  * --lifetime naive, a zoo fault) or a worker thread failed (the server ran short of what was asked).
  */
 export function stopExitCode(s: ServerStats, lost: string | null): 0 | 1 {
-  const clean = s.sessions.live === 0 && s.ops.outstanding === 0;
-  return clean && lost === null && lifetimeBroken(s) === null && !s.extra.workerFailures ? 0 : 1;
+  return drained(s) && lost === null && lifetimeBroken(s) === null && !s.extra.workerFailures ? 0 : 1;
+}
+
+/** Every session freed and no operation outstanding: the stop drained. */
+function drained(s: ServerStats): boolean {
+  return s.sessions.live === 0 && s.ops.outstanding === 0;
 }
 
 /** What says a session outlived its rules (a stale completion, a second free), or null: a bug, exit 1. */
