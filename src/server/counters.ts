@@ -25,13 +25,15 @@ export const C_ACCEPT_POSTED = 14;
 export const C_ACCEPT_COMPLETED = 15;
 /** Receives posted as zero-byte reads (IOCP): no buffer is held while the session waits. */
 export const C_ZERO_READS = 16;
-/** epoll workers that batch through io_uring (each adds 1), its calls, and the operations they carried. */
+/** epoll workers that batch through io_uring (each adds 1), its calls, and the operations they carried (receives, sends, closes and a reset's SO_LINGER). */
 export const C_RING_WORKERS = 17;
 export const C_RING_CALLS = 18;
 export const C_RING_OPS = 19;
 /** epoll: sessions reset because a send that had to wait found no descriptor below --fd-reserve for its registration. */
 export const C_SEND_NO_DESCRIPTOR = 20;
-export const ROW = 21;
+/** epoll: close() calls held for the ring and made in it (also in C_RING_OPS). */
+export const C_RING_CLOSES = 21;
+export const ROW = 22;
 
 /** Names of the counters reported under `extra`. */
 const EXTRA: Array<[string, number]> = [
@@ -43,6 +45,7 @@ const EXTRA: Array<[string, number]> = [
   ['ioUringWorkers', C_RING_WORKERS],
   ['ioUringCalls', C_RING_CALLS],
   ['ioUringOps', C_RING_OPS],
+  ['ioUringCloses', C_RING_CLOSES],
   ['sendDescriptorResets', C_SEND_NO_DESCRIPTOR],
 ];
 

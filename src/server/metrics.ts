@@ -40,7 +40,8 @@ const DEFS: Def[] = [
   { name: 'accepts_pending', kind: 'gauge', help: 'AcceptEx operations posted and not yet completed (IOCP).', value: x('acceptPending') },
   { name: 'io_uring_workers', kind: 'gauge', help: 'Workers of the epoll backend that batch their receives and sends through io_uring.', value: x('ioUringWorkers') },
   { name: 'io_uring_enters_total', kind: 'counter', help: 'Calls of io_uring_enter made by the epoll workers.', value: x('ioUringCalls') },
-  { name: 'io_uring_ops_total', kind: 'counter', help: 'Receives and sends carried by io_uring.', value: x('ioUringOps') },
+  { name: 'io_uring_ops_total', kind: 'counter', help: "Receives, sends and closes (with a reset's SO_LINGER) carried by io_uring.", value: x('ioUringOps') },
+  { name: 'io_uring_closes_total', kind: 'counter', help: "Sockets the epoll workers closed through io_uring, in a call with others, instead of by a close() of their own (a session's socket, and the duplicate a waiting send used).", value: x('ioUringCloses') },
   { name: 'worker_failures', kind: 'gauge', help: '1 when a worker thread failed (the server keeps serving on the others).', value: x('workerFailures') },
 ];
 

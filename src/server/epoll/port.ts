@@ -104,8 +104,12 @@ class EpollPort implements PortBackend {
   }
 
   wait(batch: CompletionBatch, timeoutMs: number): number {
-    // Sends queued while the last batch was handled go first (some may be from scratch).
-    if (this.uring !== null && this.uring.hasQueuedSends()) return this.uring.flushSends(batch);
+    // Sends queued while the last batch was handled go first (some may be from scratch), with
+    // the closes held since; only closes: they are made, and the wait goes on.
+    if (this.uring !== null && this.uring.hasQueued()) {
+      const sent = this.uring.flush(batch);
+      if (sent > 0) return sent;
+    }
     this.scratch.nextWait();
     this.acceptor.retry();
     // Receives posted on already readable sockets are this worker's own work, queued while it
@@ -211,18 +215,26 @@ class EpollPort implements PortBackend {
     const b = this.table.base(slot);
     const fd = this.i32[b + F_HANDLE];
     if (fd < 0) return;
-    if (rst) this.setLingerZero(fd);
     // The naive lifetime frees only the socket: the dup that carries a pending send lives on,
     // like the OVERLAPPED of a WSASend whose packet has not arrived yet, and may still fire.
-    if (!this.naive && this.i32[b + F_AUX] >= 0) this.libc.close(this.i32[b + F_AUX]);
+    const aux = this.i32[b + F_AUX];
+    if (!this.naive && aux >= 0) this.closeFd(aux, false);
     this.i32[b + F_HANDLE] = -1;
     this.i32[b + F_AUX] = -1;
-    this.libc.close(fd);
+    this.closeFd(fd, rst);
   }
 
+  /** Made at once, never held: shedding at EMFILE accepts into the number this frees. */
   reject(handle: number): void {
     this.setLingerZero(handle);
     this.libc.close(handle);
+  }
+
+  /** close(fd), after SO_LINGER {1, 0} when `rst`: held for the ring where it can, else now. */
+  private closeFd(fd: number, rst: boolean): void {
+    if (this.uring !== null && this.uring.holdClose(fd, rst)) return;
+    if (rst) this.setLingerZero(fd);
+    this.libc.close(fd);
   }
 
   stopAccepting(): void {
@@ -230,6 +242,7 @@ class EpollPort implements PortBackend {
   }
 
   abandon(): void {
+    this.uring?.abandon((fd) => this.setLingerZero(fd));
     this.turns.abandon();
     this.acceptor.abandon();
   }

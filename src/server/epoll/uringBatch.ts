@@ -6,11 +6,21 @@
  * returns: nothing the kernel holds outlives it, so every lifetime rule is unchanged. A queued
  * send the socket refuses (EAGAIN) completes with 0 bytes and marks the slot, so the engine's
  * retry is a plain send() that arms EPOLLOUT and goes pending the usual way.
+ *
+ * A session's close() (with SO_LINGER first for a reset) is held the same way where the kernel
+ * runs those through the ring (probed apart): it goes with the queued sends at the next wait(),
+ * after them, so a worker whose connections churn makes one call for a batch of closes instead of
+ * one each. Holding is safe: the engine closes a handle only when no operation is pending on it,
+ * so nothing queued uses the descriptor, and the slot no longer names it (F_HANDLE is -1); the
+ * held descriptor keeps its number, so no new socket can take it before the close is made. An
+ * edge from it meanwhile carries the old (slot, generation) and is ignored like any edge of a
+ * closed socket (receives.ts).
  */
 import { OP_SEND, type CompletionBatch } from '../completion.js';
-import { C_RING_CALLS, C_RING_OPS } from '../counters.js';
+import { C_RING_CALLS, C_RING_CLOSES, C_RING_OPS } from '../counters.js';
 import { F_HANDLE, F_RECV_OFF, type SessionTable } from '../sessionTable.js';
-import { MSG_NOSIGNAL, type Libc } from '../../native/linux/libc.js';
+import { MSG_NOSIGNAL, SO_LINGER, SOL_SOCKET, type Libc } from '../../native/linux/libc.js';
+import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
 import type { EchoRings } from './echoRings.js';
@@ -27,6 +37,8 @@ const SCRATCH_SLICE = 16 * 1024;
 export const BATCHED_SCRATCH_BYTES = MAX_EVENTS * SCRATCH_SLICE;
 /** A batch entry whose receive went back to pending: no completion, dropped before wait() returns. */
 const OP_DROPPED = -1;
+/** Closes held between two waits at most; one more is made at once. */
+const CLOSE_QUEUE = 64;
 
 export class UringBatch {
   private readonly results: Int32Array;
@@ -46,6 +58,15 @@ export class UringBatch {
   private txCount = 0;
   /** 1: a queued send this slot's socket refused, so its next send is a plain one. */
   private readonly sendPlain: Uint8Array;
+  // Closes held for the next wait, and whether each resets (SO_LINGER {1, 0} first).
+  private readonly closeFd = new Int32Array(CLOSE_QUEUE);
+  private readonly closeRst = new Uint8Array(CLOSE_QUEUE);
+  private closeCount = 0;
+  /** Whether this kernel makes close(), and SO_LINGER, through the ring. */
+  private readonly holdsCloses: boolean;
+  private readonly holdsLinger: boolean;
+  /** SO_LINGER {1, 0}, read by the kernel during the ring call. */
+  private readonly lingerMem: { ptr: bigint; address: number } | null = null;
 
   /** The ring a batching worker needs, or null where io_uring fails its probe (then every call is a plain one). */
   static openRing(): Uring | null {
@@ -64,6 +85,14 @@ export class UringBatch {
     this.results = new Int32Array(uring.capacity);
     this.i32 = table.i32;
     this.sendPlain = new Uint8Array(table.capacity);
+    this.holdsCloses = uring.supports('close');
+    this.holdsLinger = this.holdsCloses && uring.supports('setsockopt');
+    if (this.holdsLinger) {
+      this.lingerMem = allocArena(8);
+      const v = new DataView(viewMemory(this.lingerMem.address, 8));
+      v.setInt32(0, 1, true);
+      v.setInt32(4, 0, true);
+    }
   }
 
   /** Prepare the receive claimed in batch[out] as ring entry k (finishRecvs makes it). */
@@ -134,28 +163,82 @@ export class UringBatch {
     return true;
   }
 
-  hasQueuedSends(): boolean {
-    return this.txCount > 0;
+  /**
+   * Hold close(fd), after SO_LINGER {1, 0} when `rst`, for the next wait. False when the caller
+   * must make it now (the ring cannot, a reset's SO_LINGER cannot go in the ring, or the queue is
+   * full).
+   */
+  holdClose(fd: number, rst: boolean): boolean {
+    if (!this.holdsCloses || this.closeCount >= CLOSE_QUEUE || (rst && !this.holdsLinger)) return false;
+    this.closeFd[this.closeCount] = fd;
+    this.closeRst[this.closeCount] = rst ? 1 : 0;
+    this.closeCount++;
+    return true;
+  }
+
+  /** Sends or closes wait for the next wait(). */
+  hasQueued(): boolean {
+    return this.txCount > 0 || this.closeCount > 0;
   }
 
   /**
-   * Make the queued sends (as many as the batch has room for) in one call and report each as a
-   * completion. Bytes of a scratch send the socket did not take go to the ring, where the
-   * engine's next send finds them.
+   * Make the queued sends (as many as the batch has room for) and the held closes, after them, in
+   * one call, and report each send as a completion; returns how many (0 when only closes were
+   * held). Bytes of a scratch send the socket did not take go to the ring, where the engine's
+   * next send finds them.
    */
-  flushSends(batch: CompletionBatch): number {
-    const n = Math.min(this.txCount, batch.op.length, this.uring.capacity);
+  flush(batch: CompletionBatch): number {
+    const closeOps = this.closeOps();
+    const n = Math.min(this.txCount, batch.op.length, this.uring.capacity - closeOps);
     for (let k = 0; k < n; k++) {
       this.uring.prepSend(this.i32[this.table.base(this.txSlot[k]) + F_HANDLE], this.txFrom[k], this.txLen[k], MSG_NOSIGNAL, k);
     }
-    this.run(n);
+    this.prepCloses(n);
+    this.run(n + closeOps);
     for (let k = 0; k < n; k++) this.sent(batch, k);
     this.shiftQueue(n);
     return n;
   }
 
+  /** The worker is leaving: make the held closes (sends left queued are the engine's to drop). */
   close(): void {
+    const ops = this.closeOps();
+    if (ops > 0) {
+      this.prepCloses(0);
+      this.run(ops);
+    }
     this.uring.close();
+    if (this.lingerMem) freeArena(this.lingerMem.ptr);
+  }
+
+  /**
+   * The worker is dying of an error (perhaps the ring's): make the held closes as plain calls,
+   * so that no descriptor outlives it.
+   */
+  abandon(lingerZero: (fd: number) => void): void {
+    for (let i = 0; i < this.closeCount; i++) {
+      if (this.closeRst[i]) lingerZero(this.closeFd[i]);
+      this.libc.close(this.closeFd[i]);
+    }
+    this.closeCount = 0;
+  }
+
+  /** Ring entries the held closes take (two for a reset). */
+  private closeOps(): number {
+    let ops = this.closeCount;
+    for (let i = 0; i < this.closeCount; i++) ops += this.closeRst[i];
+    return ops;
+  }
+
+  /** Prepare the held closes as ring entries from `tag` on, and empty the queue. */
+  private prepCloses(tag: number): void {
+    for (let i = 0; i < this.closeCount; i++) {
+      const fd = this.closeFd[i];
+      if (this.closeRst[i]) this.uring.prepSetsockopt(fd, SOL_SOCKET, SO_LINGER, this.lingerMem!.address, 8, tag++);
+      this.uring.prepClose(fd, tag++);
+    }
+    this.counters[C_RING_CLOSES] += this.closeCount;
+    this.closeCount = 0;
   }
 
   /** Queued send k's completion, as batch entry k. */
