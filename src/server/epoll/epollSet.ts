@@ -32,6 +32,11 @@ export const MAX_EVENTS = 64;
 /** Event bits after which every receive returns at once (edges.ts remembers them). */
 export const HANGUP_EVENTS = EPOLLRDHUP | EPOLLHUP | EPOLLERR;
 
+/** The epoll_event of a receive registration (EPOLL_CTL_ADD on the socket), at byte `at` of `dv`. */
+export function writeRecvEvent(dv: DataView, at: number, slot: number, gen: number): void {
+  writeEvent(dv, at, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
+}
+
 export class EpollSet {
   /** What the last wait() returned, decoded with dataWord.ts. */
   readonly events: DataView;
@@ -48,7 +53,8 @@ export class EpollSet {
    */
   constructor(
     private readonly libc: Libc,
-    private readonly epfd: number,
+    /** The shared epoll set's descriptor. */
+    readonly epfd: number,
     private readonly table: SessionTable,
     private readonly fdCeiling: number,
     private readonly counters: Float64Array,
@@ -72,7 +78,7 @@ export class EpollSet {
 
   /** The receive registration, made once at the slot's first receive; false: the socket is unusable. */
   registerRecv(fd: number, slot: number, gen: number): boolean {
-    writeEvent(this.ctl, 0, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
+    writeRecvEvent(this.ctl, 0, slot, gen);
     return this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, this.ctlAddr) === 0;
   }
 

@@ -93,7 +93,7 @@ class EpollPort implements PortBackend {
     this.scratch = new ScratchEcho(libc, rings, table.capacity, !this.naive, ring ? BATCHED_SCRATCH_BYTES : 0);
     this.receiver = new Receiver(libc, table, rings, this.scratch, this.naive);
     this.sender = new Sender(libc, table, rings, this.scratch, this.epoll, this.naive);
-    this.uring = ring && new UringBatch(ring, libc, table, rings, this.scratch, this.receiver, counters);
+    this.uring = ring && new UringBatch(ring, this.epoll, libc, table, rings, this.scratch, this.receiver, counters);
     const listenFd = init.native.listenFd as number;
     this.acceptor = new Acceptor(libc, listenFd, init.options.acceptDepth, table, this.epoll, counters, {
       fdCeiling,
@@ -105,7 +105,7 @@ class EpollPort implements PortBackend {
 
   wait(batch: CompletionBatch, timeoutMs: number): number {
     // Sends queued while the last batch was handled go first (some may be from scratch), with
-    // the closes held since; only closes: they are made, and the wait goes on.
+    // the registrations and closes held since; with no completion among them, the wait goes on.
     if (this.uring !== null && this.uring.hasQueued()) {
       const sent = this.uring.flush(batch);
       if (sent > 0) return sent;
@@ -184,8 +184,11 @@ class EpollPort implements PortBackend {
     describeReceive(this.i32, b, offset, len, echoAtOnce && !this.naive);
     const next = armReceive(this.i32, b);
     if (next === RECV_UNREGISTERED) {
-      // Registered once, armed before: an already readable socket reports an edge at once.
-      if (!this.epoll.registerRecv(this.i32[b + F_HANDLE], slot, gen)) {
+      // Registered once, armed before: an already readable socket reports an edge at once. Held
+      // for the ring where it can (a failure then completes the receive at the next wait).
+      const fd = this.i32[b + F_HANDLE];
+      if (this.uring !== null && this.uring.holdRegistration(fd, slot, gen)) return POST_PENDING;
+      if (!this.epoll.registerRecv(fd, slot, gen)) {
         unregister(this.i32, b);
         return POST_FAILED;
       }

@@ -7,6 +7,12 @@
  * send the socket refuses (EAGAIN) completes with 0 bytes and marks the slot, so the engine's
  * retry is a plain send() that arms EPOLLOUT and goes pending the usual way.
  *
+ * A new session's receive registration (EPOLL_CTL_ADD) is held the same way where the kernel
+ * runs epoll_ctl through the ring: the receive is pending from its post, as it would be after a
+ * plain registration, and one that fails completes at the next wait() with the failure the plain
+ * path reports at once. Until then no edge can come, and an edge that comes once it is made
+ * claims the receive as usual (a readable or shut-down socket reports one at once).
+ *
  * A session's close() (with SO_LINGER first for a reset) is held the same way where the kernel
  * runs those through the ring (probed apart): it goes with the queued sends at the next wait(),
  * after them, so a worker whose connections churn makes one call for a batch of closes instead of
@@ -16,16 +22,17 @@
  * edge from it meanwhile carries the old (slot, generation) and is ignored like any edge of a
  * closed socket (receives.ts).
  */
-import { OP_SEND, type CompletionBatch } from '../completion.js';
+import { OP_RECV, OP_SEND, STATUS_LOCAL_FAILURE, type CompletionBatch } from '../completion.js';
 import { C_RING_CALLS, C_RING_CLOSES, C_RING_OPS } from '../counters.js';
 import { F_HANDLE, F_RECV_OFF, type SessionTable } from '../sessionTable.js';
-import { MSG_NOSIGNAL, SO_LINGER, SOL_SOCKET, type Libc } from '../../native/linux/libc.js';
+import { EPOLL_CTL_ADD, MSG_NOSIGNAL, SO_LINGER, SOL_SOCKET, type Libc } from '../../native/linux/libc.js';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
 import { Uring } from '../../native/linux/uring.js';
 import type { EchoRings } from './echoRings.js';
-import { rearmAfterEmptyRead } from './edges.js';
-import { MAX_EVENTS } from './epollSet.js';
+import { EPOLL_EVENT_SIZE } from './dataWord.js';
+import { rearmAfterEmptyRead, unregister } from './edges.js';
+import { MAX_EVENTS, writeRecvEvent, type EpollSet } from './epollSet.js';
 import { receiveEchoesAtOnce, receiveLength, type Receiver } from './receives.js';
 import { NOT_FROM_SCRATCH, NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
@@ -39,6 +46,8 @@ export const BATCHED_SCRATCH_BYTES = MAX_EVENTS * SCRATCH_SLICE;
 const OP_DROPPED = -1;
 /** Closes held between two waits at most; one more is made at once. */
 const CLOSE_QUEUE = 64;
+/** Receive registrations held between two waits at most; one more is made at once. */
+const ADD_QUEUE = 64;
 
 export class UringBatch {
   private readonly results: Int32Array;
@@ -67,6 +76,13 @@ export class UringBatch {
   private readonly holdsLinger: boolean;
   /** SO_LINGER {1, 0}, read by the kernel during the ring call. */
   private readonly lingerMem: { ptr: bigint; address: number } | null = null;
+  // Receive registrations held for the next wait: the session, and its epoll_event (in addMem).
+  private readonly addFd = new Int32Array(ADD_QUEUE);
+  private readonly addSlot = new Int32Array(ADD_QUEUE);
+  private readonly addGen = new Int32Array(ADD_QUEUE);
+  private addCount = 0;
+  private readonly addMem: { ptr: bigint; address: number } | null = null;
+  private readonly addEvents: DataView | null = null;
 
   /** The ring a batching worker needs, or null where io_uring fails its probe (then every call is a plain one). */
   static openRing(): Uring | null {
@@ -75,6 +91,7 @@ export class UringBatch {
 
   constructor(
     private readonly uring: Uring,
+    private readonly epoll: EpollSet,
     private readonly libc: Libc,
     private readonly table: SessionTable,
     private readonly rings: EchoRings,
@@ -92,6 +109,10 @@ export class UringBatch {
       const v = new DataView(viewMemory(this.lingerMem.address, 8));
       v.setInt32(0, 1, true);
       v.setInt32(4, 0, true);
+    }
+    if (uring.supports('epollCtl')) {
+      this.addMem = allocArena(ADD_QUEUE * EPOLL_EVENT_SIZE);
+      this.addEvents = new DataView(viewMemory(this.addMem.address, ADD_QUEUE * EPOLL_EVENT_SIZE));
     }
   }
 
@@ -176,39 +197,63 @@ export class UringBatch {
     return true;
   }
 
-  /** Sends or closes wait for the next wait(). */
+  /**
+   * Hold the receive registration of the session in `slot` (its first receive, just posted) for
+   * the next wait. False when the caller must make it now (the ring cannot, or the queue is full).
+   */
+  holdRegistration(fd: number, slot: number, gen: number): boolean {
+    if (this.addEvents === null || this.addCount >= ADD_QUEUE) return false;
+    const i = this.addCount++;
+    this.addFd[i] = fd;
+    this.addSlot[i] = slot;
+    this.addGen[i] = gen;
+    writeRecvEvent(this.addEvents, i * EPOLL_EVENT_SIZE, slot, gen);
+    return true;
+  }
+
+  /** Sends, registrations or closes wait for the next wait(). */
   hasQueued(): boolean {
-    return this.txCount > 0 || this.closeCount > 0;
+    return this.txCount > 0 || this.addCount > 0 || this.closeCount > 0;
   }
 
   /**
-   * Make the queued sends (as many as the batch has room for) and the held closes, after them, in
-   * one call, and report each send as a completion; returns how many (0 when only closes were
-   * held). Bytes of a scratch send the socket did not take go to the ring, where the engine's
-   * next send finds them.
+   * Make the queued sends (as many as the batch has room for), the held registrations and the
+   * held closes, in that order, in one call. Each send is a completion, and so is each receive
+   * whose registration failed; returns how many (0 when nothing failed and no send was queued).
+   * Bytes of a scratch send the socket did not take go to the ring, where the engine's next send
+   * finds them.
    */
   flush(batch: CompletionBatch): number {
+    const adds = this.addCount;
     const closeOps = this.closeOps();
-    const n = Math.min(this.txCount, batch.op.length, this.uring.capacity - closeOps);
+    const n = Math.min(this.txCount, batch.op.length - adds, this.uring.capacity - adds - closeOps);
     for (let k = 0; k < n; k++) {
       this.uring.prepSend(this.i32[this.table.base(this.txSlot[k]) + F_HANDLE], this.txFrom[k], this.txLen[k], MSG_NOSIGNAL, k);
     }
-    this.prepCloses(n);
-    this.run(n + closeOps);
+    this.prepRegistrations(n);
+    this.prepCloses(n + adds);
+    this.run(n + adds + closeOps);
     for (let k = 0; k < n; k++) this.sent(batch, k);
     this.shiftQueue(n);
-    return n;
+    return this.registered(batch, n, n);
   }
 
-  /** The worker is leaving: make the held closes (sends left queued are the engine's to drop). */
+  /**
+   * The worker is leaving: make the held registrations and closes (sends left queued are the
+   * engine's to drop). A registration that fails now has no worker left to report it to.
+   */
   close(): void {
-    const ops = this.closeOps();
+    const adds = this.addCount;
+    const ops = adds + this.closeOps();
     if (ops > 0) {
-      this.prepCloses(0);
+      this.prepRegistrations(0);
+      this.prepCloses(adds);
       this.run(ops);
+      this.addCount = 0;
     }
     this.uring.close();
     if (this.lingerMem) freeArena(this.lingerMem.ptr);
+    if (this.addMem) freeArena(this.addMem.ptr);
   }
 
   /**
@@ -216,11 +261,42 @@ export class UringBatch {
    * so that no descriptor outlives it.
    */
   abandon(lingerZero: (fd: number) => void): void {
+    // Registrations as plain calls too, so that the other workers serve those sessions.
+    for (let i = 0; i < this.addCount; i++) this.epoll.registerRecv(this.addFd[i], this.addSlot[i], this.addGen[i]);
+    this.addCount = 0;
     for (let i = 0; i < this.closeCount; i++) {
       if (this.closeRst[i]) lingerZero(this.closeFd[i]);
       this.libc.close(this.closeFd[i]);
     }
     this.closeCount = 0;
+  }
+
+  /** Prepare the held registrations as ring entries from `tag` on (registered() reads their results). */
+  private prepRegistrations(tag: number): void {
+    const epfd = this.epoll.epfd;
+    for (let i = 0; i < this.addCount; i++) {
+      this.uring.prepEpollCtl(epfd, EPOLL_CTL_ADD, this.addFd[i], this.addMem!.address + i * EPOLL_EVENT_SIZE, tag + i);
+    }
+  }
+
+  /**
+   * The held registrations' results, from results[tag] on: each that failed unregisters its
+   * receive and completes it, with a local failure, at batch[out...]. Returns the new `out`.
+   */
+  private registered(batch: CompletionBatch, tag: number, out: number): number {
+    for (let i = 0; i < this.addCount; i++) {
+      if (this.results[tag + i] >= 0) continue;
+      const slot = this.addSlot[i];
+      unregister(this.i32, this.table.base(slot));
+      batch.op[out] = OP_RECV;
+      batch.slot[out] = slot;
+      batch.gen[out] = this.addGen[i];
+      batch.bytes[out] = 0;
+      batch.status[out] = STATUS_LOCAL_FAILURE;
+      out++;
+    }
+    this.addCount = 0;
+    return out;
   }
 
   /** Ring entries the held closes take (two for a reset). */
