@@ -1,7 +1,8 @@
 /**
  * io_uring bindings (a binding file, like libc.ts): one ring used only to batch non-blocking
- * socket calls. Every operation is a recv() or send() with MSG_DONTWAIT, or a close(),
- * setsockopt() or epoll_ctl() (which never wait for the network), prepared in the submission
+ * socket calls. Every operation is a recv() or send() with MSG_DONTWAIT, an accept4() that
+ * fails EAGAIN on an empty queue, or a close(), setsockopt() or epoll_ctl() (which never wait
+ * for the network), prepared in the submission
  * queue, and `run()` submits the lot in one io_uring_enter() and waits for every result: the
  * kernel does the same work as the plain calls, but a batch of them costs one system call instead
  * of one each. No operation outlives `run()`, so closing a socket never races an operation the
@@ -12,12 +13,16 @@
  * empty socket must come back EAGAIN at once, and a send and a recv must move one byte. Anything
  * else and it returns null, and the caller keeps to the plain calls. close, setsockopt (Linux 6.7)
  * and epoll_ctl through the ring are probed apart, on first use (`supports()`): a kernel that
- * lacks one keeps the plain call for it alone.
+ * lacks one keeps the plain call for it alone. So is accept (IORING_ACCEPT_DONTWAIT, Linux 6.10),
+ * on a ring of its own (`acceptSupported()`): a kernel that parked the probe's accept would keep
+ * it in the ring it was made in.
  *
  * Layouts are those of <linux/io_uring.h> on 64-bit Linux.
  */
 import koffi from 'koffi';
 import {
+  AF_INET,
+  AF_INET6,
   AF_UNIX,
   EPOLL_CLOEXEC,
   EPOLL_CTL_ADD,
@@ -33,6 +38,7 @@ import {
 } from './libc.js';
 import { EAGAIN, EBUSY, EINTR } from './errno.js';
 import { allocArena, freeArena, viewMemory } from '../memory.js';
+import { encodeSockaddr } from '../sockaddr.js';
 
 const SYS_io_uring_setup = 425;
 const SYS_io_uring_enter = 426;
@@ -42,12 +48,15 @@ const IORING_FEAT_SINGLE_MMAP = 1 << 0;
 const IORING_OFF_SQ_RING = 0;
 const IORING_OFF_SQES = 0x10000000;
 const IORING_ENTER_GETEVENTS = 1;
+const IORING_OP_ACCEPT = 13;
 const IORING_OP_CLOSE = 19;
 const IORING_OP_SEND = 26;
 const IORING_OP_RECV = 27;
 const IORING_OP_EPOLL_CTL = 29;
 const IORING_OP_URING_CMD = 46;
 const SOCKET_URING_OP_SETSOCKOPT = 3;
+/** sqe->ioprio of an accept: fail EAGAIN on an empty queue instead of waiting (Linux 6.10). */
+const IORING_ACCEPT_DONTWAIT = 1 << 1;
 const PROT_READ_WRITE = 0x3;
 const MAP_SHARED_POPULATE = 0x01 | 0x8000;
 const SQE_BYTES = 64;
@@ -189,6 +198,42 @@ export class Uring {
     }
   }
 
+  /** On a loopback listener: an accept of an empty queue fails EAGAIN at once, then one connects. */
+  probeAccept(): boolean {
+    const libc = this.b.libc;
+    const lfd = libc.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const cfd = libc.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const out = new Int32Array(1);
+    const name = allocArena(16);
+    try {
+      if (lfd < 0 || cfd < 0) return false;
+      const loopback = encodeSockaddr('127.0.0.1', 0, { inet: AF_INET, inet6: AF_INET6 });
+      if (libc.bind(lfd, loopback, loopback.length) !== 0 || libc.listen(lfd, 1) !== 0) return false;
+      const bound = Buffer.alloc(16);
+      if (libc.getsockname(lfd, bound, [bound.length]) !== 0) return false;
+      new Uint8Array(viewMemory(name.address, 16)).set(bound);
+      this.prepAccept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      // Not run(): it waits for every result, and a kernel that parks the accept would never answer.
+      this.publish();
+      if (this.enter(1, 0, 0) !== 1 || this.reap(out) !== 1 || out[0] !== -EAGAIN) return false;
+      libc.connect(cfd, name.address, 16); // non-blocking: EINPROGRESS, the handshake completes in the kernel
+      for (let tries = 0; tries < 100; tries++) {
+        this.prepAccept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (this.run(out) !== 1) return false;
+        if (out[0]! >= 0) {
+          libc.close(out[0]!);
+          return true;
+        }
+        if (out[0] !== -EAGAIN) return false;
+      }
+      return false;
+    } finally {
+      if (lfd >= 0) libc.close(lfd);
+      if (cfd >= 0) libc.close(cfd);
+      freeArena(name.ptr);
+    }
+  }
+
   /** Operations prepared and not yet run. */
   get prepared(): number {
     return this.pending;
@@ -202,6 +247,15 @@ export class Uring {
   /** send(fd, addr, len, flags | MSG_DONTWAIT); its result goes to results[tag]. */
   prepSend(fd: number, addr: number, len: number, flags: number, tag: number): void {
     this.prep(IORING_OP_SEND, fd, addr, len, flags | MSG_DONTWAIT, tag);
+  }
+
+  /**
+   * accept4(fd, NULL, NULL, flags), failing EAGAIN at once when no connection waits; its result
+   * (the new descriptor, or -errno) goes to results[tag]. Only where acceptSupported().
+   */
+  prepAccept(fd: number, flags: number, tag: number): void {
+    const w = this.prep(IORING_OP_ACCEPT, fd, 0, 0, flags, tag);
+    this.sqe32[w] = IORING_OP_ACCEPT | (IORING_ACCEPT_DONTWAIT << 16); // ioprio: the accept's flags
   }
 
   /** close(fd); its result goes to results[tag]. Only where supports('close'). */
@@ -362,6 +416,24 @@ export interface Extras {
 }
 
 let probed: boolean | null = null;
+let acceptProbed: boolean | null = null;
+
+/**
+ * Whether accepts go through a ring here without waiting (checked once per thread, on a ring of
+ * its own): on an empty listener an accept must fail EAGAIN at once, then take a connection.
+ */
+export function acceptSupported(): boolean {
+  if (acceptProbed !== null) return acceptProbed;
+  acceptProbed = false;
+  const ring = Uring.open(8);
+  if (!ring) return false;
+  try {
+    acceptProbed = ring.probeAccept();
+  } finally {
+    ring.close();
+  }
+  return acceptProbed;
+}
 
 /** Whether io_uring passes the probe on this machine (checked once per thread). */
 export function uringAvailable(): boolean {

@@ -14,6 +14,14 @@
  * are reset and counted in `sessions.rejected`; the CPU spent is one accept per client, not a
  * spin. When the spare cannot be taken back (another thread got the descriptor first), the
  * listener is left disarmed and retried on a later wake-up, no sooner than RETRY_MS.
+ *
+ * Where the kernel makes accepts through io_uring without waiting (uring.ts), a wake-up's accepts
+ * and the listener's re-arm after them go in the ring call that carries the same wait's receives
+ * (`prepare`, then `complete` with the results): no accept4 per connection, and none for the empty
+ * queue at the end. How many it asks for follows the last burst (a few more than it found); a
+ * burst larger than that is left in the queue, where the re-armed listener reports it at the next
+ * wait. Out of descriptors, shedding is made with plain calls as above, and a re-arm the ring made
+ * is taken back when the listener must stay disarmed.
  */
 import { OP_ACCEPT, type CompletionBatch } from '../completion.js';
 import { C_ACCEPT_FAILURES, C_REJECTED } from '../counters.js';
@@ -21,6 +29,7 @@ import type { SessionTable } from '../sessionTable.js';
 import { EFD_CLOEXEC, SOCK_CLOEXEC, SOCK_NONBLOCK, errno, type Libc } from '../../native/linux/libc.js';
 import { EAGAIN, EINTR, EMFILE, ENFILE } from '../../native/linux/errno.js';
 import type { EpollSet } from './epollSet.js';
+import { ACCEPT_TAG, OP_DROPPED, RING_ACCEPTS, type RingAccepts, type UringBatch } from './uringBatch.js';
 
 /** An accept's completion names no slot yet: the engine allocates one. */
 const NO_SLOT = -1;
@@ -29,8 +38,15 @@ const RETRY_MS = 100;
 /** Connections reset per shedding pass: bounds one wake-up under an endless stream of clients. */
 const SHED_MAX = 4096;
 
-export class Acceptor {
+export class Acceptor implements RingAccepts {
   private accepting = true;
+  /** Accepts the next wake-up asks the ring for (RING_ACCEPTS at most). */
+  private ringAsk = 4;
+  // This wait's accepts in the ring: the first batch entry reserved, how many, and whether the
+  // ring re-arms the listener after them.
+  private ringOut = 0;
+  private ringCount = 0;
+  private ringRearmed = false;
   private spare: number;
   /** performance.now() when the listener was left disarmed, or -1 while it is armed. */
   private parkedAt = -1;
@@ -84,6 +100,59 @@ export class Acceptor {
     return n;
   }
 
+  /**
+   * With the ring (UringBatch.accepts): reserve up to `room` entries at batch[out...] and prepare
+   * that many accepts in the ring, made with this wait's receives; returns how many entries were
+   * reserved (complete() fills or drops each).
+   */
+  prepare(batch: CompletionBatch, out: number, room: number, ring: UringBatch): number {
+    const m = Math.min(room, this.depth, this.ringAsk);
+    if (!this.accepting || m <= 0) {
+      this.rearm();
+      return 0;
+    }
+    for (let i = 0; i < m; i++) batch.op[out + i] = OP_DROPPED;
+    this.ringOut = out;
+    this.ringCount = m;
+    this.ringRearmed = ring.prepAccepts(this.listenFd, m, this.mayRearm());
+    return m;
+  }
+
+  complete(batch: CompletionBatch, results: Int32Array): number {
+    const m = this.ringCount;
+    this.ringCount = 0;
+    let got = 0;
+    let outOfDescriptors = false;
+    for (let i = 0; i < m; i++) {
+      const at = this.ringOut + i;
+      const fd = results[ACCEPT_TAG + i];
+      if (fd >= 0 && fd < this.limits.fdCeiling) {
+        batch.op[at] = OP_ACCEPT;
+        batch.handle[at] = fd;
+        batch.slot[at] = NO_SLOT;
+        batch.status[at] = 0;
+        got++;
+        continue;
+      }
+      if (fd >= 0) {
+        this.limits.reset(fd);
+        this.counters[C_REJECTED]++;
+      } else if (fd !== -EAGAIN && fd !== -EINTR) {
+        this.counters[C_ACCEPT_FAILURES]++;
+        if (fd === -EMFILE || fd === -ENFILE) outOfDescriptors = true;
+      }
+    }
+    // As many as this burst brought (an accept that finds no connection costs the kernel a
+    // socket's set-up and tear-down); twice as many as asked when all of them came.
+    this.ringAsk = Math.min(RING_ACCEPTS, got === m ? 2 * m : Math.max(1, got));
+    if (outOfDescriptors) {
+      this.shed();
+      if (this.parkedAt >= 0 && this.ringRearmed) this.epoll.disarmListener(this.listenFd);
+    }
+    if (!this.ringRearmed) this.rearm();
+    return m - got;
+  }
+
   /** Re-arm a listener left disarmed for want of a spare descriptor, once RETRY_MS have passed. */
   retry(): void {
     if (this.parkedAt < 0 || performance.now() - this.parkedAt < RETRY_MS) return;
@@ -130,6 +199,10 @@ export class Acceptor {
   }
 
   private rearm(): void {
-    if (this.accepting && this.parkedAt < 0 && !this.table.stopping()) this.epoll.armListener(this.listenFd);
+    if (this.mayRearm()) this.epoll.armListener(this.listenFd);
+  }
+
+  private mayRearm(): boolean {
+    return this.accepting && this.parkedAt < 0 && !this.table.stopping();
   }
 }

@@ -37,6 +37,11 @@ export function writeRecvEvent(dv: DataView, at: number, slot: number, gen: numb
   writeEvent(dv, at, EPOLLIN | EPOLLRDHUP | EPOLLET, OP_RECV, slot, gen);
 }
 
+/** The epoll_event that re-arms the listener (one worker at a time accepts), at byte `at` of `dv`. */
+export function writeListenerEvent(dv: DataView, at: number): void {
+  writeEvent(dv, at, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+}
+
 export class EpollSet {
   /** What the last wait() returned, decoded with dataWord.ts. */
   readonly events: DataView;
@@ -105,7 +110,13 @@ export class EpollSet {
 
   /** Let the next connection wake one worker again. */
   armListener(listenFd: number): void {
-    writeEvent(this.ctl, 0, EPOLLIN | EPOLLONESHOT, OP_ACCEPT, 0, 0);
+    writeListenerEvent(this.ctl, 0);
+    this.libc.epoll_ctl(this.epfd, EPOLL_CTL_MOD, listenFd, this.ctlAddr);
+  }
+
+  /** Take back a re-arm made before the accepts' results were known (accept.ts, out of descriptors). */
+  disarmListener(listenFd: number): void {
+    writeEvent(this.ctl, 0, EPOLLONESHOT, OP_ACCEPT, 0, 0);
     this.libc.epoll_ctl(this.epfd, EPOLL_CTL_MOD, listenFd, this.ctlAddr);
   }
 

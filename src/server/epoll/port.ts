@@ -132,6 +132,7 @@ class EpollPort implements PortBackend {
     if (n === 0 && waitMs > 0) this.turns.idle();
     let out = 0;
     let rx = 0; // receives prepared in the ring
+    let ringAccepts: Acceptor | null = null; // accepts prepared in it
     for (let k = 0; k < n; k++) {
       const at = k * EPOLL_EVENT_SIZE;
       const op = eventOp(ev, at);
@@ -146,7 +147,12 @@ class EpollPort implements PortBackend {
         if (this.sender.onEdge(batch, out, slot, eventGen(ev, at))) out++;
       } else if (op === OP_ACCEPT) {
         // Leave room for one completion per event still to come.
-        out += this.acceptor.accept(batch, out, size - out - (n - k - 1));
+        const room = size - out - (n - k - 1);
+        if (this.uring !== null && this.uring.accepts) {
+          const m = this.acceptor.prepare(batch, out, room, this.uring);
+          if (m > 0) ringAccepts = this.acceptor;
+          out += m;
+        } else out += this.acceptor.accept(batch, out, room);
       } else if (op === OP_CONTROL) {
         this.control(slot);
         batch.op[out] = OP_CONTROL;
@@ -154,7 +160,7 @@ class EpollPort implements PortBackend {
         out++;
       }
     }
-    if (rx > 0) out = this.uring!.finishRecvs(batch, rx, out);
+    if (rx > 0 || ringAccepts !== null) out = this.uring!.finishWait(batch, rx, out, ringAccepts);
     return out;
   }
 

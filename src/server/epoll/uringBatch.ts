@@ -25,14 +25,14 @@
 import { OP_RECV, OP_SEND, STATUS_LOCAL_FAILURE, type CompletionBatch } from '../completion.js';
 import { C_RING_CALLS, C_RING_CLOSES, C_RING_OPS } from '../counters.js';
 import { F_HANDLE, F_RECV_OFF, type SessionTable } from '../sessionTable.js';
-import { EPOLL_CTL_ADD, MSG_NOSIGNAL, SO_LINGER, SOL_SOCKET, type Libc } from '../../native/linux/libc.js';
+import { EPOLL_CTL_ADD, EPOLL_CTL_MOD, MSG_NOSIGNAL, SO_LINGER, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL_SOCKET, type Libc } from '../../native/linux/libc.js';
 import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
-import { Uring } from '../../native/linux/uring.js';
+import { Uring, acceptSupported } from '../../native/linux/uring.js';
 import type { EchoRings } from './echoRings.js';
 import { EPOLL_EVENT_SIZE } from './dataWord.js';
 import { rearmAfterEmptyRead, unregister } from './edges.js';
-import { MAX_EVENTS, writeRecvEvent, type EpollSet } from './epollSet.js';
+import { MAX_EVENTS, writeListenerEvent, writeRecvEvent, type EpollSet } from './epollSet.js';
 import { receiveEchoesAtOnce, receiveLength, type Receiver } from './receives.js';
 import { NOT_FROM_SCRATCH, NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
@@ -42,8 +42,18 @@ const SEND_QUEUE = 256;
 const SCRATCH_SLICE = 16 * 1024;
 /** Scratch a batching worker needs: one slice per event of a wait. */
 export const BATCHED_SCRATCH_BYTES = MAX_EVENTS * SCRATCH_SLICE;
-/** A batch entry whose receive went back to pending: no completion, dropped before wait() returns. */
-const OP_DROPPED = -1;
+/** A batch entry whose receive went back to pending, or an accept that found no connection: no completion, dropped before wait() returns. */
+export const OP_DROPPED = -1;
+/** Ring results of a wait's accepts start here (its receives' are 0 to MAX_EVENTS - 1). */
+export const ACCEPT_TAG = MAX_EVENTS;
+/** Accepts one wait makes through the ring at most. */
+export const RING_ACCEPTS = 64;
+
+/** What makes a wait's accepts through the ring: fills the entries it reserved from the results. */
+export interface RingAccepts {
+  /** After the ring call: each accept's result into its reserved entry (or OP_DROPPED); returns how many were dropped. */
+  complete(batch: CompletionBatch, results: Int32Array): number;
+}
 /** Closes held between two waits at most; one more is made at once. */
 const CLOSE_QUEUE = 64;
 /** Receive registrations held between two waits at most; one more is made at once. */
@@ -83,6 +93,8 @@ export class UringBatch {
   private addCount = 0;
   private readonly addMem: { ptr: bigint; address: number } | null = null;
   private readonly addEvents: DataView | null = null;
+  /** The listener's re-arm (EPOLLIN | EPOLLONESHOT), read by the kernel during the ring call. */
+  private readonly listenerEvent: { ptr: bigint; address: number } | null = null;
 
   /** The ring a batching worker needs, or null where io_uring fails its probe (then every call is a plain one). */
   static openRing(): Uring | null {
@@ -113,10 +125,13 @@ export class UringBatch {
     if (uring.supports('epollCtl')) {
       this.addMem = allocArena(ADD_QUEUE * EPOLL_EVENT_SIZE);
       this.addEvents = new DataView(viewMemory(this.addMem.address, ADD_QUEUE * EPOLL_EVENT_SIZE));
+      this.listenerEvent = allocArena(EPOLL_EVENT_SIZE);
+      writeListenerEvent(new DataView(viewMemory(this.listenerEvent.address, EPOLL_EVENT_SIZE)), 0);
     }
+    this.accepts = acceptSupported() && uring.capacity >= ACCEPT_TAG + RING_ACCEPTS + 1;
   }
 
-  /** Prepare the receive claimed in batch[out] as ring entry k (finishRecvs makes it). */
+  /** Prepare the receive claimed in batch[out] as ring entry k (finishWait makes it). */
   prepRecv(batch: CompletionBatch, out: number, k: number): void {
     const slot = batch.slot[out];
     const b = this.table.base(slot);
@@ -138,14 +153,29 @@ export class UringBatch {
     this.uring.prepRecv(this.i32[b + F_HANDLE], addr, len, 0, k);
   }
 
+  /** Whether a wait's accepts can go through the ring, with its receives (accept.ts). */
+  readonly accepts: boolean;
+
   /**
-   * Make the n receives prepared, in one call, and fill in their completions. One that found
-   * nothing is re-armed, or, if an edge came meanwhile, read again at once. Returns how many of
-   * the `filled` batch entries are left once those gone back to pending are dropped.
+   * Prepare `count` accepts on the listener (results from ACCEPT_TAG on) and, when `rearm` and
+   * the ring can, the listener's re-arm after them; true if the re-arm was prepared.
    */
-  finishRecvs(batch: CompletionBatch, n: number, filled: number): number {
-    this.run(n);
-    let dropped = 0;
+  prepAccepts(listenFd: number, count: number, rearm: boolean): boolean {
+    for (let i = 0; i < count; i++) this.uring.prepAccept(listenFd, SOCK_NONBLOCK | SOCK_CLOEXEC, ACCEPT_TAG + i);
+    if (!rearm || this.listenerEvent === null) return false;
+    this.uring.prepEpollCtl(this.epoll.epfd, EPOLL_CTL_MOD, listenFd, this.listenerEvent.address, ACCEPT_TAG + count);
+    return true;
+  }
+
+  /**
+   * Make the n receives prepared, and the accepts beside them, in one call, and fill in their
+   * completions. A receive that found nothing is re-armed, or, if an edge came meanwhile, read
+   * again at once. Returns how many of the `filled` batch entries are left once those gone back
+   * to pending, and accepts that found nothing, are dropped.
+   */
+  finishWait(batch: CompletionBatch, n: number, filled: number, accepts: RingAccepts | null): number {
+    this.run(this.uring.prepared);
+    let dropped = accepts === null ? 0 : accepts.complete(batch, this.results);
     for (let k = 0; k < n; k++) {
       const out = this.rxOut[k];
       const b = this.table.base(batch.slot[out]);
@@ -254,6 +284,7 @@ export class UringBatch {
     this.uring.close();
     if (this.lingerMem) freeArena(this.lingerMem.ptr);
     if (this.addMem) freeArena(this.addMem.ptr);
+    if (this.listenerEvent) freeArena(this.listenerEvent.ptr);
   }
 
   /**
