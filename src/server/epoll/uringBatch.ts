@@ -21,6 +21,9 @@
  * held descriptor keeps its number, so no new socket can take it before the close is made. An
  * edge from it meanwhile carries the old (slot, generation) and is ignored like any edge of a
  * closed socket (receives.ts).
+ *
+ * A wait's accepts, where the kernel makes them without waiting, go in the ring call that carries
+ * its receives (accept.ts says how).
  */
 import { OP_RECV, OP_SEND, STATUS_LOCAL_FAILURE, type CompletionBatch } from '../completion.js';
 import { C_RING_CALLS, C_RING_CLOSES, C_RING_OPS } from '../counters.js';
@@ -95,6 +98,8 @@ export class UringBatch {
   private readonly addEvents: DataView | null = null;
   /** The listener's re-arm (EPOLLIN | EPOLLONESHOT), read by the kernel during the ring call. */
   private readonly listenerEvent: { ptr: bigint; address: number } | null = null;
+  /** Whether a wait's accepts can go through the ring, with its receives (accept.ts). */
+  readonly accepts: boolean;
 
   /** The ring a batching worker needs, or null where io_uring fails its probe (then every call is a plain one). */
   static openRing(): Uring | null {
@@ -152,9 +157,6 @@ export class UringBatch {
     this.rxOut[k] = out;
     this.uring.prepRecv(this.i32[b + F_HANDLE], addr, len, 0, k);
   }
-
-  /** Whether a wait's accepts can go through the ring, with its receives (accept.ts). */
-  readonly accepts: boolean;
 
   /**
    * Prepare `count` accepts on the listener (results from ACCEPT_TAG on) and, when `rearm` and
@@ -288,11 +290,10 @@ export class UringBatch {
   }
 
   /**
-   * The worker is dying of an error (perhaps the ring's): make the held closes as plain calls,
-   * so that no descriptor outlives it.
+   * The worker is dying of an error (perhaps the ring's): make the held registrations and closes
+   * as plain calls, so that the other workers serve those sessions and no descriptor outlives it.
    */
   abandon(lingerZero: (fd: number) => void): void {
-    // Registrations as plain calls too, so that the other workers serve those sessions.
     for (let i = 0; i < this.addCount; i++) this.epoll.registerRecv(this.addFd[i], this.addSlot[i], this.addGen[i]);
     this.addCount = 0;
     for (let i = 0; i < this.closeCount; i++) {
