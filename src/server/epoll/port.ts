@@ -38,7 +38,7 @@ import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { Acceptor } from './accept.js';
 import { EPOLL_EVENT_SIZE, eventFlags, eventGen, eventOp, eventSlot } from './dataWord.js';
 import { EchoRings } from './echoRings.js';
-import { RECV_READABLE, RECV_UNREGISTERED, armReceive, noteHangup, unregister } from './edges.js';
+import { RECV_READABLE, RECV_UNREGISTERED, armReceive, unregister } from './edges.js';
 import { EpollSet, HANGUP_EVENTS } from './epollSet.js';
 import { Receiver, describeReceive } from './receives.js';
 import { RunTokens, RunTurns } from './runTokens.js';
@@ -138,8 +138,7 @@ class EpollPort implements PortBackend {
       const op = eventOp(ev, at);
       const slot = eventSlot(ev, at);
       if (op === OP_RECV) {
-        if (eventFlags(ev, at) & HANGUP_EVENTS) noteHangup(this.i32, this.table.base(slot));
-        if (!this.receiver.claim(batch, out, slot, eventGen(ev, at))) continue;
+        if (!this.receiver.claim(batch, out, slot, eventGen(ev, at), (eventFlags(ev, at) & HANGUP_EVENTS) !== 0)) continue;
         if (this.uring !== null) this.uring.prepRecv(batch, out, rx++);
         else if (!this.receiver.readNow(batch, out)) continue;
         out++;

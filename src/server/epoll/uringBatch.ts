@@ -19,8 +19,9 @@
  * one each. Holding is safe: the engine closes a handle only when no operation is pending on it,
  * so nothing queued uses the descriptor, and the slot no longer names it (F_HANDLE is -1); the
  * held descriptor keeps its number, so no new socket can take it before the close is made. An
- * edge from it meanwhile carries the old (slot, generation) and is ignored like any edge of a
- * closed socket (receives.ts).
+ * edge from it meanwhile carries the old (slot, generation), and a receive edge of an older
+ * generation neither claims the slot's receive nor marks its hangup (receives.ts): so a session
+ * whose registration is held cannot be run by another socket's edge before it is made.
  *
  * A wait's accepts, where the kernel makes them without waiting, go in the ring call that carries
  * its receives (accept.ts says how).
@@ -258,7 +259,8 @@ export class UringBatch {
   flush(batch: CompletionBatch): number {
     const adds = this.addCount;
     const closeOps = this.closeOps();
-    const n = Math.min(this.txCount, batch.op.length - adds, this.uring.capacity - adds - closeOps);
+    // A worker's batch (128) has room for every held registration's failure.
+    const n = Math.max(0, Math.min(this.txCount, batch.op.length - adds, this.uring.capacity - adds - closeOps));
     for (let k = 0; k < n; k++) {
       this.uring.prepSend(this.i32[this.table.base(this.txSlot[k]) + F_HANDLE], this.txFrom[k], this.txLen[k], MSG_NOSIGNAL, k);
     }
@@ -290,8 +292,11 @@ export class UringBatch {
   }
 
   /**
-   * The worker is dying of an error (perhaps the ring's): make the held registrations and closes
-   * as plain calls, so that the other workers serve those sessions and no descriptor outlives it.
+   * The worker is dying of an error: make the held registrations and closes as plain calls, so
+   * that the other workers serve those sessions and no descriptor outlives it. Closes that a
+   * failed ring call had taken are left alone: the ring may have made them, and closing a number
+   * twice could close a socket another thread has opened since (a descriptor may leak instead).
+   * Its registrations are made again: one the ring made fails EEXIST, which changes nothing.
    */
   abandon(lingerZero: (fd: number) => void): void {
     for (let i = 0; i < this.addCount; i++) this.epoll.registerRecv(this.addFd[i], this.addSlot[i], this.addGen[i]);
