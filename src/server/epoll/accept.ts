@@ -18,9 +18,10 @@
  * Where the kernel makes accepts through io_uring without waiting (uring.ts), a wake-up's accepts
  * and the listener's re-arm after them go in the ring call that carries the same wait's receives
  * (`prepare`, then `complete` with the results): no accept4 per connection, and none for the empty
- * queue at the end. How many it asks for follows the last burst (a few more than it found); a
- * burst larger than that is left in the queue, where the re-armed listener reports it at the next
- * wait. Out of descriptors, shedding is made with plain calls as above, and a re-arm the ring made
+ * queue at the end. It asks for as many as the last burst brought (twice as many when all of
+ * them came): an accept that finds no connection still costs the kernel a socket's set-up and
+ * tear-down. A burst larger than that is left in the queue, where the re-armed listener reports
+ * it at the next wait. Out of descriptors, shedding is made with plain calls as above, and a re-arm the ring made
  * is taken back when the listener must stay disarmed.
  */
 import { OP_ACCEPT, type CompletionBatch } from '../completion.js';
