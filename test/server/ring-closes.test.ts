@@ -5,23 +5,13 @@
 // call and the counter stays at 0.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Uring } from '../../src/native/linux/uring.js';
-import { ioUringAvailable } from '../../src/native/platform.js';
 import { abuse } from '../helpers/abuse.js';
 import { closedWithin } from '../helpers/holders.js';
+import { ringSupports } from '../helpers/ringSupport.js';
 import { drained, settle, startServerProcess, type NodeServerProcess } from '../helpers/serverProcess.js';
 
 const PER_MODE = 100;
 const IDLE = 5;
-
-/** Whether this kernel runs close() and setsockopt() through a ring (asked at collection). */
-function ringClosesHere(): boolean {
-  if (process.platform !== 'linux' || !ioUringAvailable()) return false;
-  const r = Uring.open(8)!;
-  const both = r.supports('close') && r.supports('setsockopt');
-  r.close();
-  return both;
-}
 
 const descriptors = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -33,7 +23,7 @@ async function churn(server: NodeServerProcess): Promise<void> {
   expect(ends).toEqual(Array(IDLE).fill('reset'));
 }
 
-describe.runIf(ringClosesHere())('epoll backend closes through io_uring', () => {
+describe.runIf(ringSupports('close', 'setsockopt'))('epoll backend closes through io_uring', () => {
   it('closes every session through the ring, resets as resets, and leaves no descriptor behind', async () => {
     const server = await startServerProcess(['--backend', 'epoll', '--idle-timeout', '300ms']);
     try {

@@ -16,23 +16,13 @@ import { Receiver } from '../../src/server/epoll/receives.js';
 import { ScratchEcho } from '../../src/server/epoll/scratchEcho.js';
 import { BATCHED_SCRATCH_BYTES, UringBatch } from '../../src/server/epoll/uringBatch.js';
 import { AF_UNIX, EPOLL_CLOEXEC, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, loadLibc, type Libc } from '../../src/native/linux/libc.js';
-import { Uring } from '../../src/native/linux/uring.js';
-import { ioUringAvailable } from '../../src/native/platform.js';
 import { allocArena, freeArena } from '../../src/native/memory.js';
+import { ringSupports } from '../helpers/ringSupport.js';
 
 const F_GETFD = 1;
 const RING_BYTES = 4096;
 
-/** Whether this kernel runs epoll_ctl and close through a ring (asked at collection). */
-function heldHere(): boolean {
-  if (process.platform !== 'linux' || !ioUringAvailable()) return false;
-  const r = Uring.open(8)!;
-  const both = r.supports('epollCtl') && r.supports('close');
-  r.close();
-  return both;
-}
-
-describe.runIf(heldHere())('epoll held calls', () => {
+describe.runIf(ringSupports('epollCtl', 'close'))('epoll held calls', () => {
   let libc: Libc;
   let epfd: number;
   let table: SessionTable;

@@ -19,19 +19,11 @@ import {
 } from '../../src/native/linux/libc.js';
 import { EAGAIN } from '../../src/native/linux/errno.js';
 import { allocArena, freeArena, viewMemory } from '../../src/native/memory.js';
+import { ringSupports } from '../helpers/ringSupport.js';
 
 const EBADF = 9;
 const PAIRS = 8;
 const BYTES = 4096;
-
-/** Whether this kernel runs setsockopt, epoll_ctl and close through a ring (asked at collection). */
-function extrasHere(): boolean {
-  if (!ioUringAvailable()) return false;
-  const r = Uring.open(8)!;
-  const all = r.supports('setsockopt') && r.supports('epollCtl') && r.supports('close');
-  r.close();
-  return all;
-}
 
 describe.runIf(ioUringAvailable())('io_uring batch', () => {
   let ring: Uring;
@@ -96,7 +88,7 @@ describe.runIf(ioUringAvailable())('io_uring batch', () => {
     expect(res[0]).toBe(-EAGAIN);
   });
 
-  it.runIf(extrasHere())('sets an option, registers with epoll and closes through the ring', () => {
+  it.runIf(ringSupports('setsockopt', 'epollCtl', 'close'))('sets an option, registers with epoll and closes through the ring', () => {
     const libc = loadLibc();
     const epfd = libc.epoll_create1(EPOLL_CLOEXEC);
     expect(epfd).toBeGreaterThanOrEqual(0);
