@@ -1,12 +1,16 @@
 // The flood's round trip agrees with an independent measurement on the same server: one
-// connection, 64 B, against a plain echo server, its p50 is within ±25% of a minimal ping-pong's
-// and its minimum not below half the ping-pong's, on every transport (with the client thread of
-// its own that the default runs on). Rounds alternate with the ping-pong. On this kind of machine
-// a whole round of either side may run in one of two modes, p50 16-35 µs or 70-90 µs (whether its
-// wake-ups find the other process's core awake), and in one run the ping-pong took the fast one in
-// 3 rounds of 5 and the flood in 1: neither side's best nor its median compares them. So the
-// flood's median round must fall within the span of the ping-pong's rounds, ±25%: a flood that
-// timed after the send (a few µs) or added a wait of its own (a millisecond) is far outside it.
+// connection, 64 B, against a plain echo server, its p50 is within the ping-pong's rounds (at most
+// 1.25× the slowest, at least half the fastest) and its minimum not below half the ping-pong's, on
+// every transport (with the client thread of its own that the default runs on). Rounds alternate
+// with the ping-pong. On this kind of machine a whole round of either side may run in one of two
+// modes, p50 16-35 µs or 70-90 µs (whether its wake-ups find the other process's core awake), and
+// in one run the ping-pong took the fast one in 3 rounds of 5 and the flood in 1: neither side's
+// best nor its median compares them. So the flood's median round must fall within the span of the
+// ping-pong's rounds. Below it the margin is wider: the native clients time on a thread of their
+// own, without the ping-pong's JavaScript event loop, and in a full suite run (other files running
+// beside it) their median once came to 0.74× the ping-pong's fastest round (55 µs against 74-86).
+// A flood that timed after the send (a few µs), or in the wrong unit (a flood scaled to 0.4× failed
+// every transport here), or added a wait of its own (a millisecond) is outside it.
 // A first ping-pong warms the server up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +49,7 @@ describe('round trips agree with a ping-pong on the same server', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it.each(TRANSPORTS)('%s: p50 within the ping-pong\'s span ±25%%, min at least half', async (transport) => {
+  it.each(TRANSPORTS)('%s: p50 within the ping-pong\'s span (½× to 1.25×), min at least half', async (transport) => {
     const ours: RoundTrips[] = [];
     const theirs: RoundTrips[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -61,7 +65,7 @@ describe('round trips agree with a ping-pong on the same server', () => {
     const median = (xs: RoundTrips[]) => xs.map((x) => x.p50).sort((a, b) => a - b)[xs.length >> 1]!;
     const p50 = median(ours);
     const detail = JSON.stringify({ ours, theirs });
-    expect(p50, detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.p50) * 0.75);
+    expect(p50, detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.p50) / 2);
     expect(p50, detail).toBeLessThanOrEqual(Math.max(...theirs.map((x) => x.p50)) * 1.25);
     expect(best(ours, (x) => x.min), detail).toBeGreaterThanOrEqual(best(theirs, (x) => x.min) / 2);
   }, 180_000);
