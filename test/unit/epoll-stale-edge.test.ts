@@ -2,12 +2,13 @@
 // close keeps it registered until the closing worker's next wait) says nothing of the slot's
 // current owner: it neither claims the owner's posted receive, which may still wait for its held
 // registration, nor marks the owner's hangup. The owner's own edge claims it. The naive lifetime,
-// like the tutorial, trusts any edge.
+// like the tutorial, trusts any edge. Nor does one whose worker stopped between reading the event
+// and claiming while the slot was freed and taken again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OP_RECV, makeBatch } from '../../src/server/completion.js';
 import { F_BFLAGS, SessionTable } from '../../src/server/sessionTable.js';
 import { EchoRings } from '../../src/server/epoll/echoRings.js';
-import { BF_ARMED, BF_HUP, RECV_UNREGISTERED, armReceive } from '../../src/server/epoll/edges.js';
+import { BF_ARMED, BF_HUP, BF_READY, RECV_UNREGISTERED, armReceive, ownFlags } from '../../src/server/epoll/edges.js';
 import { Receiver } from '../../src/server/epoll/receives.js';
 import { ScratchEcho } from '../../src/server/epoll/scratchEcho.js';
 import { loadLibc } from '../../src/native/linux/libc.js';
@@ -35,12 +36,20 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
   function reused(): [number, number, number] {
     const slot = table.alloc();
     const old = table.generation(slot);
+    ownFlags(table.i32, table.base(slot), old); // as the port's attach()
+    return [slot, old, takeAgain(slot)];
+  }
+
+  /** Free the slot, take it again and post its new owner's first receive: the new generation. */
+  function takeAgain(slot: number): number {
+    const old = table.generation(slot);
     expect(table.free(slot)).toBe(true);
     expect(table.alloc()).toBe(slot);
     const gen = table.generation(slot);
     expect(gen).not.toBe(old);
+    ownFlags(table.i32, table.base(slot), gen);
     expect(armReceive(table.i32, table.base(slot))).toBe(RECV_UNREGISTERED);
-    return [slot, old, gen];
+    return gen;
   }
 
   const flags = (slot: number) => table.i32[table.base(slot) + F_BFLAGS]!;
@@ -64,5 +73,34 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
     expect(receiver.claim(batch, 0, slot, old, true)).toBe(true);
     expect(batch.gen[0]).toBe(old);
     expect(flags(slot) & BF_HUP).toBe(BF_HUP);
+  });
+
+  it('nor does one whose slot is freed and taken again while it is being claimed', () => {
+    // The old owner's socket is registered, its receive run, nothing posted: it is closing.
+    const slot = table.alloc();
+    const old = table.generation(slot);
+    const b = table.base(slot);
+    ownFlags(table.i32, b, old);
+    expect(armReceive(table.i32, b)).toBe(RECV_UNREGISTERED);
+    const receiver = new Receiver(loadLibc(), table, rings, scratch, false);
+    const batch = makeBatch(4);
+    expect(receiver.claim(batch, 0, slot, old)).toBe(true);
+    // Its worker stops inside the claim of one more edge of that socket, just after it first reads
+    // the table (as a check of the generation would), and the slot changes hands meanwhile. A
+    // claim that never reads the table before it claims meets the new owner instead.
+    let gen = NaN;
+    const generation = table.generation.bind(table);
+    table.generation = (s: number) => {
+      const seen = generation(s);
+      if (Number.isNaN(gen)) gen = takeAgain(slot);
+      return seen;
+    };
+    const claimed = receiver.claim(batch, 0, slot, old, true);
+    table.generation = generation;
+    if (Number.isNaN(gen)) gen = takeAgain(slot);
+    expect(claimed).toBe(false);
+    expect(flags(slot) & (BF_ARMED | BF_HUP | BF_READY)).toBe(BF_ARMED);
+    expect(receiver.claim(batch, 0, slot, gen)).toBe(true);
+    expect([batch.op[0], batch.slot[0], batch.gen[0]]).toEqual([OP_RECV, slot, gen]);
   });
 });

@@ -38,7 +38,7 @@ import { allocArena, freeArena, viewMemory } from '../../native/memory.js';
 import { Acceptor } from './accept.js';
 import { EPOLL_EVENT_SIZE, eventFlags, eventGen, eventOp, eventSlot } from './dataWord.js';
 import { EchoRings } from './echoRings.js';
-import { RECV_READABLE, RECV_UNREGISTERED, armReceive, unregister } from './edges.js';
+import { RECV_READABLE, RECV_UNREGISTERED, armReceive, ownFlags, unregister } from './edges.js';
 import { EpollSet, HANGUP_EVENTS } from './epollSet.js';
 import { Receiver, describeReceive } from './receives.js';
 import { RunTokens, RunTurns } from './runTokens.js';
@@ -168,8 +168,9 @@ class EpollPort implements PortBackend {
     else if (code === CONTROL_EXIT) this.turns.leave();
   }
 
-  attach(slot: number, _gen: number, handle: number): boolean {
+  attach(slot: number, gen: number, handle: number): boolean {
     const b = this.table.base(slot);
+    ownFlags(this.i32, b, gen);
     this.i32[b + F_HANDLE] = handle;
     this.i32[b + F_AUX] = -1;
     if (this.nodelayInherited === null) this.nodelayInherited = this.hasNodelay(handle);

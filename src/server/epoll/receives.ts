@@ -9,7 +9,7 @@ import { F_HANDLE, F_RECV_LEN, F_RECV_OFF, type SessionTable } from '../sessionT
 import { errno, type Libc } from '../../native/linux/libc.js';
 import { EAGAIN, EINTR } from '../../native/linux/errno.js';
 import type { EchoRings } from './echoRings.js';
-import { claimOnEdge, noteHangup, noteRead, rearmAfterEmptyRead } from './edges.js';
+import { claimOnEdge, noteRead, rearmAfterEmptyRead } from './edges.js';
 import { NOT_IN_SCRATCH, type ScratchEcho } from './scratchEcho.js';
 
 /** Describe the receive posted on the slot; a negative length marks it echoAtOnce. */
@@ -52,18 +52,16 @@ export class Receiver {
    * post (false).
    */
   claim(batch: CompletionBatch, out: number, slot: number, gen: number, hangup = false): boolean {
-    const b = this.table.base(slot);
     // An edge is readiness, not an operation: it may belong to a socket already closed (its slot
     // freed, even reused; a held close keeps it registered until the closing worker's next wait).
-    // Such an edge carries an older generation, and says nothing of the slot's current owner: it
-    // neither marks its hangup nor claims its receive (which may be waiting for its registration
-    // to be made, uringBatch.ts). Only the claim of an ARMED receive makes a completion, and that
-    // receive belongs to the slot's current owner, whose generation cannot change while its
-    // receive holds a reference. The naive lifetime looks at none of this and reports the edge's
-    // own generation: the tutorial trusts whatever the kernel hands back.
-    if (!this.naive && gen !== this.table.generation(slot)) return false;
-    if (hangup) noteHangup(this.i32, b);
-    if (!claimOnEdge(this.i32, b)) return false;
+    // Such an edge carries an older generation and says nothing of the slot's current owner: the
+    // claim compares it with the owner in the compare-and-swap that claims (edges.ts), so it
+    // neither marks the owner's hangup nor claims its receive (which may be waiting for its
+    // registration to be made, uringBatch.ts). A claimed receive belongs to the slot's current
+    // owner, whose generation cannot change while its receive holds a reference. The naive
+    // lifetime looks at none of this and reports the edge's own generation: the tutorial trusts
+    // whatever the kernel hands back.
+    if (!claimOnEdge(this.i32, this.table.base(slot), gen, hangup, this.naive)) return false;
     batch.op[out] = OP_RECV;
     batch.slot[out] = slot;
     batch.gen[out] = this.naive ? gen : this.table.generation(slot);

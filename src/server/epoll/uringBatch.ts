@@ -20,7 +20,7 @@
  * so nothing queued uses the descriptor, and the slot no longer names it (F_HANDLE is -1); the
  * held descriptor keeps its number, so no new socket can take it before the close is made. An
  * edge from it meanwhile carries the old (slot, generation), and a receive edge of an older
- * generation neither claims the slot's receive nor marks its hangup (receives.ts): so a session
+ * generation neither claims the slot's receive nor marks its hangup (edges.ts): so a session
  * whose registration is held cannot be run by another socket's edge before it is made.
  *
  * A wait's accepts, where the kernel makes them without waiting, go in the ring call that carries
