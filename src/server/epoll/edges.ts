@@ -9,7 +9,8 @@
  * operation, and may be older than the slot's owner (its socket closed, the slot freed and taken
  * again): its claim compares the owner in the same compare-and-swap that claims, so an edge of
  * another generation changes nothing, however long its worker stops between reading the event
- * and claiming. A check of the table's generation before the claim would leave that gap open.
+ * and claiming (short of 2^24 sessions taking the slot meanwhile). A check of the table's
+ * generation before the claim alone would leave that gap open.
  * Every other function here is called by the owner on its own word, which keeps its owner while
  * the owner holds a reference, and leaves the owner bits as they are.
  */
