@@ -427,16 +427,18 @@ async function floodPhase(cDef, cBin, runs, duration, cli) {
       const cEcho = await clientCell(cBin, server, CELLS[0], duration);
       rows.push(echoClientRow(run, 'echo', cEcho, cEcho.msgs_per_s));
       log(`  run ${run} flood-vs-C: echo_client ${CELLS[0].id} -> ${cEcho.msgs_per_s} msg/s`);
-      // Closed loop: 100 connections each send M frames one at a time (wait for the echo before
-      // the next), M chosen so the run lasts about `duration` at the C client's rate.
-      const m = Math.max(10, Math.ceil(((cEcho.msgs_per_s || 10_000) * duration) / CELLS[0].conns));
-      const echoArgs = [target, '--connections', '100', '--total', '100', '--messages', String(m), '--size', '64', '--mix', 'graceful=1', '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
-      const fe = await floodRun(server, echoArgs, (duration * 10 + 60) * 1000);
+      // Closed loop: 100 connections each send frames one at a time (wait for the echo before
+      // the next) for `duration`, as echo_client does, and end at the deadline with a clean FIN
+      // (--messages is the most one may send, never reached in that time). A plan of M frames per
+      // connection instead ends on a tail that echo_client has not: one client thread's
+      // connections finish before the other's, and the whole-run rate would charge the flood for
+      // the time the rest take alone.
+      const echoArgs = [target, '--connections', '100', '--duration', `${duration}s`, '--messages', '1000000', '--size', '64', '--mix', 'graceful=1', '--workers', String(CLIENT_THREADS), '--seed', '1', '--timeout', '10s', '--json', '--no-progress'];
+      const fe = await floodRun(server, echoArgs, (duration * 4 + 60) * 1000);
       rows.push(floodRow(run, 'echo', fe, server.name));
-      // The same with a quarter of the messages: the difference between the two runs is the
-      // flood's steady rate, without the fixed costs of a run (JIT warm-up, set-up, tail).
-      const mShort = Math.max(10, Math.ceil(m / 4));
-      const fes = await floodRun(server, withOption(echoArgs, '--messages', String(mShort)), (duration * 10 + 60) * 1000);
+      // The same a quarter as long: the difference between the two runs is the flood's steady
+      // rate, without the fixed costs of a run (JIT warm-up, set-up, the deadline's drain).
+      const fes = await floodRun(server, withOption(echoArgs, '--duration', `${Math.max(0.5, duration / 4)}s`), (duration * 4 + 60) * 1000);
       steady(rows.at(-1), floodRow(run, 'echo', fes, server.name));
       log(`  run ${run} flood-vs-C: flood echo -> ${rows.at(-1).rate ?? 'n/a'} msg/s (steady ${rows.at(-1).steadyRate ?? 'n/a'}) cpu srv ${rows.at(-1).srvCpuPct ?? '-'}% cli ${rows.at(-1).cliCpuPct}% other ${rows.at(-1).otherCpuPct ?? '-'}%`);
 
