@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The command. A clone of the repository builds dist/ on its first run (the package as installed
-// ships it, built): no install script is needed, and npm has none to warn about.
-import { existsSync, readFileSync } from 'node:fs';
+// ships it, built): no install script is needed, and npm has none to warn about. A clone whose
+// src/ changed since (a git pull) runs the last build, and says so.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 // `--version` alone is answered here, without loading the command line at all.
@@ -11,6 +14,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 }
 const dist = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(dist)) await buildInClone();
+else warnIfStale();
 const { runCli } = await import(dist.href);
 // The bin owns its process: the flood may set the process's compiler flags (compilerTuning.ts).
 const code = await runCli(argv, { ownsProcess: true });
@@ -30,13 +34,28 @@ function flushed(stream) {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+/**
+ * In a clone (the installed package ships no src/), a file of src/ newer than dist/cli.js (every
+ * build writes it) means dist/ is the code of an earlier checkout: one line on stderr, and the run
+ * goes on. Not rebuilt here: processes started side by side would build into the same files.
+ */
+function warnIfStale() {
+  const src = fileURLToPath(new URL('../src', import.meta.url));
+  if (!existsSync(src)) return;
+  const built = statSync(dist).mtimeMs;
+  for (const f of readdirSync(src, { recursive: true })) {
+    if (statSync(join(src, f)).mtimeMs <= built) continue;
+    process.stderr.write(`iocp-bench: src/ changed since dist/ was built (${f}); this runs the last build, 'npm run build' updates it\n`);
+    return;
+  }
+}
+
 /** Builds dist/ with the clone's TypeScript, or says in one line why it cannot, and exits. */
 async function buildInClone() {
   const fail = (why) => {
     process.stderr.write(`iocp-bench: ${why}\n`);
     process.exit(1);
   };
-  const { fileURLToPath } = await import('node:url');
   const tsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
   if (!existsSync(tsconfig)) fail('dist/ is missing from the installed package: reinstall it');
   process.stderr.write('iocp-bench: building dist/ from src/ (first run in a clone)\n');
