@@ -2,7 +2,7 @@
 // The command. A clone of the repository builds dist/ on its first run (the package as installed
 // ships it, built): no install script is needed, and npm has none to warn about. A clone whose
 // src/ changed since (a git pull) runs the last build, and says so.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,14 +37,27 @@ function flushed(stream) {
 /**
  * In a clone (the installed package ships no src/), a file of src/ newer than dist/cli.js (every
  * build writes it) means dist/ is the code of an earlier checkout: one line on stderr, and the run
- * goes on. Not rebuilt here: processes started side by side would build into the same files.
+ * goes on. Not rebuilt here: processes started side by side would build into the same files. Only
+ * advice: an entry that cannot be read (an editor's lock link, a file gone meanwhile) is passed
+ * over, and Node 20.0, whose readdirSync has no `recursive`, looks at the top of src/ only.
  */
 function warnIfStale() {
   const src = fileURLToPath(new URL('../src', import.meta.url));
-  if (!existsSync(src)) return;
+  let entries;
+  try {
+    entries = existsSync(src) ? readdirSync(src, { recursive: true }) : [];
+  } catch {
+    return;
+  }
   const built = statSync(dist).mtimeMs;
-  for (const f of readdirSync(src, { recursive: true })) {
-    if (statSync(join(src, f)).mtimeMs <= built) continue;
+  for (const f of entries) {
+    let changed;
+    try {
+      changed = lstatSync(join(src, f)).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (changed <= built) continue;
     process.stderr.write(`iocp-bench: src/ changed since dist/ was built (${f}); this runs the last build, 'npm run build' updates it\n`);
     return;
   }
