@@ -481,8 +481,8 @@ function otherDuring(row) {
 /**
  * The flood's steady rate from a full run and a shorter one: (count difference) / (time
  * difference). A whole-run rate carries the run's fixed costs (its threads' JIT warming up over
- * the first few hundred ms, connection set-up, the tail), which echo_client's rate excludes by
- * starting its clock after its warm-up.
+ * the first few hundred ms, connection set-up, the drain at the deadline), which echo_client's
+ * rate excludes by starting its clock after its warm-up.
  */
 function steady(full, short) {
   full.short = { elapsedMs: short.elapsedMs ?? null, count: short.count ?? null, fault: short.fault ?? null, otherCpuPct: short.otherCpuPct ?? null };

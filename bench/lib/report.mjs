@@ -170,7 +170,7 @@ export function renderReport({ result, servers, cells, med, idle, flood, floodMe
     const churnArgv = ex.find((r) => r.kind === 'churn')?.argv;
     if (echoArgv) out.push(`  closed loop: ${echoArgv}`);
     if (churnArgv) out.push(`  churn:       ${churnArgv}`);
-    out.push(`  rate: the flood's own figure, over its whole run (set-up, its threads' JIT warm-up and the tail included);`);
+    out.push(`  rate: the flood's own figure, over its whole run (set-up, its threads' JIT warm-up and the drain at its end included);`);
     out.push(`  steady: (count of that run - count of a run a quarter as long) / (time difference), the fixed costs cancelled;`);
     out.push(`  echo_client's rate is measured after its warm-up (every connection has echoed once);`);
     out.push(`  other CPU%: what everything but the server and the client used during the run, % of one core (the flood: the larger of its two runs').`);

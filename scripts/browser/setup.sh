@@ -19,7 +19,7 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
   log "chromium not found: installing the package chromium"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
   [[ -x "$CHROMIUM" ]] || { echo "setup.sh: chromium installed but $CHROMIUM is not there" >&2; exit 1; }
 fi
 

@@ -61,7 +61,7 @@ if ! WINE="$(find_wine)"; then
   if apt-cache show wine64 >/dev/null 2>&1; then PACKAGES="wine wine64"; fi
   log "Wine not found: installing the packages $PACKAGES"
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PACKAGES >/dev/null
   WINE="$(find_wine)" || { echo "setup.sh: $PACKAGES installed but no wine binary found" >&2; exit 1; }
 fi
 WINE_VERSION="$("$WINE" --version 2>/dev/null | tr -d '\r')" || WINE_VERSION="unknown"

@@ -7,10 +7,10 @@
 // in one run the ping-pong took the fast one in 3 rounds of 5 and the flood in 1: neither side's
 // best nor its median compares them. So the flood's median round must fall within the span of the
 // ping-pong's rounds. Below it the margin is wider: the native clients time on a thread of their
-// own, without the ping-pong's JavaScript event loop, and in a full suite run (other files running
-// beside it) their median once came to 0.74× the ping-pong's fastest round (55 µs against 74-86).
-// A flood that timed after the send (a few µs), or in the wrong unit (a flood scaled to 0.4× failed
-// every transport here), or added a wait of its own (a millisecond) is outside it.
+// own, without the ping-pong's JavaScript event loop, and in one CI run their median came to
+// 0.74× the ping-pong's fastest round (55 µs against 74-86). A flood that timed after the send (a
+// few µs) or added a wait of its own (a millisecond) is outside it; one off by a factor (a flood
+// scaled to 0.4× failed every transport in one run here) only when both sides ran in one mode.
 // A first ping-pong warms the server up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

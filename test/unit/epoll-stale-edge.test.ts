@@ -86,9 +86,9 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
     const receiver = new Receiver(loadLibc(), table, rings, scratch, false);
     const batch = makeBatch(4);
     expect(receiver.claim(batch, 0, slot, old)).toBe(true);
-    // Its worker stops inside the claim of one more edge of that socket, just after it first reads
-    // the table (as a check of the generation would), and the slot changes hands meanwhile. A
-    // claim that never reads the table before it claims meets the new owner instead.
+    // Its worker stops inside the claim of one more edge of that socket, just after its check of
+    // the table's generation, and the slot changes hands meanwhile: the claim's compare-and-swap
+    // must still refuse the edge. (The check reads the generation through table.generation.)
     let gen = NaN;
     const generation = table.generation.bind(table);
     table.generation = (s: number) => {
@@ -99,7 +99,7 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
     };
     const claimed = receiver.claim(batch, 0, slot, old, true);
     table.generation = generation;
-    if (Number.isNaN(gen)) gen = takeAgain(slot);
+    expect(gen, 'the slot changed hands inside the claim').not.toBeNaN();
     expect(claimed).toBe(false);
     expect(flags(slot) & (BF_ARMED | BF_HUP | BF_READY)).toBe(BF_ARMED);
     expect(receiver.claim(batch, 0, slot, gen)).toBe(true);

@@ -56,15 +56,16 @@ export class Receiver {
     // freed, even reused; a held close keeps it registered until the closing worker's next wait).
     // Such an edge carries an older generation and says nothing of the slot's current owner: it
     // neither marks the owner's hangup nor claims its receive (which may be waiting for its
-    // registration to be made, uringBatch.ts). Two checks see to that. The claim compares the
-    // edge with the word's owner in the compare-and-swap that claims (edges.ts), so a slot taken
-    // again while this worker stood between the two cannot lose its receive to the edge. The
-    // check of the table's generation before it drops the edges of a slot freed but not yet
-    // taken again, whose word still names its last owner: only a fault lifetime frees a slot
-    // whose receive is still posted, and its edge must not run that receive. A claimed receive
-    // belongs to the slot's current owner, whose generation cannot change while its receive holds
-    // a reference. The naive lifetime looks at none of this and reports the edge's own
-    // generation: the tutorial trusts whatever the kernel hands back.
+    // registration to be made, uringBatch.ts). In the reference-counted lifetime two checks see
+    // to that. The claim compares the edge with the word's owner in the compare-and-swap that
+    // claims (edges.ts), so a slot taken again while this worker stood between the two cannot
+    // lose its receive to the edge. The check of the table's generation before it drops the edges
+    // of a slot freed but not yet taken again, whose word still names its last owner: only a
+    // fault lifetime frees a slot whose receive is still posted (and an edge that passed the
+    // check just before such a free still runs it, one of the faults the zoo shows). A claimed
+    // receive belongs to the slot's current owner, whose generation cannot change while its
+    // receive holds a reference. The naive lifetime looks at none of this and reports the edge's
+    // own generation: the tutorial trusts whatever the kernel hands back.
     if (!this.naive && gen !== this.table.generation(slot)) return false;
     if (!claimOnEdge(this.i32, this.table.base(slot), gen, hangup, this.naive)) return false;
     batch.op[out] = OP_RECV;
