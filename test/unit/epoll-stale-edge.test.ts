@@ -41,15 +41,22 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
     return [slot, old, takeAgain(slot)];
   }
 
+  /** Take the one slot as the port's attach() does and post its owner's first receive: [slot, gen]. */
+  function taken(): [number, number] {
+    const slot = table.alloc();
+    const gen = table.generation(slot);
+    ownFlags(table.i32, table.base(slot), gen);
+    expect(armReceive(table.i32, table.base(slot))).toBe(RECV_UNREGISTERED);
+    return [slot, gen];
+  }
+
   /** Free the slot, take it again and post its new owner's first receive: the new generation. */
   function takeAgain(slot: number): number {
     const old = table.generation(slot);
     expect(table.free(slot)).toBe(true);
-    expect(table.alloc()).toBe(slot);
-    const gen = table.generation(slot);
+    const [again, gen] = taken();
+    expect(again).toBe(slot);
     expect(gen).not.toBe(old);
-    ownFlags(table.i32, table.base(slot), gen);
-    expect(armReceive(table.i32, table.base(slot))).toBe(RECV_UNREGISTERED);
     return gen;
   }
 
@@ -78,11 +85,7 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
 
   it('nor does one whose slot is freed and taken again while it is being claimed', () => {
     // The old owner's socket is registered, its receive run, nothing posted: it is closing.
-    const slot = table.alloc();
-    const old = table.generation(slot);
-    const b = table.base(slot);
-    ownFlags(table.i32, b, old);
-    expect(armReceive(table.i32, b)).toBe(RECV_UNREGISTERED);
+    const [slot, old] = taken();
     const receiver = new Receiver(loadLibc(), table, rings, scratch, false);
     const batch = makeBatch(4);
     expect(receiver.claim(batch, 0, slot, old)).toBe(true);
@@ -107,11 +110,7 @@ describe.runIf(process.platform === 'linux')('an edge of an older generation', (
   });
 
   it('nor does one of a slot freed with its receive still posted (a fault lifetime), before it is taken again', () => {
-    const slot = table.alloc();
-    const old = table.generation(slot);
-    const b = table.base(slot);
-    ownFlags(table.i32, b, old);
-    expect(armReceive(table.i32, b)).toBe(RECV_UNREGISTERED);
+    const [slot, old] = taken();
     // double-release and late-acquire free a slot whose receive still holds no reference.
     expect(table.free(slot)).toBe(true);
     const receiver = new Receiver(loadLibc(), table, rings, scratch, false);
