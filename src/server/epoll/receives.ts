@@ -62,15 +62,16 @@ export class Receiver {
     // lose its receive to the edge. The check of the table's generation before it drops the edges
     // of a slot freed but not yet taken again, whose word still names its last owner: only a
     // fault lifetime frees a slot whose receive is still posted (and an edge that passed the
-    // check just before such a free still runs it, one of the faults the zoo shows). A claimed
-    // receive belongs to the slot's current owner, whose generation cannot change while its
-    // receive holds a reference. The naive lifetime looks at none of this and reports the edge's
-    // own generation: the tutorial trusts whatever the kernel hands back.
+    // check just before such a free still runs it, one of the faults the zoo shows, reported
+    // under the edge's generation: stale). After both checks the claimed receive is the edge's
+    // own generation's, which cannot change while its receive holds a reference. The naive
+    // lifetime looks at none of this and reports the edge's generation too: the tutorial trusts
+    // whatever the kernel hands back.
     if (!this.naive && gen !== this.table.generation(slot)) return false;
     if (!claimOnEdge(this.i32, this.table.base(slot), gen, hangup, this.naive)) return false;
     batch.op[out] = OP_RECV;
     batch.slot[out] = slot;
-    batch.gen[out] = this.naive ? gen : this.table.generation(slot);
+    batch.gen[out] = gen;
     batch.bytes[out] = 0;
     batch.status[out] = 0;
     return true;
